@@ -1,0 +1,64 @@
+#include "cli.hpp"
+
+#include <fmt/format.h>
+
+#include <ostream>
+
+#include "ptlab/core/error.hpp"
+#include "ptlab/core/version.hpp"
+
+namespace ptlab::cli {
+
+int run(const std::vector<std::string>& args, Io& io) {
+  CLI::App app{"ptlab: partial parameter transfer lab (theory model of arXiv 2509.22056)", "ptlab"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", core::build_info().version + " (" + core::build_info().git_sha + ")");
+  std::vector<std::pair<CLI::App*, Action>> commands;
+  const auto add = [&](auto adder) {
+    const std::size_t before = app.get_subcommands({}).size();
+    Action action = adder(app, io);
+    commands.emplace_back(app.get_subcommands({}).at(before), std::move(action));
+  };
+  add(add_run_command);
+  add(add_config_command);
+
+  try {
+    std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 wants them reversed
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    io.out << app.help();
+    return 0;
+  } catch (const CLI::CallForAllHelp&) {
+    io.out << app.help("", CLI::AppFormatMode::All);
+    return 0;
+  } catch (const CLI::CallForVersion&) {
+    io.out << app.version() << "\n";
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    // A subcommand's --help arrives here as CallForHelp from the subcommand.
+    if (e.get_name() == "CallForHelp") {
+      for (const auto& [sub, action] : commands)
+        if (sub->parsed()) {
+          io.out << sub->help();
+          return 0;
+        }
+      io.out << app.help();
+      return 0;
+    }
+    io.err << "ptlab: " << e.what() << " (see ptlab --help)\n";
+    return 2;
+  }
+  try {
+    for (const auto& [sub, action] : commands)
+      if (sub->parsed()) return action();
+  } catch (const core::InputError& e) {
+    io.err << "ptlab: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    io.err << "ptlab: internal error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace ptlab::cli

@@ -1,0 +1,26 @@
+#pragma once
+#include <CLI/CLI.hpp>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace ptlab::cli {
+
+/// Where a command writes: results to `out`, progress and errors to `err`.
+struct Io {
+  std::ostream& out;
+  std::ostream& err;
+  bool err_is_terminal = false;  ///< draw a progress line on `err`
+  std::string command_line;      ///< recorded with the results
+};
+
+/// Runs `ptlab ARGS...`; returns the exit code: 0 success, 2 bad input, 1 internal error.
+int run(const std::vector<std::string>& args, Io& io);
+
+// Subcommand registration: each adds its options to `app` and returns the action to run after
+// parsing (STYLE.md §5: one file per subcommand, no logic beyond parse and dispatch).
+using Action = std::function<int()>;
+Action add_run_command(CLI::App& app, Io& io);
+Action add_config_command(CLI::App& app, Io& io);
+
+}  // namespace ptlab::cli

@@ -1,0 +1,37 @@
+// `ptlab config`: print the default config (every key, commented) or a resolved config.
+#include <ostream>
+
+#include "cli.hpp"
+#include "ptlab/core/error.hpp"
+#include "ptlab/experiment/config.hpp"
+
+namespace ptlab::cli {
+
+Action add_config_command(CLI::App& app, Io& io) {
+  CLI::App* cmd = app.add_subcommand(
+      "config", "Print the default config with a comment on every key, or the resolved form of CONFIG");
+  struct Args {
+    bool defaults = false;
+    std::string path;
+    std::vector<std::string> sets;
+  };
+  auto args = std::make_shared<Args>();
+  cmd->add_flag("--default", args->defaults, "Print the whole default config, every key commented");
+  cmd->add_option("config", args->path, "Config file (TOML) to resolve and print canonically");
+  cmd->add_option("--set", args->sets, "Override a key: --set transfer.alpha=0.25 (repeatable)");
+  return [&io, args]() {
+    if (args->defaults == !args->path.empty())
+      throw core::InputError("config: expected exactly one of --default or CONFIG");
+    if (args->defaults) {
+      experiment::ExperimentSpec spec;
+      for (const auto& s : args->sets) experiment::apply_override(spec, s);
+      io.out << "# ptlab default config: every key, with its meaning and allowed values.\n"
+             << experiment::canonical_toml(spec, true);
+    } else {
+      io.out << experiment::canonical_toml(experiment::load_config(args->path, args->sets), true);
+    }
+    return 0;
+  };
+}
+
+}  // namespace ptlab::cli

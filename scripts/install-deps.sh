@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages that ptlab's build, tests and main job need.
+# Idempotent: packages already present are left alone; it says what it installs.
+# Run as root (or with sudo available). Usage: scripts/install-deps.sh
+set -euo pipefail
+
+packages=(
+  build-essential   # g++ 12 (C++20)
+  cmake             # build system
+  ninja-build       # generator
+  git               # version stamp of runs
+  pkg-config
+  libeigen3-dev     # dense linear algebra for the theory model
+  libtomlplusplus-dev  # TOML configs
+  libcli11-dev      # command line
+  nlohmann-json3-dev   # JSON records
+  libfmt-dev        # formatting
+  libboost-math-dev # Student-t quantiles for confidence intervals
+  libgtest-dev      # unit tests
+  libgmock-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages already installed"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"

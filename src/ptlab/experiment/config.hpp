@@ -1,0 +1,38 @@
+#pragma once
+// Config files (TOML) ⇄ ExperimentSpec. One schema lists every key with its type, range, default
+// and comment; it drives parsing, --set overrides, validation, `ptlab config --default` and the
+// canonical text that a run records and hashes (STYLE.md §13).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ptlab/experiment/spec.hpp"
+
+namespace ptlab::experiment {
+
+/// Reads a config file, applies `overrides` ("key=value", the value in TOML syntax or a bare word
+/// for string keys) in order, and validates every key. Keys the file omits keep their defaults.
+/// Throws core::InputError (one line naming the file or override, the key and what was expected)
+/// for an unreadable or malformed file, an unknown key (with a did-you-mean), a wrong type or an
+/// out-of-range value.
+ExperimentSpec load_config(const std::string& path, const std::vector<std::string>& overrides = {});
+
+/// Parses TOML text as if read from `source_name` (used in messages).
+ExperimentSpec parse_config(const std::string& text, const std::string& source_name,
+                            const std::vector<std::string>& overrides = {});
+
+/// Applies one "key=value" override to a spec and validates that key.
+void apply_override(ExperimentSpec& spec, const std::string& assignment);
+
+/// The canonical TOML text of a spec: every key, fixed order, shortest round-trip numbers.
+/// With `comments`, each key carries its comment (what `ptlab config --default` prints).
+/// parse_config(canonical_toml(s)) == s for every valid s.
+std::string canonical_toml(const ExperimentSpec& spec, bool comments = false);
+
+/// 64-bit FNV-1a hash of canonical_toml(spec), as 16 hex digits: the id of a resolved config.
+std::string config_hash(const ExperimentSpec& spec);
+
+/// Every key path of the schema ("section.key"), in canonical order.
+std::vector<std::string> config_keys();
+
+}  // namespace ptlab::experiment

@@ -1,0 +1,186 @@
+#include "ptlab/experiment/run.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <exception>
+#include <limits>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+#include "ptlab/core/rng.hpp"
+#include "ptlab/data/task.hpp"
+#include "ptlab/model/cnn.hpp"
+
+namespace ptlab::experiment {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+PhaseRecord to_record(const train::TrainResult& r, double wall_s) {
+  return PhaseRecord{r.status, r.steps, r.train_loss, r.train_error, r.test_error, r.test_error_true,
+                     r.curve, wall_s};
+}
+
+train::GdOptions with_curve(train::GdOptions gd, int curve_every) {
+  gd.curve_every = curve_every;
+  return gd;
+}
+
+}  // namespace
+
+bool SeedRecord::valid() const {
+  return upstream.status != train::Status::diverged && transfer.status != train::Status::diverged &&
+         scratch.status != train::Status::diverged;
+}
+
+SeedOutcome run_seed_detailed(const ExperimentSpec& spec, std::uint64_t seed) {
+  using core::Rng;
+  using core::Stream;
+  const auto start = Clock::now();
+  const data::FrameOptions& frame = spec.frame;
+  const int d = frame.d;
+
+  // Upstream: task 1.
+  const data::Signals s1 = data::make_signals(frame, spec.upstream, 1);
+  Rng up_train_rng = Rng::stream(seed, Stream::upstream_train);
+  Rng up_test_rng = Rng::stream(seed, Stream::upstream_test);
+  Rng up_init_rng = Rng::stream(seed, Stream::upstream_init);
+  const data::Dataset up_train = data::sample(frame, spec.upstream, s1, spec.upstream.n, up_train_rng);
+  const data::Dataset up_test = data::sample(frame, spec.upstream, s1, frame.n_test, up_test_rng);
+  auto t0 = Clock::now();
+  train::TrainResult up = train::gradient_descent(model::init_weights(spec.model, d, up_init_rng), {},
+                                                  up_train, up_test, spec.model,
+                                                  with_curve(spec.upstream_train, spec.curve_every));
+  const double up_wall = seconds_since(t0);
+
+  // Downstream: task 2, one training set, one test set and one fresh init for both models.
+  const data::Signals s2 = data::make_signals(frame, spec.downstream, 2);
+  Rng down_train_rng = Rng::stream(seed, Stream::downstream_train);
+  Rng down_test_rng = Rng::stream(seed, Stream::downstream_test);
+  Rng down_init_rng = Rng::stream(seed, Stream::downstream_init);
+  Rng choice_rng = Rng::stream(seed, Stream::transfer_choice);
+  const data::Dataset down_train = data::sample(frame, spec.downstream, s2, spec.downstream.n, down_train_rng);
+  const data::Dataset down_test = data::sample(frame, spec.downstream, s2, frame.n_test, down_test_rng);
+  const model::Weights fresh = model::init_weights(spec.model, d, down_init_rng);
+  transfer::TransferResult inherited = transfer::apply(spec.transfer, up.W, fresh, s2.u, down_train, choice_rng);
+
+  const train::GdOptions gd = with_curve(spec.downstream_train, spec.curve_every);
+  t0 = Clock::now();
+  train::TrainResult tr = train::gradient_descent(inherited.W0, transfer::trainable_mask(spec.transfer, inherited),
+                                                  down_train, down_test, spec.model, gd);
+  const double tr_wall = seconds_since(t0);
+  t0 = Clock::now();
+  train::TrainResult sc = train::gradient_descent(fresh, {}, down_train, down_test, spec.model, gd);
+  const double sc_wall = seconds_since(t0);
+
+  SeedOutcome out;
+  SeedRecord& rec = out.record;
+  rec.seed = seed;
+  rec.upstream = to_record(up, up_wall);
+  rec.transfer = to_record(tr, tr_wall);
+  rec.scratch = to_record(sc, sc_wall);
+  rec.filters_inherited = inherited.filters_inherited;
+  rec.entries_inherited = static_cast<long long>(inherited.entries_inherited);
+  if (rec.valid()) {
+    rec.ntg = tr.test_error_true - sc.test_error_true;
+    rec.ntg_observed = tr.test_error - sc.test_error;
+  } else {
+    rec.ntg = rec.ntg_observed = std::numeric_limits<double>::quiet_NaN();
+  }
+  out.upstream_W = std::move(up.W);
+  out.transfer_W = std::move(tr.W);
+  out.scratch_W = std::move(sc.W);
+  out.transfer = std::move(inherited);
+  rec.wall_s = seconds_since(start);
+  return out;
+}
+
+SeedRecord run_seed(const ExperimentSpec& spec, std::uint64_t seed) {
+  return run_seed_detailed(spec, seed).record;
+}
+
+const Stat& Summary::at(const std::string& name) const {
+  for (const auto& [key, stat] : metrics)
+    if (key == name) return stat;
+  throw std::out_of_range("no summary metric " + name);
+}
+
+Summary summarize(const std::vector<SeedRecord>& records) {
+  using Get = double (*)(const SeedRecord&);
+  static const std::vector<std::pair<std::string, Get>> metrics = {
+      {"upstream.train_error", [](const SeedRecord& r) { return r.upstream.train_error; }},
+      {"upstream.test_error", [](const SeedRecord& r) { return r.upstream.test_error; }},
+      {"transfer.train_loss", [](const SeedRecord& r) { return r.transfer.train_loss; }},
+      {"transfer.test_error", [](const SeedRecord& r) { return r.transfer.test_error; }},
+      {"transfer.test_error_true", [](const SeedRecord& r) { return r.transfer.test_error_true; }},
+      {"scratch.train_loss", [](const SeedRecord& r) { return r.scratch.train_loss; }},
+      {"scratch.test_error", [](const SeedRecord& r) { return r.scratch.test_error; }},
+      {"scratch.test_error_true", [](const SeedRecord& r) { return r.scratch.test_error_true; }},
+      {"ntg", [](const SeedRecord& r) { return r.ntg; }},
+      {"ntg_observed", [](const SeedRecord& r) { return r.ntg_observed; }},
+      {"upstream.steps", [](const SeedRecord& r) { return double(r.upstream.steps); }},
+      {"transfer.steps", [](const SeedRecord& r) { return double(r.transfer.steps); }},
+      {"scratch.steps", [](const SeedRecord& r) { return double(r.scratch.steps); }},
+      {"wall_s", [](const SeedRecord& r) { return r.wall_s; }},
+  };
+  Summary s;
+  s.seeds = static_cast<int>(records.size());
+  for (const SeedRecord& r : records) (r.valid() ? s.valid : s.diverged) += 1;
+  for (const auto& [name, get] : metrics) {
+    std::vector<double> values;
+    for (const SeedRecord& r : records)
+      if (r.valid()) values.push_back(get(r));
+    s.metrics.emplace_back(name, experiment::summarize(values));
+  }
+  return s;
+}
+
+ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& options) {
+  const auto start = Clock::now();
+  const int n = options.seeds > 0 ? options.seeds : spec.seeds;
+  const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads = std::clamp(options.threads > 0 ? options.threads : hw, 1, std::max(1, n));
+
+  ExperimentResult result;
+  result.spec = spec;
+  result.spec.seeds = n;
+  result.records.resize(static_cast<std::size_t>(n));
+  result.threads = threads;
+
+  std::atomic<int> next{0};
+  std::mutex mutex;  // guards `finished`, `error` and the progress callback
+  int finished = 0;
+  std::exception_ptr error;
+  const auto worker = [&]() {
+    for (int i = next++; i < n; i = next++) {
+      try {
+        result.records[static_cast<std::size_t>(i)] = run_seed(spec, spec.seed + static_cast<std::uint64_t>(i));
+      } catch (...) {
+        const std::lock_guard lock(mutex);
+        if (!error) error = std::current_exception();
+        return;
+      }
+      const std::lock_guard lock(mutex);
+      ++finished;
+      if (options.progress) options.progress(finished, n, result.records[static_cast<std::size_t>(i)]);
+    }
+  };
+  {
+    std::vector<std::jthread> pool;
+    for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
+    worker();
+  }
+  if (error) std::rethrow_exception(error);
+  result.summary = summarize(result.records);
+  result.wall_s = seconds_since(start);
+  return result;
+}
+
+}  // namespace ptlab::experiment

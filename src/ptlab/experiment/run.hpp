@@ -1,0 +1,84 @@
+#pragma once
+// One experiment: for each seed, upstream training on task 1 → transfer → downstream training on
+// task 2 of the transfer model and of the paired scratch model (same downstream training data,
+// test set and fresh-init stream). Records per seed and a summary over seeds.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ptlab/experiment/spec.hpp"
+#include "ptlab/experiment/stats.hpp"
+#include "ptlab/train/gd.hpp"
+#include "ptlab/transfer/transfer.hpp"
+
+namespace ptlab::experiment {
+
+/// What one training phase produced (upstream, transfer or scratch).
+struct PhaseRecord {
+  train::Status status = train::Status::completed;
+  int steps = 0;                ///< GD updates applied (for a diverged phase: the step it diverged)
+  double train_loss = 0.0;      ///< final mean logistic loss on the training set
+  double train_error = 0.0;     ///< against observed training labels
+  double test_error = 0.0;      ///< on the phase's test set, against observed labels
+  double test_error_true = 0.0; ///< against true labels ŷ
+  std::vector<train::CurvePoint> curve;
+  double wall_s = 0.0;          ///< wall-clock seconds of this phase (not part of the pure result)
+};
+
+struct SeedRecord {
+  std::uint64_t seed = 0;
+  PhaseRecord upstream;  ///< test error on a fresh task-1 test set
+  PhaseRecord transfer;  ///< downstream with inherited parameters
+  PhaseRecord scratch;   ///< downstream from the fresh init alone
+  int filters_inherited = 0;
+  long long entries_inherited = 0;
+  /// NTG = err_transfer − err_scratch on the downstream test set, against true labels
+  /// (Wang et al. 2019); > 0 is negative transfer. NaN if any phase diverged.
+  double ntg = 0.0;
+  double ntg_observed = 0.0;  ///< the same against observed test labels
+  double wall_s = 0.0;
+  /// False if any phase diverged: the seed is then reported, never averaged.
+  bool valid() const;
+};
+
+/// A seed's record plus the final weights (for tests and dynamics).
+struct SeedOutcome {
+  SeedRecord record;
+  model::Weights upstream_W, transfer_W, scratch_W;  ///< final weights, 2m × d each
+  transfer::TransferResult transfer;                 ///< what was inherited
+};
+
+/// Runs one seed. A pure function of (spec, seed), except for the wall times.
+SeedOutcome run_seed_detailed(const ExperimentSpec& spec, std::uint64_t seed);
+SeedRecord run_seed(const ExperimentSpec& spec, std::uint64_t seed);
+
+/// Metrics summarised over the valid seeds, in report order.
+struct Summary {
+  int seeds = 0;
+  int valid = 0;
+  int diverged = 0;
+  std::vector<std::pair<std::string, Stat>> metrics;  ///< e.g. {"ntg", …}, {"transfer.test_error", …}
+  const Stat& at(const std::string& name) const;
+};
+Summary summarize(const std::vector<SeedRecord>& records);
+
+struct RunOptions {
+  int seeds = 0;    ///< 0 = spec.seeds
+  int threads = 0;  ///< worker threads over seeds; 0 = all hardware threads
+  /// Called after each finished seed, from one thread at a time: (finished, total, record).
+  std::function<void(int, int, const SeedRecord&)> progress;
+};
+
+struct ExperimentResult {
+  ExperimentSpec spec;
+  std::vector<SeedRecord> records;  ///< in seed order, whatever the thread count
+  Summary summary;
+  double wall_s = 0.0;
+  int threads = 1;
+};
+
+/// Runs spec.seed, spec.seed + 1, … in parallel over seeds. Records are identical to a serial run.
+ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& options = {});
+
+}  // namespace ptlab::experiment

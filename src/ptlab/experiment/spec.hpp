@@ -1,0 +1,26 @@
+#pragma once
+// The validated description of one experiment: upstream training → transfer → downstream training
+// (transfer and scratch). Every field is a TOML key; see experiment/config.hpp for the schema.
+#include <cstdint>
+
+#include "ptlab/data/task.hpp"
+#include "ptlab/model/cnn.hpp"
+#include "ptlab/train/gd.hpp"
+#include "ptlab/transfer/transfer.hpp"
+
+namespace ptlab::experiment {
+
+struct ExperimentSpec {
+  data::FrameOptions frame;              ///< [data]
+  data::TaskOptions upstream;            ///< [upstream] task 1 (n = n1, sigma_p = σ_{p,1}, p = p_1)
+  train::GdOptions upstream_train;       ///< [upstream] training
+  data::TaskOptions downstream;          ///< [downstream] task 2
+  train::GdOptions downstream_train;     ///< [downstream] training (transfer and scratch alike)
+  model::ModelOptions model;             ///< [model]
+  transfer::TransferOptions transfer;    ///< [transfer]
+  std::uint64_t seed = 0;                ///< [run] first seed; seed i of N is seed + i
+  int seeds = 10;                        ///< [run] number of seeds
+  int curve_every = 50;                  ///< [run] learning-curve point every k steps (all phases)
+};
+
+}  // namespace ptlab::experiment

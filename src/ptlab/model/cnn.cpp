@@ -1,0 +1,122 @@
+#include "ptlab/model/cnn.hpp"
+
+#include <cmath>
+
+namespace ptlab::model {
+
+std::string to_string(Activation activation) {
+  switch (activation) {
+    case Activation::relu: return "relu";
+    case Activation::leaky_relu: return "leaky_relu";
+    case Activation::poly_relu: return "poly_relu";
+  }
+  return "?";
+}
+
+Weights init_weights(const ModelOptions& options, int d, core::Rng& rng) {
+  Weights W(2 * options.m, d);
+  for (Eigen::Index r = 0; r < W.rows(); ++r)
+    for (Eigen::Index c = 0; c < W.cols(); ++c) W(r, c) = options.sigma_0 * rng.normal();
+  return W;
+}
+
+double activate(const ModelOptions& options, double z) {
+  switch (options.activation) {
+    case Activation::relu: return z > 0.0 ? z : 0.0;
+    case Activation::leaky_relu: return z > 0.0 ? z : options.leaky_slope * z;
+    case Activation::poly_relu: return z > 0.0 ? std::pow(z, options.q) : 0.0;
+  }
+  return 0.0;
+}
+
+double activate_grad(const ModelOptions& options, double z) {
+  switch (options.activation) {
+    case Activation::relu: return z > 0.0 ? 1.0 : 0.0;
+    case Activation::leaky_relu: return z > 0.0 ? 1.0 : options.leaky_slope;
+    case Activation::poly_relu: return z > 0.0 ? options.q * std::pow(z, options.q - 1.0) : 0.0;
+  }
+  return 0.0;
+}
+
+double logistic_loss(double z) { return std::max(-z, 0.0) + std::log1p(std::exp(-std::abs(z))); }
+
+double logistic_loss_grad(double z) {
+  if (z >= 0.0) {
+    const double e = std::exp(-z);
+    return -e / (1.0 + e);
+  }
+  return -1.0 / (1.0 + std::exp(z));
+}
+
+namespace {
+
+Eigen::VectorXd second_layer(int m) {
+  Eigen::VectorXd a(2 * m);
+  a.head(m).setConstant(1.0 / m);
+  a.tail(m).setConstant(-1.0 / m);
+  return a;
+}
+
+// f_i = Σ_p (aᵀ σ(A))_{iP+p}, written into f (n).
+void reduce_outputs(const ModelOptions& options, const Eigen::MatrixXd& A, const Eigen::VectorXd& a,
+                    int P, Eigen::VectorXd& f) {
+  const Eigen::Index n = A.cols() / P;
+  f.setZero(n);
+  for (Eigen::Index c = 0; c < A.cols(); ++c) {
+    double s = 0.0;
+    for (Eigen::Index r = 0; r < A.rows(); ++r) s += a(r) * activate(options, A(r, c));
+    f(c / P) += s;
+  }
+}
+
+}  // namespace
+
+Eigen::VectorXd outputs(const ModelOptions& options, const Weights& W, const Eigen::MatrixXd& X,
+                        int P) {
+  const Eigen::MatrixXd A = W * X;
+  Eigen::VectorXd f;
+  reduce_outputs(options, A, second_layer(options.m), P, f);
+  return f;
+}
+
+double mean_loss(const Eigen::VectorXd& f, const Eigen::VectorXd& y) {
+  double sum = 0.0;
+  for (Eigen::Index i = 0; i < f.size(); ++i) sum += logistic_loss(y(i) * f(i));
+  return sum / static_cast<double>(f.size());
+}
+
+double error_rate(const Eigen::VectorXd& f, const Eigen::VectorXd& y) {
+  Eigen::Index wrong = 0;
+  for (Eigen::Index i = 0; i < f.size(); ++i) wrong += (y(i) * f(i) <= 0.0) ? 1 : 0;
+  return static_cast<double>(wrong) / static_cast<double>(f.size());
+}
+
+Evaluator::Evaluator(const ModelOptions& options, const data::Dataset& data)
+    : options_(options),
+      data_(data),
+      A_(2 * options.m, data.X.cols()),
+      C_(2 * options.m, data.X.cols()),
+      a_(second_layer(options.m)),
+      f_(data.n()) {}
+
+double Evaluator::loss_and_gradient(const Weights& W, Weights* gradient) {
+  const int P = data_.P;
+  const Eigen::Index n = data_.n();
+  A_.noalias() = W * data_.X;
+  reduce_outputs(options_, A_, a_, P, f_);
+  double loss = 0.0;
+  for (Eigen::Index i = 0; i < n; ++i) loss += logistic_loss(data_.y(i) * f_(i));
+  loss /= static_cast<double>(n);
+  if (gradient == nullptr) return loss;
+  // ∂L/∂w_{j,r} = (1/n) Σ_i ℓ'(y_i f_i) y_i a_{j,r} Σ_p σ'(⟨w_{j,r}, x_i⁽ᵖ⁾⟩) x_i⁽ᵖ⁾ = C Xᵀ.
+  for (Eigen::Index c = 0; c < A_.cols(); ++c) {
+    const Eigen::Index i = c / P;
+    const double g = logistic_loss_grad(data_.y(i) * f_(i)) * data_.y(i) / static_cast<double>(n);
+    for (Eigen::Index r = 0; r < A_.rows(); ++r)
+      C_(r, c) = g * a_(r) * activate_grad(options_, A_(r, c));
+  }
+  gradient->noalias() = C_ * data_.X.transpose();
+  return loss;
+}
+
+}  // namespace ptlab::model

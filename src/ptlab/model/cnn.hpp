@@ -1,0 +1,69 @@
+#pragma once
+// The two-layer CNN of the theory model (DESIGN.md §1.2; Cao et al. 2022, Kou et al. 2023):
+//   f(W, x) = F₊₁(W₊₁, x) − F₋₁(W₋₁, x),  F_j(W_j, x) = (1/m) Σ_r Σ_p σ(⟨w_{j,r}, x⁽ᵖ⁾⟩),
+// second layer fixed at ±1/m, logistic loss L = (1/n) Σ_i ℓ(y_i f(W, x_i)), ℓ(z) = log(1 + e^{−z}).
+//
+// Weight layout: W is 2m × d; rows 0..m−1 are the filters w_{+1,r} of class +1, rows m..2m−1 the
+// filters w_{−1,r} of class −1. Data layout: see data/task.hpp.
+#include <Eigen/Dense>
+#include <string>
+
+#include "ptlab/core/rng.hpp"
+#include "ptlab/data/task.hpp"
+
+namespace ptlab::model {
+
+enum class Activation { relu, leaky_relu, poly_relu };
+std::string to_string(Activation activation);
+
+struct ModelOptions {
+  int m = 20;                               ///< filters per class
+  Activation activation = Activation::relu;
+  double leaky_slope = 0.1;                 ///< κ of leaky ReLU σ(z) = max(z, κz), κ ∈ [0, 1)
+  double q = 3.0;                           ///< exponent of polynomial ReLU σ(z) = max(0, z)^q, q ≥ 1
+  double sigma_0 = 0.01;                    ///< init standard deviation σ₀
+};
+
+using Weights = Eigen::MatrixXd;
+
+/// Filters drawn i.i.d. N(0, σ₀²), row by row. Returns 2m × d.
+Weights init_weights(const ModelOptions& options, int d, core::Rng& rng);
+
+/// σ(z) and σ'(z) for the chosen activation (σ'(0) = 0 for ReLU variants).
+double activate(const ModelOptions& options, double z);
+double activate_grad(const ModelOptions& options, double z);
+
+/// ℓ(z) = log(1 + e^{−z}), computed without overflow for any finite z.
+double logistic_loss(double z);
+/// ℓ'(z) = −1 / (1 + e^{z}), computed without overflow.
+double logistic_loss_grad(double z);
+
+/// Network outputs f(W, x_i) for every sample. X: d × (n·P). Returns n.
+Eigen::VectorXd outputs(const ModelOptions& options, const Weights& W, const Eigen::MatrixXd& X,
+                        int P);
+
+/// Mean logistic loss of outputs f against labels y (both n).
+double mean_loss(const Eigen::VectorXd& f, const Eigen::VectorXd& y);
+
+/// Fraction of samples with y_i·f_i ≤ 0 (a tie counts as an error).
+double error_rate(const Eigen::VectorXd& f, const Eigen::VectorXd& y);
+
+/// Reusable buffers for loss and gradient evaluation on one data set (no allocation per step).
+class Evaluator {
+ public:
+  Evaluator(const ModelOptions& options, const data::Dataset& data);
+  /// Computes outputs f (n) and the loss; if `gradient` is non-null, also ∇_W L (2m × d) of the
+  /// mean logistic loss (weight decay not included). Two GEMMs over the whole batch.
+  double loss_and_gradient(const Weights& W, Weights* gradient);
+  const Eigen::VectorXd& outputs() const { return f_; }
+
+ private:
+  ModelOptions options_;
+  const data::Dataset& data_;
+  Eigen::MatrixXd A_;  ///< 2m × (n·P) pre-activations ⟨w_{j,r}, x_i⁽ᵖ⁾⟩
+  Eigen::MatrixXd C_;  ///< 2m × (n·P) gradient coefficients
+  Eigen::VectorXd a_;  ///< 2m second-layer weights ±1/m
+  Eigen::VectorXd f_;  ///< n outputs
+};
+
+}  // namespace ptlab::model

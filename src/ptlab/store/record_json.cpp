@@ -1,0 +1,78 @@
+#include "ptlab/store/record_json.hpp"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+
+#include "ptlab/experiment/config.hpp"
+
+namespace ptlab::store {
+namespace {
+
+using nlohmann::json;
+
+json number(double x) { return std::isfinite(x) ? json(x) : json(nullptr); }
+
+json phase_json(const experiment::PhaseRecord& p) {
+  return json{{"status", train::to_string(p.status)},   {"steps", p.steps},
+              {"train_loss", number(p.train_loss)},      {"train_error", number(p.train_error)},
+              {"test_error", number(p.test_error)},      {"test_error_true", number(p.test_error_true)},
+              {"wall_s", p.wall_s}};
+}
+
+json stat_json(const experiment::Stat& s) {
+  return json{{"n", s.n}, {"mean", number(s.mean)}, {"std", number(s.std)},
+              {"ci95", json::array({number(s.ci_low), number(s.ci_high)})}};
+}
+
+}  // namespace
+
+Provenance current_provenance(const std::string& command) {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  return Provenance{core::build_info(), host, fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", now), command};
+}
+
+nlohmann::json to_json(const experiment::ExperimentResult& result, const Provenance& provenance) {
+  json seeds = json::array();
+  for (const auto& r : result.records) {
+    seeds.push_back(json{{"seed", r.seed},
+                         {"valid", r.valid()},
+                         {"upstream", phase_json(r.upstream)},
+                         {"transfer", phase_json(r.transfer)},
+                         {"scratch", phase_json(r.scratch)},
+                         {"filters_inherited", r.filters_inherited},
+                         {"entries_inherited", r.entries_inherited},
+                         {"ntg", number(r.ntg)},
+                         {"ntg_observed", number(r.ntg_observed)},
+                         {"wall_s", r.wall_s}});
+  }
+  json metrics = json::object();
+  for (const auto& [name, stat] : result.summary.metrics) metrics[name] = stat_json(stat);
+  const auto& b = provenance.build;
+  return json{
+      {"schema_version", kSchemaVersion},
+      {"config_hash", experiment::config_hash(result.spec)},
+      {"seeds", json{{"first", result.spec.seed}, {"count", result.spec.seeds}}},
+      {"summary", json{{"seeds", result.summary.seeds},
+                       {"valid", result.summary.valid},
+                       {"diverged", result.summary.diverged},
+                       {"metrics", metrics}}},
+      {"records", seeds},
+      {"wall_s", result.wall_s},
+      {"threads", result.threads},
+      {"provenance", json{{"ptlab_version", b.version},
+                          {"git_sha", b.git_sha},
+                          {"compiler", b.compiler},
+                          {"flags", b.flags},
+                          {"host", provenance.host},
+                          {"started_utc", provenance.started_utc},
+                          {"command", provenance.command}}},
+  };
+}
+
+}  // namespace ptlab::store

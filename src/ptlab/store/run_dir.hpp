@@ -1,0 +1,29 @@
+#pragma once
+// The output directory of `ptlab run --out DIR`:
+//   config.toml   the resolved config (canonical TOML; with it and the seeds the run is reproduced)
+//   summary.json  provenance, per-seed records and the summary (store/record_json.hpp)
+//   curves.csv    learning curves, one row per (seed, phase, step)
+// The directory appears whole or not at all: it is written under a temporary name and renamed.
+#include <string>
+
+#include "ptlab/store/record_json.hpp"
+
+namespace ptlab::store {
+
+/// CSV header of curves.csv (pinned by a golden test).
+inline constexpr const char* kCurvesHeader =
+    "seed,phase,step,train_loss,train_error,test_error,test_error_true";
+
+/// Learning curves as CSV text, header included.
+std::string curves_csv(const experiment::ExperimentResult& result);
+
+/// Throws core::InputError if `dir` cannot be created as an output directory: it exists (and
+/// `overwrite` is false) or its parent is missing or not writable. Called before running.
+void check_output_dir(const std::string& dir, bool overwrite);
+
+/// Writes the directory atomically (temporary sibling + rename). Throws core::InputError on I/O
+/// failure, leaving no partial directory behind.
+void write_run_dir(const std::string& dir, const experiment::ExperimentResult& result,
+                   const Provenance& provenance, bool overwrite);
+
+}  // namespace ptlab::store

@@ -1,0 +1,56 @@
+#pragma once
+// Full-batch gradient descent for the theory model (DESIGN.md §1.2):
+//   W(t+1) = W(t) − η·M ⊙ (∇L(W(t)) + λ·W(t)),
+// with M the 0/1 trainable mask (all ones unless inherited filters are frozen), for T steps or
+// until L(W(t)) ≤ ε.
+#include <Eigen/Dense>
+#include <string>
+#include <vector>
+
+#include "ptlab/data/task.hpp"
+#include "ptlab/model/cnn.hpp"
+
+namespace ptlab::train {
+
+struct GdOptions {
+  int steps = 1000;            ///< T, the maximum number of GD steps (≥ 0)
+  double eta = 1.0;            ///< η, step size (> 0)
+  double eps = 0.0;            ///< ε: stop as soon as the training loss is ≤ ε (0 = never)
+  double weight_decay = 0.0;   ///< λ of the penalty (λ/2)‖W‖²_F (≥ 0)
+  int curve_every = 50;        ///< record a learning-curve point every k steps (≥ 1)
+};
+
+enum class Status {
+  completed,  ///< ran all T steps
+  converged,  ///< stopped early with loss ≤ ε
+  diverged,   ///< loss or weights became NaN or infinite
+};
+std::string to_string(Status status);
+
+/// One learning-curve point, measured on the weights after `step` updates.
+struct CurvePoint {
+  int step = 0;
+  double train_loss = 0.0;
+  double train_error = 0.0;      ///< against observed training labels
+  double test_error = 0.0;       ///< against observed test labels
+  double test_error_true = 0.0;  ///< against true test labels ŷ
+};
+
+struct TrainResult {
+  model::Weights W;   ///< final weights, 2m × d
+  Status status = Status::completed;
+  int steps = 0;      ///< updates applied; for a diverged run, the step at which it diverged
+  double train_loss = 0.0;
+  double train_error = 0.0;
+  double test_error = 0.0;
+  double test_error_true = 0.0;
+  std::vector<CurvePoint> curve;  ///< at step 0, every curve_every steps, and at the end
+};
+
+/// Trains from W0. `trainable` is a 2m × d 0/1 mask or empty (everything trainable).
+/// Errors of a diverged run are NaN. Deterministic: single-threaded, fixed evaluation order.
+TrainResult gradient_descent(model::Weights W0, const Eigen::MatrixXd& trainable,
+                             const data::Dataset& train, const data::Dataset& test,
+                             const model::ModelOptions& model, const GdOptions& options);
+
+}  // namespace ptlab::train

@@ -1,0 +1,113 @@
+#include "ptlab/transfer/transfer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <vector>
+
+namespace ptlab::transfer {
+
+std::string to_string(Rule rule) {
+  switch (rule) {
+    case Rule::filter: return "filter";
+    case Rule::entry: return "entry";
+    case Rule::layer: return "layer";
+    case Rule::activation: return "activation";
+    case Rule::oracle: return "oracle";
+  }
+  return "?";
+}
+
+int inherited_per_class(double alpha, int m) {
+  return std::min(m, static_cast<int>(std::floor(alpha * m + 1e-9)));
+}
+
+namespace {
+
+// k distinct indices of [0, m), uniformly at random (partial Fisher–Yates).
+std::vector<int> choose(int m, int k, core::Rng& rng) {
+  std::vector<int> idx(m);
+  std::iota(idx.begin(), idx.end(), 0);
+  for (int i = 0; i < k; ++i) {
+    const int j = i + static_cast<int>(rng.below(static_cast<std::uint64_t>(m - i)));
+    std::swap(idx[i], idx[j]);
+  }
+  idx.resize(k);
+  return idx;
+}
+
+// The k filters of class block [offset, offset+m) with the largest sign·⟨w, u⟩ (ties: lower index).
+std::vector<int> top_by_signal(const model::Weights& W, int offset, int m, double sign,
+                               const Eigen::VectorXd& u, int k) {
+  const Eigen::VectorXd score = sign * (W.middleRows(offset, m) * u);
+  std::vector<int> idx(m);
+  std::iota(idx.begin(), idx.end(), 0);
+  std::stable_sort(idx.begin(), idx.end(), [&](int a, int b) { return score(a) > score(b); });
+  idx.resize(k);
+  return idx;
+}
+
+}  // namespace
+
+TransferResult apply(const TransferOptions& options, const model::Weights& upstream,
+                     const model::Weights& fresh, const Eigen::VectorXd& u,
+                     const data::Dataset& train, core::Rng& rng) {
+  const int m = static_cast<int>(upstream.rows() / 2);
+  TransferResult out{fresh, Eigen::MatrixXd::Zero(upstream.rows(), upstream.cols()), 0, 0};
+  const auto copy_row = [&](Eigen::Index r) {
+    out.W0.row(r) = upstream.row(r);
+    out.inherited.row(r).setOnes();
+  };
+  switch (options.rule) {
+    case Rule::filter:
+    case Rule::oracle: {
+      const int k = inherited_per_class(options.alpha, m);
+      for (int j = 0; j < 2; ++j) {
+        const std::vector<int> rows = options.rule == Rule::filter
+                                          ? choose(m, k, rng)
+                                          : top_by_signal(upstream, j * m, m, j == 0 ? 1.0 : -1.0, u, k);
+        for (const int r : rows) copy_row(j * m + r);
+      }
+      break;
+    }
+    case Rule::layer:
+      for (Eigen::Index r = 0; r < upstream.rows(); ++r) copy_row(r);
+      break;
+    case Rule::entry:
+      // Column-major order of draws, one uniform per entry whatever α.
+      for (Eigen::Index c = 0; c < upstream.cols(); ++c)
+        for (Eigen::Index r = 0; r < upstream.rows(); ++r)
+          if (rng.uniform() < options.alpha) {
+            out.W0(r, c) = upstream(r, c);
+            out.inherited(r, c) = 1.0;
+          }
+      break;
+    case Rule::activation: {
+      // Filter w fires on sample i when ⟨w, x_i⁽ᵖ⁾⟩ > 0 for some patch p.
+      const Eigen::MatrixXd A = upstream * train.X;
+      const int n = train.n();
+      for (Eigen::Index r = 0; r < upstream.rows(); ++r) {
+        int fired = 0;
+        for (int i = 0; i < n; ++i) {
+          bool any = false;
+          for (int p = 0; p < train.P; ++p) any = any || A(r, static_cast<Eigen::Index>(i) * train.P + p) > 0.0;
+          fired += any ? 1 : 0;
+        }
+        if (static_cast<double>(fired) >= options.tau * n) copy_row(r);
+      }
+      break;
+    }
+  }
+  for (Eigen::Index r = 0; r < out.inherited.rows(); ++r)
+    out.filters_inherited += out.inherited.row(r).minCoeff() == 1.0 ? 1 : 0;
+  out.entries_inherited = static_cast<Eigen::Index>(out.inherited.sum());
+  return out;
+}
+
+Eigen::MatrixXd trainable_mask(const TransferOptions& options, const TransferResult& transfer) {
+  if (!options.freeze) return Eigen::MatrixXd();
+  return Eigen::MatrixXd::Ones(transfer.inherited.rows(), transfer.inherited.cols()) -
+         transfer.inherited;
+}
+
+}  // namespace ptlab::transfer
