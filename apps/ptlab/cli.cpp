@@ -22,6 +22,17 @@ int run(const std::vector<std::string>& args, Io& io) {
   add(add_run_command);
   add(add_config_command);
 
+  // CLI11 would only say "a subcommand is required"; name the unknown word instead.
+  if (!args.empty() && !args[0].empty() && args[0][0] != '-') {
+    bool known = false;
+    for (const auto& [sub, action] : commands) known = known || sub->get_name() == args[0];
+    if (!known) {
+      std::string names;
+      for (const auto& [sub, action] : commands) names += (names.empty() ? "" : ", ") + sub->get_name();
+      io.err << "ptlab: unknown command '" << args[0] << "': expected one of " << names << "\n";
+      return 2;
+    }
+  }
   try {
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 wants them reversed
     app.parse(reversed);

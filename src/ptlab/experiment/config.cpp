@@ -257,6 +257,8 @@ std::string show(const toml::node& node) {
   std::ostringstream out;
   if (const auto* s = node.as_string()) {
     out << '"' << s->get() << '"';
+  } else if (const auto* f = node.as_floating_point()) {
+    out << format_double(f->get());
   } else {
     node.visit([&](const auto& v) { out << v; });
   }

@@ -1,0 +1,160 @@
+// The CLI, run in-process: exit codes, one-line errors, nothing written on bad input.
+#include "cli.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "ptlab/report/table.hpp"
+#include "ptlab/store/run_dir.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Result {
+  int code;
+  std::string out, err;
+};
+
+Result ptlab_cli(const std::vector<std::string>& args) {
+  std::ostringstream out, err;
+  ptlab::cli::Io io{out, err, false, "ptlab (test)"};
+  const int code = ptlab::cli::run(args, io);
+  return {code, out.str(), err.str()};
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("ptlab_cli_test_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    write("tiny.toml",
+          "[data]\nd = 60\nn_test = 100\n[upstream]\nn = 20\nsteps = 40\n[downstream]\nn = 8\nsteps = 40\n"
+          "[model]\nm = 4\n[run]\nseeds = 2\ncurve_every = 10\n");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+    return (dir_ / name).string();
+  }
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  // Bad input: exit 2, exactly one line on stderr, nothing on stdout, no output directory.
+  void expect_bad_input(const std::vector<std::string>& args, const std::string& fragment) {
+    const Result r = ptlab_cli(args);
+    EXPECT_EQ(r.code, 2) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_NE(r.err.find(fragment), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "");
+    EXPECT_FALSE(fs::exists(path("out")));
+  }
+  fs::path dir_;
+};
+
+}  // namespace
+
+TEST_F(Cli, RunPrintsATableAndWritesTheOutputDirectory) {
+  const Result r = ptlab_cli({"run", path("tiny.toml"), "--out", path("out"), "--threads", "2"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("verdict:"), std::string::npos);
+  EXPECT_NE(r.out.find("ntg"), std::string::npos);
+  ASSERT_TRUE(fs::exists(path("out/config.toml")));
+  std::ifstream summary_file(path("out/summary.json"));
+  const auto j = nlohmann::json::parse(summary_file);
+  EXPECT_EQ(j["schema_version"], 1);
+  EXPECT_EQ(j["records"].size(), 2u);
+  EXPECT_EQ(j["seeds"]["count"], 2);
+  for (const char* key : {"ptlab_version", "git_sha", "compiler", "host", "started_utc", "command"})
+    EXPECT_TRUE(j["provenance"].contains(key)) << key;
+  std::ifstream curves(path("out/curves.csv"));
+  std::string header;
+  std::getline(curves, header);
+  EXPECT_EQ(header, ptlab::store::kCurvesHeader);
+  // 2 seeds × 3 phases × (steps 0, 10, 20, 30, 40) rows.
+  int rows = 0;
+  for (std::string line; std::getline(curves, line);) ++rows;
+  EXPECT_EQ(rows, 2 * 3 * 5);
+  // No temporary directory is left beside it.
+  for (const auto& e : fs::directory_iterator(dir_))
+    EXPECT_EQ(e.path().filename().string().find(".partial"), std::string::npos);
+}
+
+TEST_F(Cli, RecordedConfigReproducesTheRun) {
+  ASSERT_EQ(ptlab_cli({"run", path("tiny.toml"), "--set", "transfer.alpha=0.75", "--out", path("out")}).code, 0);
+  const Result again = ptlab_cli({"run", path("out/config.toml"), "--format", "json"});
+  ASSERT_EQ(again.code, 0) << again.err;
+  std::ifstream first_file(path("out/summary.json"));
+  const auto first = nlohmann::json::parse(first_file);
+  const auto second = nlohmann::json::parse(again.out);
+  EXPECT_EQ(first["config_hash"], second["config_hash"]);
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(first["records"][i]["ntg"], second["records"][i]["ntg"]);
+    EXPECT_EQ(first["records"][i]["transfer"]["train_loss"], second["records"][i]["transfer"]["train_loss"]);
+  }
+}
+
+TEST_F(Cli, CsvFormatHasThePinnedHeaderAndOneRowPerSeed) {
+  const Result r = ptlab_cli({"run", path("tiny.toml"), "--format", "csv", "--seeds", "3"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.substr(0, r.out.find('\n')), ptlab::report::kSeedsCsvHeader);
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 4);
+}
+
+TEST_F(Cli, DefaultConfigPrintsEveryKeyAndLoadsBack) {
+  const Result r = ptlab_cli({"config", "--default"});
+  ASSERT_EQ(r.code, 0);
+  const std::string file = write("default.toml", r.out);
+  const Result resolved = ptlab_cli({"config", file});
+  ASSERT_EQ(resolved.code, 0) << resolved.err;
+  EXPECT_EQ(r.out.substr(r.out.find('\n') + 1), resolved.out);
+}
+
+TEST_F(Cli, HelpOnEverySubcommand) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--help"}, {"run", "--help"}, {"config", "--help"}}) {
+    const Result r = ptlab_cli(args);
+    EXPECT_EQ(r.code, 0);
+    EXPECT_NE(r.out.find("Usage"), std::string::npos) << r.out;
+  }
+  EXPECT_NE(ptlab_cli({"run", "--help"}).out.find("--seeds"), std::string::npos);
+}
+
+TEST_F(Cli, BadInputIsOneLineExitTwoAndWritesNothing) {
+  const std::string tiny = path("tiny.toml");
+  const std::string out = path("out");
+  expect_bad_input({"run", tiny, "--set", "transfer.alpah=0.3", "--out", out}, "did you mean 'transfer.alpha'?");
+  expect_bad_input({"run", tiny, "--set", "transfer.alpha=1.5", "--out", out}, "expected a number in [0, 1]");
+  expect_bad_input({"run", tiny, "--set", "upstream.n=0", "--out", out}, "upstream.n = 0");
+  expect_bad_input({"run", tiny, "--set", "downstream.p=0.5", "--out", out}, "downstream.p = 0.5");
+  expect_bad_input({"run", tiny, "--set", "data.d=2", "--out", out}, "data.d = 2");
+  expect_bad_input({"run", tiny, "--set", "upstream.eta=0", "--out", out}, "upstream.eta = 0");
+  expect_bad_input({"run", tiny, "--set", "model.m=\"x\"", "--out", out}, "expected an integer");
+  expect_bad_input({"run", path("missing.toml"), "--out", out}, "cannot read config file");
+  expect_bad_input({"run", write("bad.toml", "[data\nd = 3\n"), "--out", out}, "malformed TOML");
+  expect_bad_input({"run", write("typo.toml", "[model]\nn = 3\n"), "--out", out}, "unknown key 'model.n'");
+  expect_bad_input({"run", tiny, "--seeds", "0", "--out", out}, "--seeds");
+  expect_bad_input({"run", tiny, "--format", "xml"}, "--format");
+  expect_bad_input({"run"}, "config");
+  expect_bad_input({"frobnicate"}, "frobnicate");
+  expect_bad_input({"run", tiny, "--out", path("no/such/parent/out")}, "does not exist");
+}
+
+TEST_F(Cli, ExistingOutputDirectoryIsRefusedUnlessForced) {
+  fs::create_directories(path("out"));
+  std::ofstream(path("out/keep.txt")) << "x";
+  const Result r = ptlab_cli({"run", path("tiny.toml"), "--out", path("out")});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("already exists"), std::string::npos);
+  EXPECT_TRUE(fs::exists(path("out/keep.txt")));
+  EXPECT_EQ(r.out, "");  // refused before running
+  ASSERT_EQ(ptlab_cli({"run", path("tiny.toml"), "--out", path("out"), "--force"}).code, 0);
+  EXPECT_FALSE(fs::exists(path("out/keep.txt")));
+  EXPECT_TRUE(fs::exists(path("out/summary.json")));
+}

@@ -1,0 +1,167 @@
+#include "ptlab/experiment/run.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "ptlab/experiment/config.hpp"
+
+using namespace ptlab;
+using experiment::ExperimentSpec;
+
+namespace {
+
+// A small, fast spec (about 10 ms a seed).
+ExperimentSpec tiny() {
+  return experiment::parse_config(R"(
+[data]
+d = 120
+n_test = 200
+[upstream]
+n = 40
+steps = 150
+[downstream]
+n = 10
+steps = 150
+[model]
+m = 6
+[run]
+seeds = 3
+curve_every = 25
+)",
+                                  "tiny");
+}
+
+void expect_same_phase(const experiment::PhaseRecord& a, const experiment::PhaseRecord& b) {
+  EXPECT_EQ(a.status, b.status);
+  EXPECT_EQ(a.steps, b.steps);
+  EXPECT_EQ(a.train_loss, b.train_loss);
+  EXPECT_EQ(a.train_error, b.train_error);
+  EXPECT_EQ(a.test_error, b.test_error);
+  EXPECT_EQ(a.test_error_true, b.test_error_true);
+  ASSERT_EQ(a.curve.size(), b.curve.size());
+  for (std::size_t i = 0; i < a.curve.size(); ++i) {
+    EXPECT_EQ(a.curve[i].step, b.curve[i].step);
+    EXPECT_EQ(a.curve[i].train_loss, b.curve[i].train_loss);
+    EXPECT_EQ(a.curve[i].test_error_true, b.curve[i].test_error_true);
+  }
+}
+
+void expect_same_record(const experiment::SeedRecord& a, const experiment::SeedRecord& b) {
+  EXPECT_EQ(a.seed, b.seed);
+  expect_same_phase(a.upstream, b.upstream);
+  expect_same_phase(a.transfer, b.transfer);
+  expect_same_phase(a.scratch, b.scratch);
+  EXPECT_EQ(a.filters_inherited, b.filters_inherited);
+  if (!std::isnan(a.ntg) || !std::isnan(b.ntg)) EXPECT_EQ(a.ntg, b.ntg);
+}
+
+}  // namespace
+
+TEST(Run, AlphaZeroTransferIsExactlyTheScratchRun) {
+  for (const auto rule : {transfer::Rule::filter, transfer::Rule::entry, transfer::Rule::oracle}) {
+    for (const bool freeze : {false, true}) {
+      auto spec = tiny();
+      spec.transfer = {.rule = rule, .alpha = 0.0, .freeze = freeze};
+      const auto out = experiment::run_seed_detailed(spec, 5);
+      expect_same_phase(out.record.transfer, out.record.scratch);
+      EXPECT_EQ(out.transfer_W, out.scratch_W);
+      EXPECT_EQ(out.record.ntg, 0.0);
+    }
+  }
+}
+
+TEST(Run, LayerRuleEqualsFilterRuleAtAlphaOne) {
+  auto layer = tiny();
+  layer.transfer.rule = transfer::Rule::layer;
+  auto filter = tiny();
+  filter.transfer = {.rule = transfer::Rule::filter, .alpha = 1.0};
+  const auto a = experiment::run_seed_detailed(layer, 3);
+  const auto b = experiment::run_seed_detailed(filter, 3);
+  expect_same_record(a.record, b.record);
+  EXPECT_EQ(a.transfer_W, b.transfer_W);
+}
+
+TEST(Run, FreezeLeavesInheritedFiltersUnchangedAndTrainsTheRest) {
+  auto spec = tiny();
+  spec.transfer = {.rule = transfer::Rule::filter, .alpha = 0.5, .freeze = true};
+  const auto out = experiment::run_seed_detailed(spec, 2);
+  const int m = spec.model.m;
+  int frozen = 0;
+  for (int r = 0; r < 2 * m; ++r) {
+    if (out.transfer.inherited.row(r).minCoeff() == 1.0) {
+      EXPECT_EQ(out.transfer_W.row(r), out.upstream_W.row(r));
+      ++frozen;
+    } else {
+      EXPECT_NE(out.transfer_W.row(r), out.transfer.W0.row(r));
+    }
+  }
+  EXPECT_EQ(frozen, 2 * (m / 2));
+  // Fine-tuning (the default) moves inherited filters.
+  spec.transfer.freeze = false;
+  const auto tuned = experiment::run_seed_detailed(spec, 2);
+  EXPECT_NE(tuned.transfer_W, out.transfer_W);
+}
+
+TEST(Run, TransferAndScratchShareDataAndFreshFilters) {
+  auto spec = tiny();
+  spec.transfer = {.rule = transfer::Rule::filter, .alpha = 0.5};
+  const auto out = experiment::run_seed_detailed(spec, 4);
+  // The non-inherited rows of the transfer init are the scratch init, i.e. the same fresh stream.
+  auto scratch_spec = spec;
+  scratch_spec.transfer.alpha = 0.0;
+  const auto scratch = experiment::run_seed_detailed(scratch_spec, 4);
+  for (int r = 0; r < 2 * spec.model.m; ++r)
+    if (out.transfer.inherited.row(r).maxCoeff() == 0.0)
+      EXPECT_EQ(out.transfer.W0.row(r), scratch.transfer.W0.row(r));
+  expect_same_phase(out.record.scratch, scratch.record.scratch);
+  expect_same_phase(out.record.upstream, scratch.record.upstream);
+}
+
+TEST(Run, SameSeedSameBitsAtOneAndTwoThreads) {
+  const auto spec = tiny();
+  const auto one = experiment::run_experiment(spec, {.seeds = 5, .threads = 1});
+  const auto two = experiment::run_experiment(spec, {.seeds = 5, .threads = 2});
+  ASSERT_EQ(one.records.size(), 5u);
+  ASSERT_EQ(two.records.size(), 5u);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(one.records[i].seed, spec.seed + i);
+    expect_same_record(one.records[i], two.records[i]);
+  }
+  EXPECT_EQ(one.summary.at("ntg").mean, two.summary.at("ntg").mean);
+}
+
+TEST(Run, SeedsDifferFromEachOther) {
+  const auto r = experiment::run_experiment(tiny(), {.seeds = 2, .threads = 1});
+  EXPECT_NE(r.records[0].scratch.train_loss, r.records[1].scratch.train_loss);
+}
+
+TEST(Run, DivergedSeedsAreCountedNotAveraged) {
+  auto spec = tiny();
+  spec.model.activation = model::Activation::poly_relu;
+  spec.downstream_train.eta = 1e8;
+  const auto r = experiment::run_experiment(spec, {.seeds = 3, .threads = 1});
+  EXPECT_EQ(r.summary.diverged, 3);
+  EXPECT_EQ(r.summary.valid, 0);
+  EXPECT_EQ(r.summary.at("ntg").n, 0);
+  for (const auto& rec : r.records) {
+    EXPECT_FALSE(rec.valid());
+    EXPECT_TRUE(std::isnan(rec.ntg));
+    // Some downstream phase diverged: it records the step, and its errors are not numbers.
+    const auto& phase = rec.transfer.status == train::Status::diverged ? rec.transfer : rec.scratch;
+    EXPECT_EQ(phase.status, train::Status::diverged);
+    EXPECT_GT(phase.steps, 0);
+    EXPECT_TRUE(std::isnan(phase.test_error_true));
+  }
+}
+
+TEST(Run, ProgressIsReportedOncePerSeed) {
+  int calls = 0, last = 0;
+  experiment::run_experiment(tiny(), {.seeds = 4, .threads = 2, .progress = [&](int done, int total, const auto&) {
+                                        ++calls;
+                                        last = done;
+                                        EXPECT_EQ(total, 4);
+                                      }});
+  EXPECT_EQ(calls, 4);
+  EXPECT_EQ(last, 4);
+}
