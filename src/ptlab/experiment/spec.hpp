@@ -12,9 +12,9 @@ namespace ptlab::experiment {
 
 struct ExperimentSpec {
   data::FrameOptions frame;              ///< [data]
-  data::TaskOptions upstream;            ///< [upstream] task 1 (n = n1, sigma_p = σ_{p,1}, p = p_1)
+  data::TaskOptions upstream{.n = 200};  ///< [upstream] task 1 (n = n1, sigma_p = σ_{p,1}, p = p_1)
   train::GdOptions upstream_train;       ///< [upstream] training
-  data::TaskOptions downstream;          ///< [downstream] task 2
+  data::TaskOptions downstream{.n = 20}; ///< [downstream] task 2 (n = n2: few samples)
   train::GdOptions downstream_train;     ///< [downstream] training (transfer and scratch alike)
   model::ModelOptions model;             ///< [model]
   transfer::TransferOptions transfer;    ///< [transfer]
