@@ -2,12 +2,33 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
+#include <limits>
+#include <new>
 #include <ostream>
 
 #include "ptlab/core/error.hpp"
 #include "ptlab/core/version.hpp"
 
 namespace ptlab::cli {
+
+CLI::Validator integer_at_least(int lo) {
+  return CLI::Validator(
+      [lo](std::string& text) -> std::string {
+        std::size_t used = 0;
+        long long value = 0;
+        try {
+          value = std::stoll(text, &used);
+        } catch (const std::exception&) {
+          used = 0;
+        }
+        if (used == 0 || used != text.size() || value < lo || value > std::numeric_limits<int>::max())
+          return fmt::format("expected an integer ≥ {}, got '{}'", lo, text);
+        return "";
+      },
+      fmt::format("INT ≥ {}", lo));
+}
 
 int run(const std::vector<std::string>& args, Io& io) {
   CLI::App app{"ptlab: partial parameter transfer lab (theory model of arXiv 2509.22056)", "ptlab"};
@@ -56,7 +77,14 @@ int run(const std::vector<std::string>& args, Io& io) {
       io.out << app.help();
       return 0;
     }
-    io.err << "ptlab: " << e.what() << " (see ptlab --help)\n";
+    // One line, lower-case like ptlab's own messages, pointing at the right help.
+    std::string message = e.what();
+    if (!message.empty()) message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
+    std::replace(message.begin(), message.end(), '\n', ' ');
+    std::string help = "ptlab --help";
+    for (const auto& [sub, action] : commands)
+      if (!args.empty() && sub->get_name() == args[0]) help = "ptlab " + args[0] + " --help";
+    io.err << "ptlab: " << message << " (see " << help << ")\n";
     return 2;
   }
   try {
@@ -65,6 +93,9 @@ int run(const std::vector<std::string>& args, Io& io) {
   } catch (const core::InputError& e) {
     io.err << "ptlab: " << e.what() << "\n";
     return 2;
+  } catch (const std::bad_alloc&) {
+    io.err << "ptlab: out of memory; expected smaller sizes (data.d, model.m, n, data.n_test) or --threads 1\n";
+    return 1;
   } catch (const std::exception& e) {
     io.err << "ptlab: internal error: " << e.what() << "\n";
     return 1;

@@ -17,6 +17,9 @@ struct Io {
 /// Runs `ptlab ARGS...`; returns the exit code: 0 success, 2 bad input, 1 internal error.
 int run(const std::vector<std::string>& args, Io& io);
 
+/// A CLI11 validator for an integer flag in [lo, 2^31 − 1]: "expected an integer ≥ lo, got 'x'".
+CLI::Validator integer_at_least(int lo);
+
 // Subcommand registration: each adds its options to `app` and returns the action to run after
 // parsing (STYLE.md §5: one file per subcommand, no logic beyond parse and dispatch).
 using Action = std::function<int()>;

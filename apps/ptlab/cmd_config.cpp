@@ -18,14 +18,16 @@ Action add_config_command(CLI::App& app, Io& io) {
   auto args = std::make_shared<Args>();
   cmd->add_flag("--default", args->defaults, "Print the whole default config, every key commented");
   cmd->add_option("config", args->path, "Config file (TOML) to resolve and print canonically");
-  cmd->add_option("--set", args->sets, "Override a key: --set transfer.alpha=0.25 (repeatable)");
+  cmd->add_option("--set", args->sets, "Override a key: --set transfer.alpha=0.25 (repeatable)")
+      ->allow_extra_args(false);
   return [&io, args]() {
     if (args->defaults == !args->path.empty())
       throw core::InputError("config: expected exactly one of --default or CONFIG");
     if (args->defaults) {
       experiment::ExperimentSpec spec;
       for (const auto& s : args->sets) experiment::apply_override(spec, s);
-      io.out << "# ptlab default config: every key, with its meaning and allowed values.\n"
+      io.out << (args->sets.empty() ? "# ptlab default config: every key, with its meaning and allowed values.\n"
+                                    : "# ptlab default config with --set overrides: every key, its meaning and range.\n")
              << experiment::canonical_toml(spec, true);
     } else {
       io.out << experiment::canonical_toml(experiment::load_config(args->path, args->sets), true);

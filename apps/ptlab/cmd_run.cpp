@@ -28,21 +28,28 @@ Action add_run_command(CLI::App& app, Io& io) {
   };
   auto args = std::make_shared<Args>();
   cmd->add_option("config", args->path, "Experiment config (TOML), e.g. configs/paper.toml")->required();
-  cmd->add_option("--set", args->sets, "Override a key: --set transfer.alpha=0.25 (repeatable)");
+  cmd->add_option("--set", args->sets, "Override a key: --set transfer.alpha=0.25 (repeatable)")
+      ->allow_extra_args(false);
   cmd->add_option("--seeds", args->seeds, "Number of seeds (overrides run.seeds)")
-      ->check(CLI::Range(1, 1000000));
+      ->check(integer_at_least(1))
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   cmd->add_option("--threads", args->threads, "Worker threads over seeds (default: all cores)")
-      ->check(CLI::Range(1, 1024));
-  cmd->add_option("--out", args->out, "Write config.toml, summary.json and curves.csv to this new directory");
-  cmd->add_flag("--force", args->force, "Replace the --out directory if it exists");
-  cmd->add_option("--format", args->format, "Output on stdout")
+      ->check(integer_at_least(1))
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  CLI::Option* out_option = cmd->add_option("--out", args->out,
+                  "Write config.toml, summary.json and curves.csv to this new directory (parents are created)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  cmd->add_flag("--force", args->force, "Replace the --out directory if it is a previous ptlab output directory");
+  cmd->add_option("--format", args->format, "Output on stdout: table, json (the summary.json document) or csv (one row per seed)")
       ->check(CLI::IsMember({"table", "json", "csv"}))
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
       ->capture_default_str();
-  return [&io, args]() {
+  return [&io, args, out_option]() {
+    const bool write_out = out_option->count() > 0;
     std::vector<std::string> sets = args->sets;
     if (args->seeds > 0) sets.push_back(fmt::format("run.seeds={}", args->seeds));
     const experiment::ExperimentSpec spec = experiment::load_config(args->path, sets);
-    if (!args->out.empty()) store::check_output_dir(args->out, args->force);
+    if (write_out) store::check_output_dir(args->out, args->force);
 
     experiment::RunOptions options;
     options.threads = args->threads;
@@ -63,9 +70,10 @@ Action add_run_command(CLI::App& app, Io& io) {
     } else {
       io.out << report::text_table(result, "ptlab run " + args->path);
     }
-    if (!args->out.empty()) {
+    if (write_out) {
       store::write_run_dir(args->out, result, provenance, args->force);
-      if (args->format == "table") io.out << "results written to " << args->out << "/\n";
+      if (args->format == "table")
+        io.out << "results written to " << args->out << (args->out.back() == '/' ? "" : "/") << "\n";
     }
     return 0;
   };

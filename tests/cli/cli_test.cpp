@@ -143,18 +143,48 @@ TEST_F(Cli, BadInputIsOneLineExitTwoAndWritesNothing) {
   expect_bad_input({"run", tiny, "--format", "xml"}, "--format");
   expect_bad_input({"run"}, "config");
   expect_bad_input({"frobnicate"}, "frobnicate");
-  expect_bad_input({"run", tiny, "--out", path("no/such/parent/out")}, "does not exist");
+  expect_bad_input({"run", tiny, "--out", write("afile", "x") + "/out"}, "is not a directory");
+  expect_bad_input({"run", tiny, "--out", ""}, "expected a directory path");
+  expect_bad_input({"run", tiny, "--seeds", "abc"}, "--seeds: expected an integer ≥ 1, got 'abc' (see ptlab run --help)");
+  expect_bad_input({"run", tiny, "--set", "data.d=4294967299"}, "expected an integer in [3, 2147483647]");
+  expect_bad_input({"run", tiny, "--set", "data.d=2000000000"}, "more than 90% of this machine's");
+  expect_bad_input({"run", dir_.string()}, "is a directory");
 }
 
 TEST_F(Cli, ExistingOutputDirectoryIsRefusedUnlessForced) {
-  fs::create_directories(path("out"));
-  std::ofstream(path("out/keep.txt")) << "x";
-  const Result r = ptlab_cli({"run", path("tiny.toml"), "--out", path("out")});
+  const std::string tiny = path("tiny.toml");
+  ASSERT_EQ(ptlab_cli({"run", tiny, "--out", path("out")}).code, 0);
+  const Result again = ptlab_cli({"run", tiny, "--out", path("out")});
+  EXPECT_EQ(again.code, 2);
+  EXPECT_NE(again.err.find("already exists"), std::string::npos);
+  EXPECT_EQ(again.out, "");  // refused before running
+  // --force replaces a previous ptlab output directory (trailing slash or not) ...
+  EXPECT_EQ(ptlab_cli({"run", tiny, "--out", path("out") + "/", "--force", "--seeds", "3"}).code, 0);
+  std::ifstream summary_file(path("out/summary.json"));
+  EXPECT_EQ(nlohmann::json::parse(summary_file)["records"].size(), 3u);
+}
+
+TEST_F(Cli, ForceNeverReplacesOtherDirectories) {
+  const std::string tiny = path("tiny.toml");
+  fs::create_directories(path("mine"));
+  std::ofstream(path("mine/keep.txt")) << "x";
+  const Result r = ptlab_cli({"run", tiny, "--out", path("mine"), "--force"});
   EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.err.find("already exists"), std::string::npos);
-  EXPECT_TRUE(fs::exists(path("out/keep.txt")));
-  EXPECT_EQ(r.out, "");  // refused before running
-  ASSERT_EQ(ptlab_cli({"run", path("tiny.toml"), "--out", path("out"), "--force"}).code, 0);
-  EXPECT_FALSE(fs::exists(path("out/keep.txt")));
-  EXPECT_TRUE(fs::exists(path("out/summary.json")));
+  EXPECT_NE(r.err.find("is not a ptlab output directory"), std::string::npos) << r.err;
+  EXPECT_TRUE(fs::exists(path("mine/keep.txt")));
+  // Nor the working directory or its ancestors, even spelled indirectly.
+  const fs::path cwd = fs::current_path();
+  fs::current_path(path("mine"));
+  for (const std::string out : {".", "./", "sub/..", ".."}) {
+    const Result w = ptlab_cli({"run", tiny, "--out", out, "--force"});
+    EXPECT_EQ(w.code, 2) << out;
+    EXPECT_NE(w.err.find("is the working directory or contains it"), std::string::npos) << w.err;
+  }
+  fs::current_path(cwd);
+  EXPECT_TRUE(fs::exists(path("mine/keep.txt")));
+}
+
+TEST_F(Cli, MissingParentsOfOutAreCreated) {
+  ASSERT_EQ(ptlab_cli({"run", path("tiny.toml"), "--out", path("runs/a/b")}).code, 0);
+  EXPECT_TRUE(fs::exists(path("runs/a/b/summary.json")));
 }

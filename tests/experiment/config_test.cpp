@@ -79,26 +79,30 @@ TEST(Config, UnknownKeySuggestsTheClosest) {
 TEST(Config, WrongTypesNameTheKeyAndTheExpectation) {
   EXPECT_EQ(error_of("[transfer]\nalpha = \"half\"\n"),
             "a.toml:2: transfer.alpha = \"half\": expected a number in [0, 1]");
-  EXPECT_EQ(error_of("[data]\nd = 100.5\n"), "a.toml:2: data.d = 100.5: expected an integer ≥ 3");
+  EXPECT_EQ(error_of("[data]\nd = 100.5\n"), "a.toml:2: data.d = 100.5: expected an integer in [3, 2147483647]");
   EXPECT_EQ(error_of("[transfer]\nfreeze = 1\n"), "a.toml:2: transfer.freeze = 1: expected true or false");
   EXPECT_EQ(error_of("[transfer]\nrule = \"some\"\n"),
             "a.toml:2: transfer.rule = \"some\": expected one of \"filter\", \"entry\", \"layer\", "
             "\"activation\", \"oracle\"");
   EXPECT_EQ(error_of("transfer = 3\n"), "a.toml:1: transfer = 3: expected a table [transfer]");
-  EXPECT_EQ(error_of("[model]\nm = [1, 2]\n"), "a.toml:2: model.m = an array: expected an integer ≥ 1");
+  EXPECT_EQ(error_of("[model]\nm = [1, 2]\n"), "a.toml:2: model.m = an array: expected an integer in [1, 2147483647]");
 }
 
 TEST(Config, OutOfRangeValuesAreRejected) {
-  EXPECT_EQ(error_of("[upstream]\nn = 0\n"), "a.toml:2: upstream.n = 0: expected an integer ≥ 1");
-  EXPECT_EQ(error_of("[downstream]\nn = -5\n"), "a.toml:2: downstream.n = -5: expected an integer ≥ 1");
+  EXPECT_EQ(error_of("[upstream]\nn = 0\n"), "a.toml:2: upstream.n = 0: expected an integer in [1, 2147483647]");
+  EXPECT_EQ(error_of("[downstream]\nn = -5\n"), "a.toml:2: downstream.n = -5: expected an integer in [1, 2147483647]");
   EXPECT_EQ(error_of("[transfer]\nalpha = 1.5\n"), "a.toml:2: transfer.alpha = 1.5: expected a number in [0, 1]");
   EXPECT_EQ(error_of("[transfer]\nalpha = -0.1\n"), "a.toml:2: transfer.alpha = -0.1: expected a number in [0, 1]");
   EXPECT_EQ(error_of("[upstream]\np = 0.5\n"), "a.toml:2: upstream.p = 0.5: expected a number in [0, 0.5)");
-  EXPECT_EQ(error_of("[data]\nd = 2\n"), "a.toml:2: data.d = 2: expected an integer ≥ 3");
+  EXPECT_EQ(error_of("[data]\nd = 2\n"), "a.toml:2: data.d = 2: expected an integer in [3, 2147483647]");
   EXPECT_EQ(error_of("[upstream]\neta = 0\n"), "a.toml:2: upstream.eta = 0: expected a number > 0");
   EXPECT_EQ(error_of("[downstream]\neta = -1.0\n"), "a.toml:2: downstream.eta = -1.0: expected a number > 0");
   EXPECT_EQ(error_of("[data]\ntheta = nan\n"), "a.toml:2: data.theta = nan: expected a number in [0, 180]");
-  EXPECT_EQ(error_of("[downstream]\nsteps = 0\n"), "a.toml:2: downstream.steps = 0: expected an integer ≥ 1");
+  EXPECT_EQ(error_of("[downstream]\nsteps = 0\n"), "a.toml:2: downstream.steps = 0: expected an integer in [1, 2147483647]");
+  EXPECT_EQ(error_of("[upstream]\neta = inf\n"), "a.toml:2: upstream.eta = inf: expected a number > 0");
+  EXPECT_EQ(error_of("[data]\nnorm_u = -inf\n"), "a.toml:2: data.norm_u = -inf: expected a number ≥ 0");
+  // Integers must fit their field: 2^32 + 3 must not wrap around to 3.
+  EXPECT_EQ(error_of("[data]\nd = 4294967299\n"), "a.toml:2: data.d = 4294967299: expected an integer in [3, 2147483647]");
   EXPECT_NO_THROW(parse_config("[upstream]\nsteps = 0\n", "x"));  // an untrained upstream is allowed
 }
 
@@ -117,9 +121,26 @@ TEST(Config, UnreadableFileIsAnInputError) {
   }
 }
 
+TEST(Config, KeysUsedAsTablesAndSectionsUsedAsKeysAreNamed) {
+  EXPECT_EQ(error_of("", {"transfer.alpha.x=3"}),
+            "--set transfer.alpha.x=3: unknown key 'transfer.alpha.x': transfer.alpha is a value, not a table");
+  EXPECT_EQ(error_of("", {"transfer={alpha=0.3}"}),
+            "--set transfer={alpha=0.3}: transfer is a section; set its keys one at a time, e.g. --set "
+            "transfer.rule=VALUE");
+}
+
+TEST(Config, DirectoryGivenAsConfigIsAnInputError) {
+  try {
+    experiment::load_config(std::filesystem::temp_directory_path().string());
+    FAIL();
+  } catch (const core::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("is a directory; expected a TOML config file"), std::string::npos);
+  }
+}
+
 TEST(Config, OverridesParseTomlValuesAndBareWords) {
   const auto spec = parse_config("", "x",
-                                 {"transfer.alpha=0.25", "transfer.rule=entry", "transfer.freeze=true",
+                                 {" transfer.alpha = 0.25 ", "transfer.rule=entry", "transfer.freeze=true",
                                   "data.layout=\"separate\"", "upstream.n=7", "model.sigma_0=1e-3"});
   EXPECT_DOUBLE_EQ(spec.transfer.alpha, 0.25);
   EXPECT_EQ(spec.transfer.rule, transfer::Rule::entry);

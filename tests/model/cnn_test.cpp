@@ -94,11 +94,12 @@ TEST(Cnn, OutputsMatchAPerSampleReferenceLoop) {
   EXPECT_TRUE(ev.outputs().isApprox(f, 1e-14));
 }
 
-TEST(Cnn, ErrorRateCountsTiesAsErrors) {
+TEST(Cnn, ErrorRateCountsTiesAsHalfAnError) {
   Eigen::VectorXd f(4), y(4);
   f << 1.0, -2.0, 0.0, 3.0;
   y << 1.0, 1.0, 1.0, -1.0;
-  EXPECT_DOUBLE_EQ(model::error_rate(f, y), 0.75);
+  EXPECT_DOUBLE_EQ(model::error_rate(f, y), 2.5 / 4);
+  EXPECT_DOUBLE_EQ(model::error_rate(Eigen::VectorXd::Zero(4), y), 0.5);
 }
 
 TEST(Cnn, ActivationsAndTheirDerivatives) {

@@ -6,8 +6,10 @@
 #include <cerrno>
 #include <cstring>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <functional>
+#include <type_traits>
 #include <limits>
 #include <optional>
 #include <sstream>
@@ -58,7 +60,7 @@ std::string describe(const Range& r, const char* what) {
 
 std::function<bool(double)> checker(const Range& r) {
   return [r](double x) {
-    if (std::isnan(x)) return false;
+    if (!std::isfinite(x)) return false;
     const bool lo_ok = r.lo_open ? x > r.lo : x >= r.lo;
     const bool hi_ok = r.hi_open ? x < r.hi : x <= r.hi;
     return lo_ok && hi_ok;
@@ -75,6 +77,10 @@ Key number_key(std::string path, Ref ref, Range range, std::string comment) {
 
 template <class Ref>
 Key integer_key(std::string path, Ref ref, Range range, std::string comment) {
+  // A value must fit the field: 2^32 + 3 must not wrap to 3.
+  using T = std::remove_reference_t<std::invoke_result_t<Ref, Spec&>>;
+  if constexpr (sizeof(T) < sizeof(std::int64_t))
+    range.hi = std::min(range.hi, static_cast<double>(std::numeric_limits<T>::max()));
   return Key{std::move(path), Type::integer, std::move(comment), {},
              [ref](const Spec& s) {
                return Value(static_cast<std::int64_t>(ref(const_cast<Spec&>(s))));
@@ -304,6 +310,10 @@ void assign(Spec& spec, const Key& key, const toml::node& node, const std::strin
 }
 
 std::string unknown_key_message(const std::string& where, const std::string& path) {
+  // "transfer.alpha.x": a key used as a table.
+  for (auto dot = path.find('.'); dot != std::string::npos; dot = path.find('.', dot + 1))
+    if (find_key(path.substr(0, dot)) != nullptr)
+      return fmt::format("{}: unknown key '{}': {} is a value, not a table", where, path, path.substr(0, dot));
   std::string msg = fmt::format("{}: unknown key '{}'", where, path);
   if (const auto s = suggest(path)) msg += fmt::format(" (did you mean '{}'?)", *s);
   else msg += " (see `ptlab config --default` for every key)";
@@ -333,10 +343,22 @@ void apply_override(Spec& spec, const std::string& assignment) {
   const auto eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0)
     throw core::InputError(fmt::format("--set {}: expected key=value, e.g. transfer.alpha=0.5", assignment));
-  const std::string path = assignment.substr(0, eq);
-  const std::string raw = assignment.substr(eq + 1);
+  const auto trim = [](std::string x) {
+    const auto b = x.find_first_not_of(" \t");
+    const auto e = x.find_last_not_of(" \t");
+    return b == std::string::npos ? std::string() : x.substr(b, e - b + 1);
+  };
+  const std::string path = trim(assignment.substr(0, eq));
+  const std::string raw = trim(assignment.substr(eq + 1));
   const std::string where = fmt::format("--set {}", assignment);
   const Key* key = find_key(path);
+  if (key == nullptr && is_section(path)) {
+    std::string example;
+    for (const Key& k : schema())
+      if (example.empty() && k.path.rfind(path + ".", 0) == 0) example = k.path;
+    throw core::InputError(fmt::format("{}: {} is a section; set its keys one at a time, e.g. --set {}=VALUE",
+                                       where, path, example));
+  }
   if (key == nullptr) throw core::InputError(unknown_key_message(where, path));
   toml::table parsed;
   bool ok = true;
@@ -366,6 +388,9 @@ ExperimentSpec parse_config(const std::string& text, const std::string& source_n
 }
 
 ExperimentSpec load_config(const std::string& path, const std::vector<std::string>& overrides) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw core::InputError(fmt::format("{}: is a directory; expected a TOML config file", path));
   std::ifstream in(path, std::ios::binary);
   if (!in) throw core::InputError(fmt::format("{}: cannot read config file: {}", path, std::strerror(errno)));
   std::ostringstream text;

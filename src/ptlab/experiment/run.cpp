@@ -1,5 +1,8 @@
 #include "ptlab/experiment/run.hpp"
 
+#include <fmt/format.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -10,6 +13,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "ptlab/core/error.hpp"
 #include "ptlab/core/rng.hpp"
 #include "ptlab/data/task.hpp"
 #include "ptlab/model/cnn.hpp"
@@ -139,7 +143,34 @@ Summary summarize(const std::vector<SeedRecord>& records) {
       if (r.valid()) values.push_back(get(r));
     s.metrics.emplace_back(name, experiment::summarize(values));
   }
+  const Stat& ntg = s.at("ntg");
+  if (ntg.n < 2) s.verdict = "undetermined (fewer than 2 valid seeds)";
+  else if (ntg.ci_high < 0) s.verdict = "positive transfer";
+  else if (ntg.ci_low > 0) s.verdict = "negative transfer";
+  else s.verdict = "no significant difference";
   return s;
+}
+
+double estimated_bytes_per_seed(const ExperimentSpec& spec) {
+  const double d = spec.frame.d;
+  const double P = data::patches(spec.frame.layout);
+  const double rows = 2.0 * spec.model.m;
+  const double n1 = spec.upstream.n, n2 = spec.downstream.n, nt = spec.frame.n_test;
+  const double data = d * P * (n1 + n2 + 2 * nt);           // four data sets
+  const double weights = 12 * rows * d;                       // W, gradients, inits, masks, results
+  const double buffers = rows * P * (2 * std::max(n1, n2) + nt);  // pre-activations, coefficients
+  return 8.0 * (data + weights + buffers);
+}
+
+void check_memory(const ExperimentSpec& spec, int concurrent) {
+  const double physical = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
+  const double need = estimated_bytes_per_seed(spec) * concurrent;
+  if (physical > 0 && need > 0.9 * physical)
+    throw core::InputError(fmt::format(
+        "config needs about {:.1f} GiB ({} seed{} at once; d = {}, m = {}, n1 = {}, n2 = {}, n_test = {}), "
+        "more than 90% of this machine's {:.1f} GiB; expected smaller sizes or --threads 1",
+        need / (1 << 30), concurrent, concurrent == 1 ? "" : "s", spec.frame.d, spec.model.m, spec.upstream.n,
+        spec.downstream.n, spec.frame.n_test, physical / (1 << 30)));
 }
 
 ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& options) {
@@ -148,6 +179,7 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
   const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const int threads = std::clamp(options.threads > 0 ? options.threads : hw, 1, std::max(1, n));
 
+  check_memory(spec, threads);
   ExperimentResult result;
   result.spec = spec;
   result.spec.seeds = n;

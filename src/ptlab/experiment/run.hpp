@@ -59,9 +59,19 @@ struct Summary {
   int valid = 0;
   int diverged = 0;
   std::vector<std::pair<std::string, Stat>> metrics;  ///< e.g. {"ntg", …}, {"transfer.test_error", …}
+  /// "positive transfer" (95% CI of NTG below 0), "negative transfer" (above 0), "no significant
+  /// difference" (CI contains 0) or "undetermined (fewer than 2 valid seeds)".
+  std::string verdict;
   const Stat& at(const std::string& name) const;
 };
 Summary summarize(const std::vector<SeedRecord>& records);
+
+/// Peak bytes one seed holds (its four data sets, weights and GD buffers), estimated from the spec.
+double estimated_bytes_per_seed(const ExperimentSpec& spec);
+
+/// Throws core::InputError naming the sizes if `concurrent` seeds at once would need more than
+/// 90% of this machine's physical memory: a clear message instead of an out-of-memory kill.
+void check_memory(const ExperimentSpec& spec, int concurrent);
 
 struct RunOptions {
   int seeds = 0;    ///< 0 = spec.seeds
@@ -79,6 +89,7 @@ struct ExperimentResult {
 };
 
 /// Runs spec.seed, spec.seed + 1, … in parallel over seeds. Records are identical to a serial run.
+/// Throws core::InputError (before any work) if the seeds would not fit in memory.
 ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& options = {});
 
 }  // namespace ptlab::experiment

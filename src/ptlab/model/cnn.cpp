@@ -86,9 +86,12 @@ double mean_loss(const Eigen::VectorXd& f, const Eigen::VectorXd& y) {
 }
 
 double error_rate(const Eigen::VectorXd& f, const Eigen::VectorXd& y) {
-  Eigen::Index wrong = 0;
-  for (Eigen::Index i = 0; i < f.size(); ++i) wrong += (y(i) * f(i) <= 0.0) ? 1 : 0;
-  return static_cast<double>(wrong) / static_cast<double>(f.size());
+  double wrong = 0.0;
+  for (Eigen::Index i = 0; i < f.size(); ++i) {
+    const double margin = y(i) * f(i);
+    wrong += margin < 0.0 ? 1.0 : (margin == 0.0 ? 0.5 : 0.0);
+  }
+  return wrong / static_cast<double>(f.size());
 }
 
 Evaluator::Evaluator(const ModelOptions& options, const data::Dataset& data)

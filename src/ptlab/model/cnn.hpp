@@ -45,7 +45,8 @@ Eigen::VectorXd outputs(const ModelOptions& options, const Weights& W, const Eig
 /// Mean logistic loss of outputs f against labels y (both n).
 double mean_loss(const Eigen::VectorXd& f, const Eigen::VectorXd& y);
 
-/// Fraction of samples with y_i·f_i ≤ 0 (a tie counts as an error).
+/// Fraction of samples with y_i·f_i < 0; a tie f_i = 0 counts ½, the expected error of breaking
+/// it at random (so a network that outputs 0 everywhere scores 0.5, not 1).
 double error_rate(const Eigen::VectorXd& f, const Eigen::VectorXd& y);
 
 /// Reusable buffers for loss and gradient evaluation on one data set (no allocation per step).

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "ptlab/experiment/config.hpp"
@@ -17,6 +18,26 @@ std::string csv(double x) { return std::isfinite(x) ? fmt::format("{}", x) : "";
 
 std::string status_cell(const experiment::PhaseRecord& p) {
   return p.status == train::Status::diverged ? fmt::format("diverged@{}", p.steps) : fmt::format("{}", p.steps);
+}
+
+// Format of a summary metric: losses in scientific notation, errors and gaps to 4 decimals.
+const char* metric_format(const std::string& name) {
+  if (name.find("loss") != std::string::npos) return "{:.3e}";
+  if (name.find("steps") != std::string::npos) return "{:.1f}";
+  if (name == "wall_s") return "{:.2f}";
+  return "{:.4f}";
+}
+
+std::string transfer_text(const transfer::TransferOptions& t) {
+  std::string s = "rule=" + transfer::to_string(t.rule);
+  switch (t.rule) {
+    case transfer::Rule::filter:
+    case transfer::Rule::entry:
+    case transfer::Rule::oracle: s += fmt::format(" alpha={}", t.alpha); break;
+    case transfer::Rule::activation: s += fmt::format(" tau={}", t.tau); break;
+    case transfer::Rule::layer: break;
+  }
+  return s + (t.freeze ? " frozen" : " fine-tuned");
 }
 
 }  // namespace
@@ -39,31 +60,40 @@ std::string seeds_csv(const experiment::ExperimentResult& result) {
 
 std::string verdict(const experiment::Summary& summary) {
   const experiment::Stat& ntg = summary.at("ntg");
-  if (ntg.n >= 2 && ntg.ci_high < 0) return "positive transfer";
-  if (ntg.n >= 2 && ntg.ci_low > 0) return "negative transfer";
-  return "no significant difference";
+  if (ntg.n < 2) return summary.verdict;
+  const char* relation = ntg.ci_high < 0 ? "< 0" : ntg.ci_low > 0 ? "> 0" : "contains 0";
+  return fmt::format("{} (NTG {:+.4f}, 95% CI [{:+.4f}, {:+.4f}] {})", summary.verdict, ntg.mean, ntg.ci_low,
+                     ntg.ci_high, relation);
 }
 
 std::string text_table(const experiment::ExperimentResult& result, const std::string& title) {
   const auto& spec = result.spec;
+  const auto& up = spec.upstream;
+  const auto& down = spec.downstream;
   std::string out = fmt::format(
       "{}  (config {}, seeds {}..{}, {} thread{}, {:.2f} s)\n"
-      "  d={} m={} n1={} n2={} |u|={} |v1|={} |v2|={} sigma_p1={} sigma_p2={} theta={} "
-      "rule={} alpha={}{}\n\n",
+      "  d={} m={} {} sigma_0={} |u|={} theta={}\n"
+      "  upstream:   n1={} |v1|={} sigma_p1={} p1={} eta={} steps={}\n"
+      "  downstream: n2={} |v2|={} sigma_p2={} p2={} eta={} steps={}\n"
+      "  transfer:   {}\n\n",
       title, experiment::config_hash(spec), spec.seed, spec.seed + spec.seeds - 1, result.threads,
-      result.threads == 1 ? "" : "s", result.wall_s, spec.frame.d, spec.model.m, spec.upstream.n,
-      spec.downstream.n, spec.frame.norm_u, spec.upstream.norm_v, spec.downstream.norm_v,
-      spec.upstream.sigma_p, spec.downstream.sigma_p, spec.frame.theta, transfer::to_string(spec.transfer.rule),
-      spec.transfer.alpha, spec.transfer.freeze ? " (frozen)" : "");
-  out += "  err = test error vs observed labels, err* = vs true labels; NTG = err*(transfer) - err*(scratch)\n";
-  out += fmt::format("{:>6} | {:>8} {:>8} | {:>9} {:>8} {:>8} | {:>9} {:>8} {:>8} | {:>8} | {:>18}\n", "seed",
-                     "up.train", "up.test", "tr.loss", "tr.err", "tr.err*", "sc.loss", "sc.err", "sc.err*",
-                     "NTG", "steps up/tr/sc");
+      result.threads == 1 ? "" : "s", result.wall_s, spec.frame.d, spec.model.m,
+      model::to_string(spec.model.activation), spec.model.sigma_0, spec.frame.norm_u, spec.frame.theta, up.n,
+      up.norm_v, up.sigma_p, up.p, spec.upstream_train.eta, spec.upstream_train.steps, down.n, down.norm_v,
+      down.sigma_p, down.p, spec.downstream_train.eta, spec.downstream_train.steps, transfer_text(spec.transfer));
+  out +=
+      "  up = upstream model (task 1); tr = downstream with transfer; sc = downstream from scratch (task 2)\n"
+      "  loss = final training loss; err = test error vs observed labels; err* = vs true labels\n"
+      "  NTG = err*(tr) - err*(sc): < 0 transfer helps, > 0 negative transfer\n";
+  std::size_t w = 4;
+  for (const auto& r : result.records) w = std::max(w, fmt::format("{}", r.seed).size());
+  const std::string row = fmt::format("{{:>{}}} | {{:>8}} {{:>8}} | {{:>9}} {{:>8}} {{:>8}} | {{:>9}} {{:>8}} {{:>8}} | {{:>8}} | {{:>18}}\n", w);
+  out += fmt::format(fmt::runtime(row), "seed", "up.train", "up.test", "tr.loss", "tr.err", "tr.err*",
+                     "sc.loss", "sc.err", "sc.err*", "NTG", "steps up/tr/sc");
   for (const auto& r : result.records) {
-    out += fmt::format("{:>6} | {:>8} {:>8} | {:>9} {:>8} {:>8} | {:>9} {:>8} {:>8} | {:>8} | {:>18}\n", r.seed,
-                       cell(r.upstream.train_error), cell(r.upstream.test_error),
-                       cell(r.transfer.train_loss, "{:.3g}"), cell(r.transfer.test_error),
-                       cell(r.transfer.test_error_true), cell(r.scratch.train_loss, "{:.3g}"),
+    out += fmt::format(fmt::runtime(row), r.seed, cell(r.upstream.train_error), cell(r.upstream.test_error),
+                       cell(r.transfer.train_loss, "{:.2e}"), cell(r.transfer.test_error),
+                       cell(r.transfer.test_error_true), cell(r.scratch.train_loss, "{:.2e}"),
                        cell(r.scratch.test_error), cell(r.scratch.test_error_true), cell(r.ntg, "{:+.4f}"),
                        fmt::format("{}/{}/{}", status_cell(r.upstream), status_cell(r.transfer),
                                    status_cell(r.scratch)));
@@ -71,10 +101,13 @@ std::string text_table(const experiment::ExperimentResult& result, const std::st
   const auto& s = result.summary;
   out += fmt::format("\nsummary over {} valid seed{} ({} diverged, not averaged)\n", s.valid,
                      s.valid == 1 ? "" : "s", s.diverged);
-  out += fmt::format("{:<26} {:>10} {:>10} {:>24}\n", "metric", "mean", "std", "95% CI");
+  out += fmt::format("{:<26} {:>11} {:>10} {:>26}\n", "metric", "mean", "std", "95% CI");
   for (const auto& [name, st] : s.metrics) {
-    const std::string ci = std::isfinite(st.ci_low) ? fmt::format("[{:.4g}, {:.4g}]", st.ci_low, st.ci_high) : "-";
-    out += fmt::format("{:<26} {:>10} {:>10} {:>24}\n", name, cell(st.mean, "{:.4g}"), cell(st.std, "{:.3g}"), ci);
+    const char* f = metric_format(name);
+    const std::string ci = std::isfinite(st.ci_low)
+                               ? fmt::format("[{}, {}]", cell(st.ci_low, f), cell(st.ci_high, f))
+                               : "-";
+    out += fmt::format("{:<26} {:>11} {:>10} {:>26}\n", name, cell(st.mean, f), cell(st.std, f), ci);
   }
   out += fmt::format("\nverdict: {}\n", verdict(s));
   return out;

@@ -20,8 +20,7 @@ std::string seeds_csv(const experiment::ExperimentResult& result);
 /// verdict on NTG. `title` heads it (e.g. the config path).
 std::string text_table(const experiment::ExperimentResult& result, const std::string& title);
 
-/// "positive transfer", "negative transfer" or "no significant difference": the sign of NTG
-/// when its 95% CI excludes 0.
+/// The summary's verdict with the NTG mean and 95% CI that decide it.
 std::string verdict(const experiment::Summary& summary);
 
 }  // namespace ptlab::report

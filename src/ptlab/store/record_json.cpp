@@ -61,6 +61,7 @@ nlohmann::json to_json(const experiment::ExperimentResult& result, const Provena
       {"summary", json{{"seeds", result.summary.seeds},
                        {"valid", result.summary.valid},
                        {"diverged", result.summary.diverged},
+                       {"verdict", result.summary.verdict},
                        {"metrics", metrics}}},
       {"records", seeds},
       {"wall_s", result.wall_s},

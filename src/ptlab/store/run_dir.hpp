@@ -17,8 +17,11 @@ inline constexpr const char* kCurvesHeader =
 /// Learning curves as CSV text, header included.
 std::string curves_csv(const experiment::ExperimentResult& result);
 
-/// Throws core::InputError if `dir` cannot be created as an output directory: it exists (and
-/// `overwrite` is false) or its parent is missing or not writable. Called before running.
+/// Throws core::InputError unless `dir` can become an output directory: a non-empty path that is
+/// neither the working directory nor one of its ancestors, that does not exist (or, with
+/// `overwrite`, is a previous ptlab output directory holding only its three files), and whose
+/// nearest existing ancestor is a writable directory (missing parents are created). Called
+/// before running, so a bad --out costs nothing.
 void check_output_dir(const std::string& dir, bool overwrite);
 
 /// Writes the directory atomically (temporary sibling + rename). Throws core::InputError on I/O
