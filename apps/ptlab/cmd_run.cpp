@@ -1,6 +1,7 @@
 // `ptlab run CONFIG`: upstream training → transfer → downstream training (transfer and scratch).
 #include <fmt/format.h>
 
+#include <chrono>
 #include <ostream>
 
 #include "cli.hpp"
@@ -54,9 +55,12 @@ Action add_run_command(CLI::App& app, Io& io) {
     experiment::RunOptions options;
     options.threads = args->threads;
     if (io.err_is_terminal) {
-      options.progress = [&io](int done, int total, const experiment::SeedRecord& r) {
-        io.err << fmt::format("\r[{}/{}] seed {} done (NTG {:+.4f}, {:.2f} s)   ", done, total, r.seed,
-                              r.ntg, r.wall_s)
+      const auto start = std::chrono::steady_clock::now();
+      options.progress = [&io, start](int done, int total, const experiment::SeedRecord& r) {
+        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const double eta = elapsed / done * (total - done);
+        io.err << fmt::format("\r[{}/{}] seed {} done (NTG {:+.4f}); {:.0f} s elapsed, about {:.0f} s left   ", done,
+                              total, r.seed, r.ntg, elapsed, eta)
                << (done == total ? "\n" : "") << std::flush;
       };
     }
