@@ -16,6 +16,7 @@ packages=(
   nlohmann-json3-dev   # JSON records
   libfmt-dev        # formatting
   libboost-math-dev # Student-t quantiles for confidence intervals
+  libsqlite3-dev    # study stores of sweeps
   libgtest-dev      # unit tests
   libgmock-dev
 )

@@ -25,5 +25,7 @@ CLI::Validator integer_at_least(int lo);
 using Action = std::function<int()>;
 Action add_run_command(CLI::App& app, Io& io);
 Action add_config_command(CLI::App& app, Io& io);
+Action add_sweep_command(CLI::App& app, Io& io);
+Action add_export_command(CLI::App& app, Io& io);
 
 }  // namespace ptlab::cli

@@ -17,6 +17,7 @@
 #include <variant>
 
 #include "ptlab/core/error.hpp"
+#include "ptlab/experiment/detail/toml_config.hpp"
 
 namespace ptlab::experiment {
 namespace {
@@ -321,12 +322,16 @@ std::string unknown_key_message(const std::string& where, const std::string& pat
 }
 
 void apply_table(Spec& spec, const toml::table& table, const std::string& prefix,
-                 const std::string& source) {
+                 const std::string& source, bool skip_sweep = false) {
   for (const auto& [name, node] : table) {
     const std::string path = prefix.empty() ? std::string(name.str()) : prefix + "." + std::string(name.str());
     const std::string where = fmt::format("{}:{}", source, node.source().begin.line);
     if (const Key* key = find_key(path)) {
       assign(spec, *key, node, where);
+    } else if (path == "sweep" && skip_sweep) {
+      continue;
+    } else if (path == "sweep") {
+      throw core::InputError(fmt::format("{}: [sweep] describes a sweep; expected `ptlab sweep {}`", where, source));
     } else if (is_section(path)) {
       const auto* sub = node.as_table();
       if (sub == nullptr) throw core::InputError(fmt::format("{}: {} = {}: expected a table [{}]", where, path, show(node), path));
@@ -372,22 +377,18 @@ void apply_override(Spec& spec, const std::string& assignment) {
   assign(spec, *key, *parsed.get("v"), where);
 }
 
-ExperimentSpec parse_config(const std::string& text, const std::string& source_name,
-                            const std::vector<std::string>& overrides) {
-  toml::table table;
+namespace detail {
+
+toml::table parse_toml(const std::string& text, const std::string& source_name) {
   try {
-    table = toml::parse(text, source_name);
+    return toml::parse(text, source_name);
   } catch (const toml::parse_error& e) {
     throw core::InputError(fmt::format("{}:{}:{}: malformed TOML: {}", source_name, e.source().begin.line,
                                        e.source().begin.column, e.description()));
   }
-  Spec spec;
-  apply_table(spec, table, "", source_name);
-  for (const std::string& o : overrides) apply_override(spec, o);
-  return spec;
 }
 
-ExperimentSpec load_config(const std::string& path, const std::vector<std::string>& overrides) {
+std::string read_text(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
     throw core::InputError(fmt::format("{}: is a directory; expected a TOML config file", path));
@@ -396,7 +397,38 @@ ExperimentSpec load_config(const std::string& path, const std::vector<std::strin
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) throw core::InputError(fmt::format("{}: cannot read config file", path));
-  return parse_config(text.str(), path, overrides);
+  return text.str();
+}
+
+ExperimentSpec spec_from_table(const toml::table& table, const std::string& source_name, bool skip_sweep) {
+  Spec spec;
+  apply_table(spec, table, "", source_name, skip_sweep);
+  return spec;
+}
+
+}  // namespace detail
+
+ExperimentSpec parse_config(const std::string& text, const std::string& source_name,
+                            const std::vector<std::string>& overrides) {
+  Spec spec = detail::spec_from_table(detail::parse_toml(text, source_name), source_name, false);
+  for (const std::string& o : overrides) apply_override(spec, o);
+  return spec;
+}
+
+ExperimentSpec load_config(const std::string& path, const std::vector<std::string>& overrides) {
+  return parse_config(detail::read_text(path), path, overrides);
+}
+
+KeyType key_type(const std::string& path) {
+  const Key* key = find_key(path);
+  if (key == nullptr) throw core::InputError(unknown_key_message("sweep axis", path));
+  switch (key->type) {
+    case Type::integer: return KeyType::integer;
+    case Type::number: return KeyType::number;
+    case Type::boolean: return KeyType::boolean;
+    case Type::choice: return KeyType::choice;
+  }
+  return KeyType::number;
 }
 
 std::string canonical_toml(const ExperimentSpec& spec, bool comments) {
@@ -426,6 +458,13 @@ std::string config_hash(const ExperimentSpec& spec) {
     h *= 0x100000001b3ULL;
   }
   return fmt::format("{:016x}", h);
+}
+
+std::string run_hash(const ExperimentSpec& spec) {
+  ExperimentSpec s = spec;
+  s.seed = 0;
+  s.seeds = 1;
+  return config_hash(s);
 }
 
 std::vector<std::string> config_keys() {

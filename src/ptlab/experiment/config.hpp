@@ -32,6 +32,15 @@ std::string canonical_toml(const ExperimentSpec& spec, bool comments = false);
 /// 64-bit FNV-1a hash of canonical_toml(spec), as 16 hex digits: the id of a resolved config.
 std::string config_hash(const ExperimentSpec& spec);
 
+enum class KeyType { integer, number, boolean, choice };
+
+/// The type of a config key; throws core::InputError (with a did-you-mean) for an unknown key.
+KeyType key_type(const std::string& path);
+
+/// The id of one run's configuration: config_hash with run.seed and run.seeds zeroed, so that the
+/// runs of a config keep their id when more seeds are added. A run is keyed by (run_hash, seed).
+std::string run_hash(const ExperimentSpec& spec);
+
 /// Every key path of the schema ("section.key"), in canonical order.
 std::vector<std::string> config_keys();
 

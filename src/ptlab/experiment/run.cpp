@@ -4,18 +4,15 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
-#include <exception>
 #include <limits>
-#include <mutex>
 #include <stdexcept>
-#include <thread>
 
 #include "ptlab/core/error.hpp"
 #include "ptlab/core/rng.hpp"
 #include "ptlab/data/task.hpp"
+#include "ptlab/experiment/detail/parallel.hpp"
 #include "ptlab/model/cnn.hpp"
 
 namespace ptlab::experiment {
@@ -176,8 +173,7 @@ void check_memory(const ExperimentSpec& spec, int concurrent) {
 ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& options) {
   const auto start = Clock::now();
   const int n = options.seeds > 0 ? options.seeds : spec.seeds;
-  const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const int threads = std::clamp(options.threads > 0 ? options.threads : hw, 1, std::max(1, n));
+  const int threads = detail::resolve_threads(options.threads, n);
 
   check_memory(spec, threads);
   ExperimentResult result;
@@ -186,30 +182,16 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
   result.records.resize(static_cast<std::size_t>(n));
   result.threads = threads;
 
-  std::atomic<int> next{0};
-  std::mutex mutex;  // guards `finished`, `error` and the progress callback
   int finished = 0;
-  std::exception_ptr error;
-  const auto worker = [&]() {
-    for (int i = next++; i < n; i = next++) {
-      try {
+  detail::parallel_for(
+      n, threads,
+      [&](int i) {
         result.records[static_cast<std::size_t>(i)] = run_seed(spec, spec.seed + static_cast<std::uint64_t>(i));
-      } catch (...) {
-        const std::lock_guard lock(mutex);
-        if (!error) error = std::current_exception();
-        return;
-      }
-      const std::lock_guard lock(mutex);
-      ++finished;
-      if (options.progress) options.progress(finished, n, result.records[static_cast<std::size_t>(i)]);
-    }
-  };
-  {
-    std::vector<std::jthread> pool;
-    for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
-    worker();
-  }
-  if (error) std::rethrow_exception(error);
+      },
+      [&](int i) {
+        ++finished;
+        if (options.progress) options.progress(finished, n, result.records[static_cast<std::size_t>(i)]);
+      });
   result.summary = summarize(result.records);
   result.wall_s = seconds_since(start);
   return result;

@@ -37,23 +37,32 @@ Provenance current_provenance(const std::string& command) {
   return Provenance{core::build_info(), host, fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", now), command};
 }
 
+nlohmann::json record_json(const experiment::SeedRecord& r) {
+  return json{{"seed", r.seed},
+              {"valid", r.valid()},
+              {"upstream", phase_json(r.upstream)},
+              {"transfer", phase_json(r.transfer)},
+              {"scratch", phase_json(r.scratch)},
+              {"filters_inherited", r.filters_inherited},
+              {"entries_inherited", r.entries_inherited},
+              {"ntg", number(r.ntg)},
+              {"ntg_observed", number(r.ntg_observed)},
+              {"wall_s", r.wall_s}};
+}
+
+nlohmann::json provenance_json(const Provenance& provenance) {
+  const auto& b = provenance.build;
+  return json{{"ptlab_version", b.version},       {"git_sha", b.git_sha},
+              {"compiler", b.compiler},           {"flags", b.flags},
+              {"host", provenance.host},          {"started_utc", provenance.started_utc},
+              {"command", provenance.command}};
+}
+
 nlohmann::json to_json(const experiment::ExperimentResult& result, const Provenance& provenance) {
   json seeds = json::array();
-  for (const auto& r : result.records) {
-    seeds.push_back(json{{"seed", r.seed},
-                         {"valid", r.valid()},
-                         {"upstream", phase_json(r.upstream)},
-                         {"transfer", phase_json(r.transfer)},
-                         {"scratch", phase_json(r.scratch)},
-                         {"filters_inherited", r.filters_inherited},
-                         {"entries_inherited", r.entries_inherited},
-                         {"ntg", number(r.ntg)},
-                         {"ntg_observed", number(r.ntg_observed)},
-                         {"wall_s", r.wall_s}});
-  }
+  for (const auto& r : result.records) seeds.push_back(record_json(r));
   json metrics = json::object();
   for (const auto& [name, stat] : result.summary.metrics) metrics[name] = stat_json(stat);
-  const auto& b = provenance.build;
   return json{
       {"schema_version", kSchemaVersion},
       {"config_hash", experiment::config_hash(result.spec)},
@@ -66,13 +75,7 @@ nlohmann::json to_json(const experiment::ExperimentResult& result, const Provena
       {"records", seeds},
       {"wall_s", result.wall_s},
       {"threads", result.threads},
-      {"provenance", json{{"ptlab_version", b.version},
-                          {"git_sha", b.git_sha},
-                          {"compiler", b.compiler},
-                          {"flags", b.flags},
-                          {"host", provenance.host},
-                          {"started_utc", provenance.started_utc},
-                          {"command", provenance.command}}},
+      {"provenance", provenance_json(provenance)},
   };
 }
 

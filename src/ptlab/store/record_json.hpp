@@ -23,6 +23,12 @@ struct Provenance {
 /// Gathers build info, host name and the current UTC time.
 Provenance current_provenance(const std::string& command);
 
+/// One seed's record (phases, inherited counts, NTG) without curves; NaN as null.
+nlohmann::json record_json(const experiment::SeedRecord& record);
+
+/// Provenance as a JSON object.
+nlohmann::json provenance_json(const Provenance& provenance);
+
 /// The whole result: provenance, config hash, per-seed records (without curves) and the summary.
 nlohmann::json to_json(const experiment::ExperimentResult& result, const Provenance& provenance);
 

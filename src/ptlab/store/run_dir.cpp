@@ -46,17 +46,20 @@ bool is_run_dir(const fs::path& p) {
 
 }  // namespace
 
+std::string curves_rows(const experiment::SeedRecord& r) {
+  std::string out;
+  const std::pair<const char*, const experiment::PhaseRecord*> phases[] = {
+      {"upstream", &r.upstream}, {"transfer", &r.transfer}, {"scratch", &r.scratch}};
+  for (const auto& [name, phase] : phases)
+    for (const auto& c : phase->curve)
+      out += fmt::format("{},{},{},{},{},{},{}\n", r.seed, name, c.step, csv_number(c.train_loss),
+                         csv_number(c.train_error), csv_number(c.test_error), csv_number(c.test_error_true));
+  return out;
+}
+
 std::string curves_csv(const experiment::ExperimentResult& result) {
   std::string out = std::string(kCurvesHeader) + "\n";
-  for (const auto& r : result.records) {
-    const std::pair<const char*, const experiment::PhaseRecord*> phases[] = {
-        {"upstream", &r.upstream}, {"transfer", &r.transfer}, {"scratch", &r.scratch}};
-    for (const auto& [name, phase] : phases)
-      for (const auto& c : phase->curve)
-        out += fmt::format("{},{},{},{},{},{},{}\n", r.seed, name, c.step, csv_number(c.train_loss),
-                           csv_number(c.train_error), csv_number(c.test_error),
-                           csv_number(c.test_error_true));
-  }
+  for (const auto& r : result.records) out += curves_rows(r);
   return out;
 }
 

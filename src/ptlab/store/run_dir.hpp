@@ -16,6 +16,8 @@ inline constexpr const char* kCurvesHeader =
 
 /// Learning curves as CSV text, header included.
 std::string curves_csv(const experiment::ExperimentResult& result);
+/// The curve rows of one seed's record (no header).
+std::string curves_rows(const experiment::SeedRecord& record);
 
 /// Throws core::InputError unless `dir` can become an output directory: a non-empty path that is
 /// neither the working directory nor one of its ancestors, that does not exist (or, with

@@ -1,0 +1,21 @@
+#pragma once
+// Internal: the TOML layer of config parsing, shared by experiment configs and sweep configs.
+// Not part of the public API (it exposes toml++).
+#include <string>
+#include <toml++/toml.h>
+
+#include "ptlab/experiment/spec.hpp"
+
+namespace ptlab::experiment::detail {
+
+/// Parses TOML text; throws core::InputError "SOURCE:LINE:COL: malformed TOML: ...".
+toml::table parse_toml(const std::string& text, const std::string& source_name);
+
+/// Reads a whole file; throws core::InputError for a directory or an unreadable file.
+std::string read_text(const std::string& path);
+
+/// Applies every key of `table` to a default spec, validating each; a [sweep] table is skipped
+/// when `skip_sweep`, else rejected with a pointer to `ptlab sweep`.
+ExperimentSpec spec_from_table(const toml::table& table, const std::string& source_name, bool skip_sweep);
+
+}  // namespace ptlab::experiment::detail

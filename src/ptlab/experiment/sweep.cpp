@@ -1,0 +1,215 @@
+#include "ptlab/experiment/sweep.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "ptlab/core/error.hpp"
+#include "ptlab/experiment/config.hpp"
+#include "ptlab/experiment/detail/parallel.hpp"
+#include "ptlab/experiment/detail/toml_config.hpp"
+
+namespace ptlab::experiment {
+namespace {
+
+std::string literal(const toml::node& node) {
+  std::ostringstream out;
+  if (const auto* s = node.as_string()) {
+    out << '"' << s->get() << '"';
+  } else if (const auto* f = node.as_floating_point()) {
+    out << fmt::format("{}", f->get());
+  } else {
+    node.visit([&](const auto& v) { out << v; });
+  }
+  return out.str();
+}
+
+// [start, stop, count] of linspace/logspace.
+std::vector<double> range_values(const toml::node& node, const std::string& where, bool log) {
+  const auto* arr = node.as_array();
+  const char* form = log ? "logspace" : "linspace";
+  const auto fail = [&]() {
+    throw core::InputError(fmt::format("{}: {} = {}: expected [start, stop, count] with count an integer ≥ 1", where,
+                                       form, arr == nullptr ? literal(node) : "a malformed array"));
+  };
+  if (arr == nullptr || arr->size() != 3) fail();
+  const auto number = [&](std::size_t i) {
+    const toml::node& n = *arr->get(i);
+    if (const auto* x = n.as_floating_point()) return x->get();
+    if (const auto* x = n.as_integer()) return static_cast<double>(x->get());
+    fail();
+    return 0.0;
+  };
+  const double a = number(0), b = number(1);
+  const auto* count = arr->get(2)->as_integer();
+  if (count == nullptr || count->get() < 1 || count->get() > 100000 || !std::isfinite(a) || !std::isfinite(b)) fail();
+  const auto k = static_cast<int>(count->get());
+  std::vector<double> out;
+  for (int i = 0; i < k; ++i) {
+    const double t = k == 1 ? 0.0 : static_cast<double>(i) / (k - 1);
+    const double x = a + (b - a) * t;
+    out.push_back(log ? std::pow(10.0, x) : x);
+  }
+  return out;
+}
+
+Axis parse_axis(const toml::table& t, const std::string& where) {
+  const auto* key = t.get_as<std::string>("key");
+  if (key == nullptr) throw core::InputError(fmt::format("{}: expected key = \"section.name\" in [[sweep.axis]]", where));
+  Axis axis{key->get(), {}};
+  const KeyType type = key_type(axis.key);
+  int forms = 0;
+  for (const auto& [name, node] : t) {
+    const std::string n(name.str());
+    if (n == "key") continue;
+    if (n != "values" && n != "linspace" && n != "logspace")
+      throw core::InputError(fmt::format("{}: [[sweep.axis]] {}: unknown field '{}'; expected values, linspace or logspace",
+                                         where, axis.key, n));
+    ++forms;
+    if (n == "values") {
+      const auto* arr = node.as_array();
+      if (arr == nullptr) throw core::InputError(fmt::format("{}: {} values: expected an array", where, axis.key));
+      for (const auto& v : *arr) axis.values.push_back(literal(v));
+    } else {
+      for (const double x : range_values(node, where + ": " + axis.key, n == "logspace")) {
+        if (type == KeyType::integer) {
+          axis.values.push_back(fmt::format("{}", std::llround(x)));
+        } else if (type == KeyType::number) {
+          axis.values.push_back(fmt::format("{}", x));
+        } else {
+          throw core::InputError(fmt::format("{}: {}: {} needs a numeric key", where, axis.key, n));
+        }
+      }
+    }
+  }
+  if (forms != 1)
+    throw core::InputError(fmt::format("{}: [[sweep.axis]] {}: expected exactly one of values, linspace, logspace", where,
+                                       axis.key));
+  // Rounding can repeat integer values; keep the first of each.
+  std::vector<std::string> unique;
+  for (const auto& v : axis.values)
+    if (std::find(unique.begin(), unique.end(), v) == unique.end()) unique.push_back(v);
+  axis.values = unique;
+  if (axis.values.empty()) throw core::InputError(fmt::format("{}: sweep axis {} is empty; expected at least one value", where, axis.key));
+  return axis;
+}
+
+}  // namespace
+
+SweepSpec parse_sweep(const std::string& text, const std::string& source_name,
+                      const std::vector<std::string>& overrides) {
+  const toml::table table = detail::parse_toml(text, source_name);
+  const toml::node* sweep_node = table.get("sweep");
+  if (sweep_node == nullptr || !sweep_node->is_table())
+    throw core::InputError(fmt::format("{}: no [sweep] table; expected [sweep] with [[sweep.axis]] entries", source_name));
+  const toml::table& sweep = *sweep_node->as_table();
+
+  SweepSpec out;
+  out.base = detail::spec_from_table(table, source_name, true);
+  for (const auto& o : overrides) apply_override(out.base, o);
+  out.seeds = out.base.seeds;
+  for (const auto& [name, node] : sweep) {
+    const std::string n(name.str());
+    const std::string where = fmt::format("{}:{}", source_name, node.source().begin.line);
+    if (n == "seeds") {
+      const auto* s = node.as_integer();
+      if (s == nullptr || s->get() < 1 || s->get() > 1000000)
+        throw core::InputError(fmt::format("{}: sweep.seeds = {}: expected an integer in [1, 1000000]", where, literal(node)));
+      out.seeds = static_cast<int>(s->get());
+    } else if (n == "axis") {
+      const auto* arr = node.as_array();
+      if (arr == nullptr || !arr->is_array_of_tables())
+        throw core::InputError(fmt::format("{}: sweep.axis: expected [[sweep.axis]] tables", where));
+      for (const auto& a : *arr) {
+        const std::string at = fmt::format("{}:{}", source_name, a.source().begin.line);
+        Axis axis = parse_axis(*a.as_table(), at);
+        for (const Axis& other : out.axes)
+          if (other.key == axis.key) throw core::InputError(fmt::format("{}: sweep axis {} appears twice", at, axis.key));
+        // Validate every value now, so a bad one fails before any run.
+        for (const auto& v : axis.values) {
+          ExperimentSpec probe = out.base;
+          try {
+            apply_override(probe, axis.key + "=" + v);
+          } catch (const core::InputError& e) {
+            // "--set K=V: K = V: expected ..." → "FILE:LINE: sweep axis K = V: expected ..."
+            std::string why = e.what();
+            const std::string prefix = "--set " + axis.key + "=" + v + ": ";
+            if (why.rfind(prefix, 0) == 0) why = why.substr(prefix.size());
+            throw core::InputError(fmt::format("{}: sweep axis {}", at, why));
+          }
+        }
+        out.axes.push_back(std::move(axis));
+      }
+    } else {
+      throw core::InputError(fmt::format("{}: unknown key 'sweep.{}'; expected sweep.seeds or [[sweep.axis]]", where, n));
+    }
+  }
+  if (out.axes.empty())
+    throw core::InputError(fmt::format("{}: [sweep] has no axis; expected at least one [[sweep.axis]]", source_name));
+  return out;
+}
+
+SweepSpec load_sweep(const std::string& path, const std::vector<std::string>& overrides) {
+  return parse_sweep(detail::read_text(path), path, overrides);
+}
+
+std::vector<GridPoint> grid(const SweepSpec& sweep) {
+  std::vector<GridPoint> points{GridPoint{sweep.base, {}}};
+  for (const Axis& axis : sweep.axes) {
+    std::vector<GridPoint> next;
+    for (const GridPoint& p : points)
+      for (const auto& v : axis.values) {
+        GridPoint q = p;
+        apply_override(q.spec, axis.key + "=" + v);
+        q.values.push_back(v);
+        next.push_back(std::move(q));
+      }
+    points = std::move(next);
+  }
+  for (GridPoint& p : points) p.spec.seeds = sweep.seeds;
+  return points;
+}
+
+SweepCounts run_sweep(const SweepSpec& sweep, const std::vector<GridPoint>& points, const SweepOptions& options) {
+  SweepCounts counts;
+  std::vector<SweepJob> jobs;
+  for (int p = 0; p < static_cast<int>(points.size()); ++p)
+    for (int i = 0; i < sweep.seeds; ++i) {
+      const SweepJob job{p, points[p].spec.seed + static_cast<std::uint64_t>(i)};
+      ++counts.total;
+      if (options.skip && options.skip(points[p], job)) {
+        ++counts.skipped;
+      } else {
+        jobs.push_back(job);
+      }
+    }
+  const int threads = detail::resolve_threads(options.threads, static_cast<int>(jobs.size()));
+  for (const GridPoint& p : points) check_memory(p.spec, threads);
+
+  std::vector<SeedRecord> records(jobs.size());
+  std::vector<std::string> errors(jobs.size());
+  detail::parallel_for(
+      static_cast<int>(jobs.size()), threads,
+      [&](int j) {
+        const SweepJob& job = jobs[static_cast<std::size_t>(j)];
+        try {
+          records[static_cast<std::size_t>(j)] = run_seed(points[job.point].spec, job.seed);
+        } catch (const std::exception& e) {
+          errors[static_cast<std::size_t>(j)] = e.what();  // one failed cell never stops a sweep
+        }
+      },
+      [&](int j) {
+        const auto k = static_cast<std::size_t>(j);
+        const SweepJob& job = jobs[k];
+        ++counts.ran;
+        counts.failed += errors[k].empty() ? 0 : 1;
+        if (options.on_result)
+          options.on_result(points[job.point], job, errors[k].empty() ? &records[k] : nullptr, errors[k]);
+        records[k] = SeedRecord{};  // free the curves once handed over
+      });
+  return counts;
+}
+
+}  // namespace ptlab::experiment

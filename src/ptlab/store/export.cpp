@@ -1,0 +1,112 @@
+#include "ptlab/store/export.hpp"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+#include <algorithm>
+#include <sstream>
+#include <vector>
+
+namespace ptlab::store {
+namespace {
+
+using nlohmann::json;
+
+// Metric columns of a run row: (column, JSON pointer into the record).
+const std::vector<std::pair<std::string, std::string>>& metric_columns() {
+  static const std::vector<std::pair<std::string, std::string>> columns = [] {
+    std::vector<std::pair<std::string, std::string>> c;
+    for (const char* phase : {"upstream", "transfer", "scratch"})
+      for (const char* m : {"status", "steps", "train_loss", "train_error", "test_error", "test_error_true", "wall_s"})
+        c.emplace_back(fmt::format("{}_{}", phase, m), fmt::format("/{}/{}", phase, m));
+    for (const char* m : {"filters_inherited", "entries_inherited", "ntg", "ntg_observed", "wall_s"})
+      c.emplace_back(m, fmt::format("/{}", m));
+    return c;
+  }();
+  return columns;
+}
+
+std::string cell(const json& j) {
+  if (j.is_null()) return "";
+  if (j.is_string()) {
+    const std::string s = j.get<std::string>();
+    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    std::string quoted = "\"";
+    for (const char c : s) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return quoted + "\"";
+  }
+  return j.dump();
+}
+
+std::vector<std::string> axis_columns(const std::vector<RunRow>& rows) {
+  std::vector<std::string> axes;
+  for (const auto& row : rows) {
+    const auto point = nlohmann::ordered_json::parse(row.point);  // keeps the sweep's axis order
+    for (const auto& [key, value] : point.items())
+      if (std::find(axes.begin(), axes.end(), key) == axes.end()) axes.push_back(key);
+  }
+  return axes;
+}
+
+std::string axis_cells(const json& point, const std::vector<std::string>& axes) {
+  std::string out;
+  for (const auto& a : axes) out += "," + (point.contains(a) ? cell(point[a]) : std::string());
+  return out;
+}
+
+}  // namespace
+
+std::string export_runs_csv(const Study& study) {
+  const std::vector<RunRow> rows = study.rows();
+  const std::vector<std::string> axes = axis_columns(rows);
+  std::string out = "run_hash,seed,status";
+  for (const auto& a : axes) out += "," + cell(json(a));
+  for (const auto& [column, pointer] : metric_columns()) out += "," + column;
+  out += ",error\n";
+  for (const RunRow& row : rows) {
+    const json record = json::parse(row.record);
+    out += fmt::format("{},{},{}", row.run_hash, row.seed, row.status);
+    out += axis_cells(json::parse(row.point), axes);
+    for (const auto& [column, pointer] : metric_columns()) {
+      const json::json_pointer ptr(pointer);
+      out += "," + (record.contains(ptr) ? cell(record[ptr]) : std::string());
+    }
+    out += "," + cell(json(row.error)) + "\n";
+  }
+  return out;
+}
+
+std::string export_runs_jsonl(const Study& study) {
+  std::string out;
+  for (const RunRow& row : study.rows()) {
+    out += json{{"run_hash", row.run_hash},
+                {"seed", row.seed},
+                {"status", row.status},
+                {"point", json::parse(row.point)},
+                {"record", json::parse(row.record)},
+                {"config", row.config},
+                {"provenance", json::parse(row.provenance)},
+                {"error", row.error}}
+               .dump() +
+           "\n";
+  }
+  return out;
+}
+
+std::string export_curves_csv(const Study& study) {
+  const std::vector<RunRow> rows = study.rows();
+  const std::vector<std::string> axes = axis_columns(rows);
+  std::string out = "run_hash,seed";
+  for (const auto& a : axes) out += "," + cell(json(a));
+  out += ",phase,step,train_loss,train_error,test_error,test_error_true\n";
+  for (const RunRow& row : rows) {
+    const std::string prefix = row.run_hash + "," + std::to_string(row.seed) + axis_cells(json::parse(row.point), axes);
+    std::istringstream lines(row.curves);
+    // Stored curve rows start with the seed; replace it by the run's key and axis values.
+    for (std::string line; std::getline(lines, line);)
+      if (!line.empty()) out += prefix + line.substr(line.find(',')) + "\n";
+  }
+  return out;
+}
+
+}  // namespace ptlab::store

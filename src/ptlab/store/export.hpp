@@ -1,0 +1,21 @@
+#pragma once
+// Tidy exports of a study for pandas or R: one row per run (or per curve point).
+#include <string>
+
+#include "ptlab/store/study.hpp"
+
+namespace ptlab::store {
+
+/// CSV, one row per run: run_hash, seed, status, one column per axis key (union over the runs,
+/// in order of first appearance), then every metric of the record, then error. Empty cell = NaN
+/// or not applicable.
+std::string export_runs_csv(const Study& study);
+
+/// JSON Lines, one object per run: run_hash, seed, status, point, record, config, provenance, error.
+std::string export_runs_jsonl(const Study& study);
+
+/// CSV of every learning-curve point: run_hash, seed, axis columns, phase, step, train_loss,
+/// train_error, test_error, test_error_true.
+std::string export_curves_csv(const Study& study);
+
+}  // namespace ptlab::store

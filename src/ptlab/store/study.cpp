@@ -1,0 +1,187 @@
+#include "ptlab/store/study.hpp"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+
+#include "ptlab/core/error.hpp"
+
+namespace ptlab::store {
+namespace {
+
+[[noreturn]] void fail(sqlite3* db, const std::string& path, const std::string& what) {
+  throw core::InputError(fmt::format("{}: {}: {}", path, what, db != nullptr ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+void exec(sqlite3* db, const std::string& path, const char* sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+    const std::string m = message != nullptr ? message : "unknown error";
+    sqlite3_free(message);
+    throw core::InputError(fmt::format("{}: study store error: {}", path, m));
+  }
+}
+
+// A prepared statement, finalised on scope exit.
+class Statement {
+ public:
+  Statement(sqlite3* db, const std::string& path, const char* sql) : db_(db), path_(path) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) fail(db, path, "study store error");
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  void bind(int i, const std::string& text) { sqlite3_bind_text(stmt_, i, text.c_str(), static_cast<int>(text.size()), SQLITE_TRANSIENT); }
+  void bind(int i, std::int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
+  /// True while a row is available.
+  bool step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    fail(db_, path_, "study store error");
+  }
+  std::string text(int i) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
+    return p != nullptr ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i))) : std::string();
+  }
+  std::int64_t integer(int i) const { return sqlite3_column_int64(stmt_, i); }
+
+ private:
+  sqlite3* db_;
+  const std::string& path_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+constexpr const char* kSchema = R"(
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs(
+  run_hash TEXT NOT NULL,
+  seed INTEGER NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('done', 'diverged', 'failed')),
+  point TEXT NOT NULL,
+  config TEXT NOT NULL,
+  record TEXT NOT NULL,
+  curves TEXT NOT NULL,
+  provenance TEXT NOT NULL,
+  error TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (run_hash, seed));
+)";
+
+sqlite3* open_db(const std::string& path, int flags) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+    const std::string reason = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    throw core::InputError(fmt::format("{}: cannot open study store: {}", path, reason));
+  }
+  sqlite3_busy_timeout(db, 10000);
+  sqlite3_extended_result_codes(db, 1);
+  return db;
+}
+
+void check_version(Study& study) {
+  const auto v = study.meta("schema_version");
+  if (!v) throw core::InputError(fmt::format("{}: not a ptlab study (no schema_version)", study.path()));
+  if (*v != std::to_string(kStudySchemaVersion))
+    throw core::InputError(fmt::format("{}: study store has schema version {}; this ptlab reads version {}",
+                                       study.path(), *v, kStudySchemaVersion));
+}
+
+}  // namespace
+
+Study::Study(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+Study::Study(Study&& other) noexcept : db_(other.db_), path_(std::move(other.path_)) { other.db_ = nullptr; }
+Study& Study::operator=(Study&& other) noexcept {
+  std::swap(db_, other.db_);
+  std::swap(path_, other.path_);
+  return *this;
+}
+Study::~Study() { sqlite3_close(db_); }
+
+Study Study::open(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw core::InputError(fmt::format("{}: is a directory; expected a study file (.db)", path));
+  const bool existed = std::filesystem::exists(path, ec);
+  Study study(open_db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE), path);
+  // Reading the header tells a non-SQLite file apart before anything is written.
+  char* message = nullptr;
+  if (sqlite3_exec(study.db_, "PRAGMA schema_version;", nullptr, nullptr, &message) != SQLITE_OK) {
+    sqlite3_free(message);
+    throw core::InputError(fmt::format("{}: not a SQLite study store", path));
+  }
+  exec(study.db_, path, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+  if (existed) {
+    check_version(study);
+  } else {
+    exec(study.db_, path, "BEGIN IMMEDIATE;");
+    exec(study.db_, path, kSchema);
+    study.set_meta("schema_version", std::to_string(kStudySchemaVersion));
+    exec(study.db_, path, "COMMIT;");
+  }
+  return study;
+}
+
+Study Study::open_existing(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw core::InputError(fmt::format("{}: no such study file", path));
+  Study study(open_db(path, SQLITE_OPEN_READONLY), path);
+  char* message = nullptr;
+  if (sqlite3_exec(study.db_, "SELECT 1 FROM meta LIMIT 1;", nullptr, nullptr, &message) != SQLITE_OK) {
+    sqlite3_free(message);
+    throw core::InputError(fmt::format("{}: not a ptlab study store", path));
+  }
+  check_version(study);
+  return study;
+}
+
+std::set<std::pair<std::string, std::uint64_t>> Study::finished() const {
+  std::set<std::pair<std::string, std::uint64_t>> out;
+  Statement s(db_, path_, "SELECT run_hash, seed FROM runs WHERE status IN ('done', 'diverged');");
+  while (s.step()) out.emplace(s.text(0), static_cast<std::uint64_t>(s.integer(1)));
+  return out;
+}
+
+void Study::put(const RunRow& row) {
+  Statement s(db_, path_,
+              "INSERT OR REPLACE INTO runs(run_hash, seed, status, point, config, record, curves, provenance, error) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9);");
+  s.bind(1, row.run_hash);
+  s.bind(2, static_cast<std::int64_t>(row.seed));
+  s.bind(3, row.status);
+  s.bind(4, row.point);
+  s.bind(5, row.config);
+  s.bind(6, row.record);
+  s.bind(7, row.curves);
+  s.bind(8, row.provenance);
+  s.bind(9, row.error);
+  s.step();  // autocommit: one transaction per run
+}
+
+std::vector<RunRow> Study::rows() const {
+  std::vector<RunRow> out;
+  Statement s(db_, path_,
+              "SELECT run_hash, seed, status, point, config, record, curves, provenance, error FROM runs ORDER BY rowid;");
+  while (s.step())
+    out.push_back(RunRow{s.text(0), static_cast<std::uint64_t>(s.integer(1)), s.text(2), s.text(3), s.text(4),
+                         s.text(5), s.text(6), s.text(7), s.text(8)});
+  return out;
+}
+
+std::optional<std::string> Study::meta(const std::string& key) const {
+  Statement s(db_, path_, "SELECT value FROM meta WHERE key = ?1;");
+  s.bind(1, key);
+  if (s.step()) return s.text(0);
+  return std::nullopt;
+}
+
+void Study::set_meta(const std::string& key, const std::string& value) {
+  Statement s(db_, path_, "INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2);");
+  s.bind(1, key);
+  s.bind(2, value);
+  s.step();
+}
+
+}  // namespace ptlab::store

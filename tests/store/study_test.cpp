@@ -1,0 +1,238 @@
+#include "ptlab/store/study.hpp"
+
+#include <gtest/gtest.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "ptlab/core/error.hpp"
+#include "ptlab/experiment/config.hpp"
+#include "ptlab/experiment/sweep.hpp"
+#include "ptlab/store/export.hpp"
+#include "ptlab/store/record_json.hpp"
+#include "ptlab/store/study_run.hpp"
+
+namespace fs = std::filesystem;
+using namespace ptlab;
+
+namespace {
+
+class StudyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("ptlab_study_test_" + std::to_string(getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  fs::path dir_;
+};
+
+// 4 points × `seeds` seeds of a small model (about 20 ms a run).
+constexpr const char* kSweep = R"(
+[data]
+d = 80
+n_test = 100
+[upstream]
+n = 20
+steps = 60
+[downstream]
+n = 8
+steps = 60
+[model]
+m = 4
+[sweep]
+seeds = SEEDS
+[[sweep.axis]]
+key = "transfer.alpha"
+values = [0.0, 1.0]
+[[sweep.axis]]
+key = "upstream.sigma_p"
+values = [0.5, 2]
+)";
+
+experiment::SweepSpec sweep(int seeds) {
+  std::string text = kSweep;
+  text.replace(text.find("SEEDS"), 5, std::to_string(seeds));
+  return experiment::parse_sweep(text, "sweep.toml");
+}
+
+// The record without wall-clock times, which are the only impure part of a run.
+nlohmann::json pure(nlohmann::json record) {
+  record.erase("wall_s");
+  for (const char* phase : {"upstream", "transfer", "scratch"}) record[phase].erase("wall_s");
+  return record;
+}
+
+}  // namespace
+
+TEST_F(StudyTest, PutFinishedRowsRoundTripAndReopen) {
+  {
+    auto study = store::Study::open(path("a.db"));
+    study.put({"h1", 0, "done", "{}", "cfg", "{}", "", "{}", ""});
+    study.put({"h1", 1, "failed", "{}", "cfg", "{}", "", "{}", "boom"});
+    study.put({"h2", 0, "diverged", "{}", "cfg", "{}", "", "{}", ""});
+  }
+  const auto study = store::Study::open_existing(path("a.db"));
+  EXPECT_EQ(study.finished(), (std::set<std::pair<std::string, std::uint64_t>>{{"h1", 0}, {"h2", 0}}));
+  const auto rows = study.rows();
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[1].error, "boom");
+  EXPECT_EQ(study.meta("schema_version"), "1");
+}
+
+TEST_F(StudyTest, FailedRunsAreReplacedNotDuplicated) {
+  auto study = store::Study::open(path("a.db"));
+  study.put({"h", 3, "failed", "{}", "c", "{}", "", "{}", "x"});
+  study.put({"h", 3, "done", "{}", "c", "{}", "", "{}", ""});
+  ASSERT_EQ(study.rows().size(), 1u);
+  EXPECT_EQ(study.rows()[0].status, "done");
+}
+
+TEST_F(StudyTest, OtherSchemaVersionsAndOtherFilesAreRefused) {
+  {
+    auto study = store::Study::open(path("old.db"));
+    study.set_meta("schema_version", "0");
+  }
+  EXPECT_THROW(store::Study::open(path("old.db")), core::InputError);
+  try {
+    store::Study::open(path("old.db"));
+  } catch (const core::InputError& e) {
+    EXPECT_EQ(std::string(e.what()), path("old.db") + ": study store has schema version 0; this ptlab reads version 1");
+  }
+  std::ofstream(path("text.db")) << "this is not a database, just some text that is long enough to have a header";
+  EXPECT_THROW(store::Study::open(path("text.db")), core::InputError);
+  EXPECT_THROW(store::Study::open_existing(path("missing.db")), core::InputError);
+  EXPECT_THROW(store::Study::open(path("no/such/dir/a.db")), core::InputError);
+  EXPECT_THROW(store::Study::open(dir_.string()), core::InputError);
+  EXPECT_FALSE(fs::exists(path("missing.db")));
+}
+
+TEST_F(StudyTest, ParallelSweepRecordsEqualSerialRuns) {
+  const auto s = sweep(3);
+  const auto result = store::run_study(s, path("s.db"), {.threads = 2});
+  EXPECT_EQ(result.counts.total, 12);
+  EXPECT_EQ(result.counts.ran, 12);
+  const auto study = store::Study::open_existing(path("s.db"));
+  const auto rows = study.rows();
+  ASSERT_EQ(rows.size(), 12u);
+  const auto points = experiment::grid(s);
+  for (const auto& row : rows) {
+    const auto& p = *std::find_if(points.begin(), points.end(),
+                                  [&](const auto& q) { return experiment::run_hash(q.spec) == row.run_hash; });
+    const auto serial = experiment::run_seed(p.spec, row.seed);
+    EXPECT_EQ(pure(nlohmann::json::parse(row.record)), pure(store::record_json(serial))) << row.run_hash;
+    EXPECT_EQ(row.config, experiment::canonical_toml(p.spec));
+  }
+  // α = 0 points have NTG exactly 0.
+  for (const auto& point : result.points)
+    if (point.values[0] == "0") {
+      EXPECT_EQ(point.ntg.mean, 0.0);
+    }
+}
+
+TEST_F(StudyTest, RerunSkipsFinishedRunsAndMoreSeedsRunOnlyTheNewOnes) {
+  store::run_study(sweep(2), path("s.db"), {.threads = 2});
+  const auto again = store::run_study(sweep(2), path("s.db"), {.threads = 2});
+  EXPECT_EQ(again.counts.ran, 0);
+  EXPECT_EQ(again.counts.skipped, 8);
+  const auto more = store::run_study(sweep(3), path("s.db"), {.threads = 2});
+  EXPECT_EQ(more.counts.ran, 4);
+  EXPECT_EQ(more.counts.skipped, 8);
+  EXPECT_EQ(store::Study::open_existing(path("s.db")).rows().size(), 12u);
+  for (const auto& p : more.points) EXPECT_EQ(p.done + p.diverged, 3);
+}
+
+TEST_F(StudyTest, SigkillMidSweepLosesNoFinishedRunAndDuplicatesNone) {
+  const int seeds = 40;  // 160 runs of 400 steps: a few seconds, long enough to be killed mid-way
+  std::string text = kSweep;
+  text.replace(text.find("SEEDS"), 5, std::to_string(seeds));
+  for (auto at = text.find("steps = 60"); at != std::string::npos; at = text.find("steps = 60"))
+    text.replace(at, 10, "steps = 400");
+  std::ofstream(path("sweep.toml")) << text;
+  const std::string db = path("kill.db");
+
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const int null = ::open("/dev/null", O_WRONLY);
+    dup2(null, 1);
+    dup2(null, 2);
+    execl(PTLAB_EXE, "ptlab", "sweep", path("sweep.toml").c_str(), "--store", db.c_str(), "--threads", "2",
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Wait until some runs are committed, then kill without warning.
+  const auto count_rows = [&]() -> int {
+    sqlite3* handle = nullptr;
+    int n = -1;
+    if (sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+      sqlite3_busy_timeout(handle, 1000);
+      sqlite3_stmt* stmt = nullptr;
+      if (sqlite3_prepare_v2(handle, "SELECT count(*) FROM runs;", -1, &stmt, nullptr) == SQLITE_OK &&
+          sqlite3_step(stmt) == SQLITE_ROW)
+        n = sqlite3_column_int(stmt, 0);
+      sqlite3_finalize(stmt);
+    }
+    sqlite3_close(handle);
+    return n;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (count_rows() < 20 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  kill(child, SIGKILL);
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the sweep finished before it could be killed";
+  const int before = count_rows();
+  ASSERT_GE(before, 20);
+  ASSERT_LT(before, 4 * seeds);
+
+  // Restart: only the missing runs run, and the store ends with every run exactly once.
+  const auto s = experiment::load_sweep(path("sweep.toml"));
+  const auto result = store::run_study(s, db, {.threads = 2});
+  EXPECT_EQ(result.counts.skipped, before);
+  EXPECT_EQ(result.counts.ran, 4 * seeds - before);
+  const auto rows = store::Study::open_existing(db).rows();
+  ASSERT_EQ(rows.size(), static_cast<std::size_t>(4 * seeds));
+  std::set<std::pair<std::string, std::uint64_t>> keys;
+  for (const auto& row : rows) keys.emplace(row.run_hash, row.seed);
+  EXPECT_EQ(keys.size(), rows.size());
+  // Runs from before the kill equal fresh serial runs.
+  const auto points = experiment::grid(s);
+  for (std::size_t i = 0; i < rows.size(); i += 17) {
+    const auto& p = *std::find_if(points.begin(), points.end(),
+                                  [&](const auto& q) { return experiment::run_hash(q.spec) == rows[i].run_hash; });
+    EXPECT_EQ(pure(nlohmann::json::parse(rows[i].record)), pure(store::record_json(experiment::run_seed(p.spec, rows[i].seed))));
+  }
+}
+
+TEST_F(StudyTest, ExportsAreTidy) {
+  store::run_study(sweep(2), path("s.db"), {.threads = 1});
+  const auto study = store::Study::open_existing(path("s.db"));
+  const std::string csv = store::export_runs_csv(study);
+  EXPECT_EQ(csv.substr(0, csv.find(',', csv.find(',', csv.find(',', csv.find(',') + 1) + 1) + 1)),
+            "run_hash,seed,status,transfer.alpha");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 9);
+  const std::string jsonl = store::export_runs_jsonl(study);
+  EXPECT_EQ(std::count(jsonl.begin(), jsonl.end(), '\n'), 8);
+  const auto first = nlohmann::json::parse(jsonl.substr(0, jsonl.find('\n')));
+  EXPECT_EQ(first["status"], "done");
+  EXPECT_TRUE(first["point"].contains("upstream.sigma_p"));
+  const std::string curves = store::export_curves_csv(study);
+  EXPECT_EQ(curves.substr(0, curves.find('\n')),
+            "run_hash,seed,transfer.alpha,upstream.sigma_p,phase,step,train_loss,train_error,test_error,test_error_true");
+  // 8 runs × 3 phases × 3 curve points (steps 0, 50 and the last, 60).
+  EXPECT_EQ(std::count(curves.begin(), curves.end(), '\n'), 1 + 8 * 3 * 3);
+}
