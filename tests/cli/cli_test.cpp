@@ -188,3 +188,35 @@ TEST_F(Cli, MissingParentsOfOutAreCreated) {
   ASSERT_EQ(ptlab_cli({"run", path("tiny.toml"), "--out", path("runs/a/b")}).code, 0);
   EXPECT_TRUE(fs::exists(path("runs/a/b/summary.json")));
 }
+
+TEST_F(Cli, SweepRunsResumesAndExports) {
+  const std::string sweep = write("s.toml",
+                                  "[data]\nd = 60\nn_test = 100\n[upstream]\nn = 20\nsteps = 40\n[downstream]\nn = 8\n"
+                                  "steps = 40\n[model]\nm = 4\n[sweep]\nseeds = 2\n[[sweep.axis]]\nkey = "
+                                  "\"transfer.alpha\"\nvalues = [0.0, 0.5]\n");
+  const Result first = ptlab_cli({"sweep", sweep, "--store", path("s.db")});
+  ASSERT_EQ(first.code, 0) << first.err;
+  EXPECT_NE(first.out.find("2 points x 2 seeds = 4 runs; ran 4 (0 failed), skipped 0"), std::string::npos) << first.out;
+  const Result second = ptlab_cli({"sweep", sweep, "--store", path("s.db")});
+  EXPECT_NE(second.out.find("ran 0 (0 failed), skipped 4"), std::string::npos) << second.out;
+  ASSERT_EQ(ptlab_cli({"export", path("s.db"), "--csv", "--out", path("runs.csv")}).code, 0);
+  std::ifstream csv(path("runs.csv"));
+  int lines = 0;
+  for (std::string line; std::getline(csv, line);) ++lines;
+  EXPECT_EQ(lines, 5);
+  const Result jsonl = ptlab_cli({"export", path("s.db"), "--jsonl"});
+  EXPECT_EQ(std::count(jsonl.out.begin(), jsonl.out.end(), '\n'), 4);
+}
+
+TEST_F(Cli, BadSweepsAndExportsWriteNothing) {
+  const std::string bad_axis = write("bad.toml", "[sweep]\n[[sweep.axis]]\nkey = \"transfer.alpah\"\nvalues = [0.1]\n");
+  expect_bad_input({"sweep", bad_axis, "--store", path("out")}, "did you mean 'transfer.alpha'?");
+  const std::string empty_axis = write("empty.toml", "[sweep]\n[[sweep.axis]]\nkey = \"transfer.alpha\"\nvalues = []\n");
+  expect_bad_input({"sweep", empty_axis, "--store", path("out")}, "is empty");
+  expect_bad_input({"sweep", path("tiny.toml"), "--store", path("out")}, "no [sweep] table");
+  const std::string huge = write("huge.toml", "[data]\nd = 2000000000\n[sweep]\n[[sweep.axis]]\nkey = \"transfer.alpha\"\nvalues = [0.1]\n");
+  expect_bad_input({"sweep", huge, "--store", path("out")}, "more than 90% of this machine's");
+  expect_bad_input({"export", path("out")}, "no such study file");
+  expect_bad_input({"export", path("tiny.toml")}, "not a ptlab study store");
+  expect_bad_input({"run", write("sw.toml", "[sweep]\nseeds = 2\n")}, "expected `ptlab sweep");
+}

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "ptlab/core/error.hpp"
+#include "ptlab/experiment/sweep.hpp"
 
 using namespace ptlab;
 using experiment::canonical_toml;
@@ -173,6 +174,16 @@ TEST(Config, ShippedConfigsAllLoad) {
     if (entry.path().extension() == ".toml") {
       EXPECT_NO_THROW(experiment::load_config(entry.path().string())) << entry.path();
     }
+}
+
+TEST(Config, ShippedSweepConfigsAllLoad) {
+  int n = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(PTLAB_SOURCE_DIR) + "/configs/sweeps"))
+    if (entry.path().extension() == ".toml") {
+      EXPECT_NO_THROW(experiment::load_sweep(entry.path().string())) << entry.path();
+      ++n;
+    }
+  EXPECT_GE(n, 5);
 }
 
 TEST(Config, EveryKeyIsDocumentedInTheDefaultText) {

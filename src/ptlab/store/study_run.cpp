@@ -24,6 +24,7 @@ double value_or_nan(const json& j) { return j.is_number() ? j.get<double>() : st
 
 StudyResult run_study(const experiment::SweepSpec& sweep, const std::string& path, const StudyRunOptions& options) {
   const std::vector<experiment::GridPoint> points = experiment::grid(sweep);
+  for (const auto& p : points) experiment::check_memory(p.spec, 1);  // before the store is created
   Study study = Study::open(path);
   if (!study.meta("created_utc")) study.set_meta("created_utc", options.provenance.started_utc);
   study.set_meta("ptlab_version", options.provenance.build.version);
