@@ -27,5 +27,6 @@ Action add_run_command(CLI::App& app, Io& io);
 Action add_config_command(CLI::App& app, Io& io);
 Action add_sweep_command(CLI::App& app, Io& io);
 Action add_export_command(CLI::App& app, Io& io);
+Action add_merge_command(CLI::App& app, Io& io);
 
 }  // namespace ptlab::cli

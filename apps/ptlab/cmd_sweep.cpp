@@ -6,6 +6,7 @@
 
 #include "cli.hpp"
 #include "progress.hpp"
+#include "ptlab/core/error.hpp"
 #include "ptlab/experiment/sweep.hpp"
 #include "ptlab/store/study_run.hpp"
 
@@ -53,6 +54,7 @@ Action add_sweep_command(CLI::App& app, Io& io) {
     std::string path;
     std::vector<std::string> sets;
     std::string store;
+    std::string shard;
     int threads = 0;
   };
   auto args = std::make_shared<Args>();
@@ -65,25 +67,71 @@ Action add_sweep_command(CLI::App& app, Io& io) {
   cmd->add_option("--threads", args->threads, "Worker threads over runs (default: all cores)")
       ->check(integer_at_least(1))
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  cmd->add_option("--shard", args->shard,
+                  "Run only shard I of N (I/N, 0-based; e.g. --shard $SLURM_ARRAY_TASK_ID/8) into its own store; "
+                  "combine the shards with ptlab merge")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   return [&io, args]() {
+    int shard_index = 0, shard_count = 1;
+    if (!args->shard.empty()) {
+      const auto slash = args->shard.find('/');
+      try {
+        std::size_t a = 0, b = 0;
+        if (slash == std::string::npos) throw std::invalid_argument("no slash");
+        shard_index = std::stoi(args->shard.substr(0, slash), &a);
+        shard_count = std::stoi(args->shard.substr(slash + 1), &b);
+        if (a != slash || b != args->shard.size() - slash - 1) throw std::invalid_argument("trailing");
+      } catch (const std::exception&) {
+        shard_count = 0;
+      }
+      if (shard_count < 1 || shard_index < 0 || shard_index >= shard_count)
+        throw core::InputError(fmt::format("--shard {}: expected I/N with 0 ≤ I < N, e.g. 0/4", args->shard));
+    }
     const experiment::SweepSpec sweep = experiment::load_sweep(args->path, args->sets);
-    const std::string store =
-        args->store.empty() ? std::filesystem::path(args->path).stem().string() + ".db" : args->store;
+    const std::string stem = std::filesystem::path(args->path).stem().string();
+    const std::string store = !args->store.empty() ? args->store
+                              : shard_count > 1    ? fmt::format("{}.shard-{}-of-{}.db", stem, shard_index, shard_count)
+                                                   : stem + ".db";
     Progress progress(io.err, io.err_is_terminal, "sweep");
     store::StudyRunOptions options;
     options.threads = args->threads;
+    options.shard_index = shard_index;
+    options.shard_count = shard_count;
     options.provenance = store::current_provenance(io.command_line);
     options.progress = [&progress](int done, int total) { progress.update(done, total); };
     const auto start = std::chrono::steady_clock::now();
     const store::StudyResult result = store::run_study(sweep, store, options);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     io.out << fmt::format("ptlab sweep {}: {} points x {} seeds = {} runs; ran {} ({} failed), skipped {} already "
-                          "in {} ({:.1f} s)\n",
+                          "in {}{} ({:.1f} s)\n",
                           args->path, result.points.size(), sweep.seeds, result.counts.total, result.counts.ran,
-                          result.counts.failed, result.counts.skipped, store, wall);
+                          result.counts.failed, result.counts.skipped, store,
+                          shard_count > 1 ? fmt::format(", left {} to other shards", result.counts.other_shards) : "",
+                          wall);
     io.out << "  err* = test error vs true labels; NTG = err*(tr) - err*(sc); helps/hurts = 95% CI excludes 0\n\n";
     io.out << table(result);
     return result.counts.failed > 0 ? 1 : 0;
+  };
+}
+
+Action add_merge_command(CLI::App& app, Io& io) {
+  CLI::App* cmd = app.add_subcommand("merge", "Combine study stores (e.g. the shards of a sweep) into one");
+  struct Args {
+    std::string output;
+    std::vector<std::string> inputs;
+  };
+  auto args = std::make_shared<Args>();
+  cmd->add_option("output", args->output, "Study to write (created if missing)")->required();
+  cmd->add_option("inputs", args->inputs, "Studies to read")->required();
+  return [&io, args]() {
+    for (const auto& in : args->inputs)
+      if (std::filesystem::exists(in) && std::filesystem::exists(args->output) &&
+          std::filesystem::equivalent(in, args->output))
+        throw core::InputError(fmt::format("merge: {} is both output and input; expected a different output", in));
+    const auto [copied, kept] = store::merge_studies(args->output, args->inputs);
+    io.out << fmt::format("merged {} runs from {} stores into {} ({} already there)\n", copied, args->inputs.size(),
+                          args->output, kept);
+    return 0;
   };
 }
 

@@ -220,3 +220,49 @@ TEST_F(Cli, BadSweepsAndExportsWriteNothing) {
   expect_bad_input({"export", path("tiny.toml")}, "not a ptlab study store");
   expect_bad_input({"run", write("sw.toml", "[sweep]\nseeds = 2\n")}, "expected `ptlab sweep");
 }
+
+TEST_F(Cli, ShardsMergeIntoTheSameRecordsAsOneProcess) {
+  const std::string sweep = write("s.toml",
+                                  "[data]\nd = 60\nn_test = 100\n[upstream]\nn = 20\nsteps = 40\n[downstream]\nn = 8\n"
+                                  "steps = 40\n[model]\nm = 4\n[sweep]\nseeds = 3\n[[sweep.axis]]\nkey = "
+                                  "\"transfer.alpha\"\nvalues = [0.0, 0.5, 1.0]\n");
+  ASSERT_EQ(ptlab_cli({"sweep", sweep, "--store", path("whole.db")}).code, 0);
+  for (const char* shard : {"0/2", "1/2"}) {
+    const Result r = ptlab_cli({"sweep", sweep, "--shard", shard, "--store", path(std::string("shard") + shard[0] + ".db")});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("to other shards"), std::string::npos);
+  }
+  const Result merged = ptlab_cli({"merge", path("merged.db"), path("shard0.db"), path("shard1.db")});
+  ASSERT_EQ(merged.code, 0) << merged.err;
+  EXPECT_EQ(merged.out, "merged 9 runs from 2 stores into " + path("merged.db") + " (0 already there)\n");
+  // Same runs, same numbers (CSV sorted by run and seed; wall-clock columns dropped).
+  const auto table = [&](const std::string& db) {
+    const auto split = [](const std::string& line) {
+      std::vector<std::string> cells;
+      std::istringstream in(line);
+      for (std::string cell; std::getline(in, cell, ',');) cells.push_back(cell);
+      return cells;
+    };
+    std::istringstream csv(ptlab_cli({"export", db, "--csv"}).out);
+    std::string header;
+    std::getline(csv, header);
+    const auto names = split(header);
+    std::vector<std::string> rows;
+    for (std::string line; std::getline(csv, line);) {
+      std::string kept;
+      const auto cells = split(line);
+      for (std::size_t c = 0; c < cells.size(); ++c)
+        if (names.at(c).find("wall_s") == std::string::npos) kept += cells[c] + ",";
+      rows.push_back(kept);
+    }
+    std::sort(rows.begin(), rows.end());
+    return rows;
+  };
+  EXPECT_EQ(table(path("whole.db")), table(path("merged.db")));
+  // Merging again copies nothing.
+  EXPECT_NE(ptlab_cli({"merge", path("merged.db"), path("shard0.db")}).out.find("merged 0 runs"), std::string::npos);
+  expect_bad_input({"sweep", sweep, "--shard", "2/2"}, "expected I/N with 0 ≤ I < N");
+  expect_bad_input({"sweep", sweep, "--shard", "x"}, "expected I/N");
+  expect_bad_input({"merge", path("m2.db"), path("nope.db")}, "no such study file");
+  EXPECT_FALSE(fs::exists(path("m2.db")));
+}

@@ -178,8 +178,10 @@ SweepCounts run_sweep(const SweepSpec& sweep, const std::vector<GridPoint>& poin
   for (int p = 0; p < static_cast<int>(points.size()); ++p)
     for (int i = 0; i < sweep.seeds; ++i) {
       const SweepJob job{p, points[p].spec.seed + static_cast<std::uint64_t>(i)};
-      ++counts.total;
-      if (options.skip && options.skip(points[p], job)) {
+      const int index = counts.total++;
+      if (index % options.shard_count != options.shard_index) {
+        ++counts.other_shards;
+      } else if (options.skip && options.skip(points[p], job)) {
         ++counts.skipped;
       } else {
         jobs.push_back(job);

@@ -58,6 +58,10 @@ struct SweepJob {
 
 struct SweepOptions {
   int threads = 0;  ///< 0 = all hardware threads
+  /// Static partition for job arrays (e.g. Slurm): this process runs job j (numbered over the
+  /// grid × seeds, point-major) only if j mod shard_count == shard_index.
+  int shard_index = 0;
+  int shard_count = 1;
   /// Jobs for which skip() is true are not run (e.g. already in the store).
   std::function<bool(const GridPoint&, const SweepJob&)> skip;
   /// Called after each run, one call at a time, in completion order. `record` is null and `error`
@@ -67,6 +71,7 @@ struct SweepOptions {
 
 struct SweepCounts {
   int total = 0;    ///< points × seeds
+  int other_shards = 0;  ///< jobs left to the other shards
   int skipped = 0;  ///< skipped as already finished
   int ran = 0;
   int failed = 0;   ///< runs that threw (recorded, not fatal)

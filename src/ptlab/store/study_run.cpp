@@ -37,14 +37,17 @@ StudyResult run_study(const experiment::SweepSpec& sweep, const std::string& pat
   const auto finished = study.finished();
   const std::string provenance = provenance_json(options.provenance).dump();
 
-  int todo = 0;
+  int todo = 0, index = 0;
   for (std::size_t p = 0; p < points.size(); ++p)
-    for (int i = 0; i < sweep.seeds; ++i)
-      todo += finished.count({hashes[p], points[p].spec.seed + static_cast<std::uint64_t>(i)}) ? 0 : 1;
+    for (int i = 0; i < sweep.seeds; ++i, ++index)
+      if (index % options.shard_count == options.shard_index)
+        todo += finished.count({hashes[p], points[p].spec.seed + static_cast<std::uint64_t>(i)}) ? 0 : 1;
   int done = 0;
 
   experiment::SweepOptions run_options;
   run_options.threads = options.threads;
+  run_options.shard_index = options.shard_index;
+  run_options.shard_count = options.shard_count;
   run_options.skip = [&](const experiment::GridPoint&, const experiment::SweepJob& job) {
     return finished.count({hashes[static_cast<std::size_t>(job.point)], job.seed}) > 0;
   };
@@ -102,6 +105,28 @@ StudyResult run_study(const experiment::SweepSpec& sweep, const std::string& pat
     result.points.push_back(std::move(s));
   }
   return result;
+}
+
+std::pair<int, int> merge_studies(const std::string& output, const std::vector<std::string>& inputs) {
+  std::vector<Study> sources;
+  for (const auto& in : inputs) sources.push_back(Study::open_existing(in));  // all checked before writing
+  Study out = Study::open(output);
+  auto present = out.finished();
+  int copied = 0, kept = 0;
+  for (const Study& source : sources) {
+    for (const auto& key : {"created_utc", "axes"})
+      if (!out.meta(key) && source.meta(key)) out.set_meta(key, *source.meta(key));
+    for (const RunRow& row : source.rows()) {
+      if (present.count({row.run_hash, row.seed})) {
+        ++kept;
+        continue;
+      }
+      out.put(row);
+      if (row.status != "failed") present.emplace(row.run_hash, row.seed);
+      ++copied;
+    }
+  }
+  return {copied, kept};
 }
 
 }  // namespace ptlab::store

@@ -14,6 +14,8 @@ namespace ptlab::store {
 
 struct StudyRunOptions {
   int threads = 0;  ///< 0 = all hardware threads
+  int shard_index = 0;  ///< run only this shard of the jobs (see experiment::SweepOptions)
+  int shard_count = 1;
   /// After each committed run: (runs done this call, runs to do this call).
   std::function<void(int, int)> progress;
   Provenance provenance;  ///< recorded with every run
@@ -34,6 +36,11 @@ struct StudyResult {
   std::vector<std::string> axes;       ///< axis keys
   std::vector<PointSummary> points;    ///< in grid order
 };
+
+/// Copies every run of the studies `inputs` into the study `output` (created if missing); a run
+/// already in `output` (same run_hash and seed, finished) is kept. Returns (copied, already there).
+/// Throws core::InputError for a missing or foreign input.
+std::pair<int, int> merge_studies(const std::string& output, const std::vector<std::string>& inputs);
 
 /// Runs `sweep` into the study at `path` (created if missing). Throws core::InputError if the
 /// store cannot be opened or written, or if the runs would not fit in memory; a run that throws is
