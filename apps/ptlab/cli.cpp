@@ -13,9 +13,26 @@
 
 namespace ptlab::cli {
 
-CLI::Validator integer_at_least(int lo) {
+namespace {
+
+// Error text as exactly one line: control characters (a newline inside a quoted TOML string, say)
+// are shown escaped.
+std::string one_line(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+    else out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+CLI::Validator integer_in(int lo, int hi) {
   return CLI::Validator(
-      [lo](std::string& text) -> std::string {
+      [lo, hi](std::string& text) -> std::string {
         std::size_t used = 0;
         long long value = 0;
         try {
@@ -23,11 +40,11 @@ CLI::Validator integer_at_least(int lo) {
         } catch (const std::exception&) {
           used = 0;
         }
-        if (used == 0 || used != text.size() || value < lo || value > std::numeric_limits<int>::max())
-          return fmt::format("expected an integer ≥ {}, got '{}'", lo, text);
+        if (used == 0 || used != text.size() || value < lo || value > hi)
+          return fmt::format("expected an integer in [{}, {}], got '{}'", lo, hi, text);
         return "";
       },
-      fmt::format("INT ≥ {}", lo));
+      fmt::format("INT in [{}, {}]", lo, hi));
 }
 
 int run(const std::vector<std::string>& args, Io& io) {
@@ -53,7 +70,7 @@ int run(const std::vector<std::string>& args, Io& io) {
     if (!known) {
       std::string names;
       for (const auto& [sub, action] : commands) names += (names.empty() ? "" : ", ") + sub->get_name();
-      io.err << "ptlab: unknown command '" << args[0] << "': expected one of " << names << "\n";
+      io.err << "ptlab: unknown command '" << one_line(args[0]) << "': expected one of " << names << "\n";
       return 2;
     }
   }
@@ -87,20 +104,20 @@ int run(const std::vector<std::string>& args, Io& io) {
     std::string help = "ptlab --help";
     for (const auto& [sub, action] : commands)
       if (!args.empty() && sub->get_name() == args[0]) help = "ptlab " + args[0] + " --help";
-    io.err << "ptlab: " << message << " (see " << help << ")\n";
+    io.err << "ptlab: " << one_line(message) << " (see " << help << ")\n";
     return 2;
   }
   try {
     for (const auto& [sub, action] : commands)
       if (sub->parsed()) return action();
   } catch (const core::InputError& e) {
-    io.err << "ptlab: " << e.what() << "\n";
+    io.err << "ptlab: " << one_line(e.what()) << "\n";
     return 2;
   } catch (const std::bad_alloc&) {
     io.err << "ptlab: out of memory; expected smaller sizes (data.d, model.m, n, data.n_test) or --threads 1\n";
     return 1;
   } catch (const std::exception& e) {
-    io.err << "ptlab: internal error: " << e.what() << "\n";
+    io.err << "ptlab: internal error: " << one_line(e.what()) << "\n";
     return 1;
   }
   return 0;

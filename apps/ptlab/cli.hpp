@@ -17,8 +17,8 @@ struct Io {
 /// Runs `ptlab ARGS...`; returns the exit code: 0 success, 2 bad input, 1 internal error.
 int run(const std::vector<std::string>& args, Io& io);
 
-/// A CLI11 validator for an integer flag in [lo, 2^31 − 1]: "expected an integer ≥ lo, got 'x'".
-CLI::Validator integer_at_least(int lo);
+/// A CLI11 validator for an integer flag in [lo, hi]: "expected an integer in [lo, hi], got 'x'".
+CLI::Validator integer_in(int lo, int hi);
 
 // Subcommand registration: each adds its options to `app` and returns the action to run after
 // parsing (STYLE.md §5: one file per subcommand, no logic beyond parse and dispatch).

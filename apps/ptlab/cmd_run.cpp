@@ -32,10 +32,10 @@ Action add_run_command(CLI::App& app, Io& io) {
   cmd->add_option("--set", args->sets, "Override a key: --set transfer.alpha=0.25 (repeatable)")
       ->allow_extra_args(false);
   cmd->add_option("--seeds", args->seeds, "Number of seeds (overrides run.seeds)")
-      ->check(integer_at_least(1))
+      ->check(integer_in(1, 1000000))
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   cmd->add_option("--threads", args->threads, "Worker threads over seeds (default: all cores)")
-      ->check(integer_at_least(1))
+      ->check(integer_in(1, 1024))
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   CLI::Option* out_option = cmd->add_option("--out", args->out,
                   "Write config.toml, summary.json and curves.csv to this new directory (parents are created)")
@@ -59,8 +59,9 @@ Action add_run_command(CLI::App& app, Io& io) {
       options.progress = [&io, start](int done, int total, const experiment::SeedRecord& r) {
         const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         const double eta = elapsed / done * (total - done);
-        io.err << fmt::format("\r[{}/{}] seed {} done (NTG {:+.4f}); {:.0f} s elapsed, about {:.0f} s left   ", done,
-                              total, r.seed, r.ntg, elapsed, eta)
+        const std::string ntg = r.valid() ? fmt::format("NTG {:+.4f}", r.ntg) : std::string("diverged");
+        io.err << fmt::format("\r[{}/{}] seed {} done ({}); {:.0f} s elapsed, about {:.0f} s left   ", done, total,
+                              r.seed, ntg, elapsed, eta)
                << (done == total ? "\n" : "") << std::flush;
       };
     }

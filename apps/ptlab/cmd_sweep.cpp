@@ -65,7 +65,7 @@ Action add_sweep_command(CLI::App& app, Io& io) {
   cmd->add_option("--store", args->store, "Study file (default: the config's name with .db, in the current directory)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   cmd->add_option("--threads", args->threads, "Worker threads over runs (default: all cores)")
-      ->check(integer_at_least(1))
+      ->check(integer_in(1, 1024))
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   cmd->add_option("--shard", args->shard,
                   "Run only shard I of N (I/N, 0-based; e.g. --shard $SLURM_ARRAY_TASK_ID/8) into its own store; "

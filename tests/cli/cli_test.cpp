@@ -145,7 +145,19 @@ TEST_F(Cli, BadInputIsOneLineExitTwoAndWritesNothing) {
   expect_bad_input({"frobnicate"}, "frobnicate");
   expect_bad_input({"run", tiny, "--out", write("afile", "x") + "/out"}, "is not a directory");
   expect_bad_input({"run", tiny, "--out", ""}, "expected a directory path");
-  expect_bad_input({"run", tiny, "--seeds", "abc"}, "--seeds: expected an integer ≥ 1, got 'abc' (see ptlab run --help)");
+  expect_bad_input({"run", tiny, "--seeds", "abc"}, "--seeds: expected an integer in [1, 1000000], got 'abc' (see ptlab run --help)");
+  expect_bad_input({"run", tiny, "--threads", "100000"}, "--threads: expected an integer in [1, 1024]");
+  expect_bad_input({"run", tiny, "--out", "--force"}, "looks like a flag");
+  expect_bad_input({"run", tiny, "--set", "transfer.alpha=0.5\ndata.d=3"}, "line break");
+  expect_bad_input({"run", write("nl.toml", "[transfer]\nrule = \"a\\nb\"\n")}, "rule = \"a\\nb\"");
+  expect_bad_input({"run", write("deep.toml", std::string(200, 'a') + "\n" + [] {
+                      std::string k = "a";
+                      for (int i = 0; i < 30000; ++i) k += ".a";
+                      return k + " = 1\n";
+                    }())}, "more than 64 dots");
+  expect_bad_input({"run", "/dev/zero"}, "is not a regular file");
+  expect_bad_input({"run", ""}, "config path is empty");
+  expect_bad_input({"run", tiny, "--out", "/proc/ptlab-x"}, "cannot create a directory in /proc");
   expect_bad_input({"run", tiny, "--set", "data.d=4294967299"}, "expected an integer in [3, 2147483647]");
   expect_bad_input({"run", tiny, "--set", "data.d=2000000000"}, "more than 90% of this machine's");
   expect_bad_input({"run", dir_.string()}, "is a directory");
@@ -172,10 +184,16 @@ TEST_F(Cli, ForceNeverReplacesOtherDirectories) {
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("is not a ptlab output directory"), std::string::npos) << r.err;
   EXPECT_TRUE(fs::exists(path("mine/keep.txt")));
-  // Nor the working directory or its ancestors, even spelled indirectly.
+  // Nor a directory that merely has ptlab's file names.
+  fs::create_directories(path("fake"));
+  for (const char* f : {"config.toml", "summary.json", "curves.csv"}) std::ofstream(path("fake/") + f) << "{}";
+  EXPECT_EQ(ptlab_cli({"run", tiny, "--out", path("fake"), "--force"}).code, 2);
+  EXPECT_TRUE(fs::exists(path("fake/curves.csv")));
+  // Nor the working directory or its ancestors, even spelled indirectly or through a symlink.
+  fs::create_directory_symlink(dir_, path("link"));
   const fs::path cwd = fs::current_path();
   fs::current_path(path("mine"));
-  for (const std::string out : {".", "./", "sub/..", ".."}) {
+  for (const std::string& out : std::vector<std::string>{".", "./", "sub/..", "..", path("link") + "/mine", path("link")}) {
     const Result w = ptlab_cli({"run", tiny, "--out", out, "--force"});
     EXPECT_EQ(w.code, 2) << out;
     EXPECT_NE(w.err.find("is the working directory or contains it"), std::string::npos) << w.err;
@@ -187,6 +205,14 @@ TEST_F(Cli, ForceNeverReplacesOtherDirectories) {
 TEST_F(Cli, MissingParentsOfOutAreCreated) {
   ASSERT_EQ(ptlab_cli({"run", path("tiny.toml"), "--out", path("runs/a/b")}).code, 0);
   EXPECT_TRUE(fs::exists(path("runs/a/b/summary.json")));
+}
+
+TEST_F(Cli, NonUtf8CommandLinesAreRecordedSafely) {
+  std::ostringstream out, err;
+  ptlab::cli::Io quiet{out, err, false, std::string("ptlab run caf\xe9.toml --out r\xe9s")};
+  ASSERT_EQ(ptlab::cli::run({"run", path("tiny.toml"), "--out", path("r\xe9s")}, quiet), 0) << err.str();
+  std::ifstream summary(path("r\xe9s/summary.json"));
+  EXPECT_EQ(nlohmann::json::parse(summary)["provenance"]["command"], "ptlab run caf?.toml --out r?s");
 }
 
 TEST_F(Cli, SweepRunsResumesAndExports) {

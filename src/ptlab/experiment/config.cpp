@@ -353,9 +353,15 @@ void apply_override(Spec& spec, const std::string& assignment) {
     const auto e = x.find_last_not_of(" \t");
     return b == std::string::npos ? std::string() : x.substr(b, e - b + 1);
   };
+  // One key, one value: a line break would smuggle in further TOML.
+  for (const char c : assignment)
+    if (static_cast<unsigned char>(c) < 0x20 && c != '\t')
+      throw core::InputError("--set: contains a line break or control character; expected one key=value");
   const std::string path = trim(assignment.substr(0, eq));
   const std::string raw = trim(assignment.substr(eq + 1));
   const std::string where = fmt::format("--set {}", assignment);
+  if (std::count(path.begin(), path.end(), '.') > 8)
+    throw core::InputError(fmt::format("--set: key of {} parts; expected section.name", std::count(path.begin(), path.end(), '.') + 1));
   const Key* key = find_key(path);
   if (key == nullptr && is_section(path)) {
     std::string example;
@@ -380,6 +386,19 @@ void apply_override(Spec& spec, const std::string& assignment) {
 namespace detail {
 
 toml::table parse_toml(const std::string& text, const std::string& source_name) {
+  // toml++ recurses once per dotted-key component and overflows the stack on tens of thousands;
+  // no config needs more than a few, so refuse absurd nesting before parsing.
+  constexpr int kMaxDots = 64;
+  int line = 1, dots = 0;
+  for (const char c : text) {
+    if (c == '\n') {
+      ++line;
+      dots = 0;
+    } else if (c == '.' && ++dots > kMaxDots) {
+      throw core::InputError(fmt::format("{}:{}: more than {} dots on one line; expected a ptlab config (keys are "
+                                         "section.name)", source_name, line, kMaxDots));
+    }
+  }
   try {
     return toml::parse(text, source_name);
   } catch (const toml::parse_error& e) {
@@ -389,9 +408,16 @@ toml::table parse_toml(const std::string& text, const std::string& source_name) 
 }
 
 std::string read_text(const std::string& path) {
+  if (path.empty()) throw core::InputError("config path is empty; expected a TOML config file");
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
     throw core::InputError(fmt::format("{}: is a directory; expected a TOML config file", path));
+  if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
+    throw core::InputError(fmt::format("{}: is not a regular file; expected a TOML config file", path));
+  constexpr std::uintmax_t kMaxBytes = 16u << 20;
+  if (std::filesystem::exists(path, ec) && std::filesystem::file_size(path, ec) > kMaxBytes)
+    throw core::InputError(fmt::format("{}: {} bytes; expected a config file under 16 MiB", path,
+                                       std::filesystem::file_size(path, ec)));
   std::ifstream in(path, std::ios::binary);
   if (!in) throw core::InputError(fmt::format("{}: cannot read config file: {}", path, std::strerror(errno)));
   std::ostringstream text;

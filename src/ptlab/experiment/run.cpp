@@ -159,15 +159,23 @@ double estimated_bytes_per_seed(const ExperimentSpec& spec) {
   return 8.0 * (data + weights + buffers);
 }
 
-void check_memory(const ExperimentSpec& spec, int concurrent) {
+double estimated_record_bytes(const ExperimentSpec& spec) {
+  const double points = (spec.upstream_train.steps + 2.0 * spec.downstream_train.steps) / spec.curve_every + 6.0;
+  return points * sizeof(train::CurvePoint) + 1024.0;
+}
+
+void check_memory(const ExperimentSpec& spec, int concurrent, int records_held) {
   const double physical = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
-  const double need = estimated_bytes_per_seed(spec) * concurrent;
-  if (physical > 0 && need > 0.9 * physical)
+  const double runs = estimated_bytes_per_seed(spec) * concurrent;
+  const double records = estimated_record_bytes(spec) * records_held;
+  if (physical > 0 && runs + records > 0.9 * physical)
     throw core::InputError(fmt::format(
-        "config needs about {:.1f} GiB ({} seed{} at once; d = {}, m = {}, n1 = {}, n2 = {}, n_test = {}), "
-        "more than 90% of this machine's {:.1f} GiB; expected smaller sizes or --threads 1",
-        need / (1 << 30), concurrent, concurrent == 1 ? "" : "s", spec.frame.d, spec.model.m, spec.upstream.n,
-        spec.downstream.n, spec.frame.n_test, physical / (1 << 30)));
+        "config needs about {:.1f} GiB ({} seed{} at once: d = {}, m = {}, n1 = {}, n2 = {}, n_test = {}; "
+        "{:.1f} GiB of records: {} seeds, curve point every {} steps), more than 90% of this machine's {:.1f} GiB; "
+        "expected smaller sizes, fewer seeds, a larger run.curve_every or --threads 1",
+        (runs + records) / (1 << 30), concurrent, concurrent == 1 ? "" : "s", spec.frame.d, spec.model.m,
+        spec.upstream.n, spec.downstream.n, spec.frame.n_test, records / (1 << 30), records_held, spec.curve_every,
+        physical / (1 << 30)));
 }
 
 ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& options) {
@@ -175,7 +183,7 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
   const int n = options.seeds > 0 ? options.seeds : spec.seeds;
   const int threads = detail::resolve_threads(options.threads, n);
 
-  check_memory(spec, threads);
+  check_memory(spec, threads, n);
   ExperimentResult result;
   result.spec = spec;
   result.spec.seeds = n;

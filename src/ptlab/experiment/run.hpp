@@ -69,9 +69,13 @@ Summary summarize(const std::vector<SeedRecord>& records);
 /// Peak bytes one seed holds (its four data sets, weights and GD buffers), estimated from the spec.
 double estimated_bytes_per_seed(const ExperimentSpec& spec);
 
-/// Throws core::InputError naming the sizes if `concurrent` seeds at once would need more than
-/// 90% of this machine's physical memory: a clear message instead of an out-of-memory kill.
-void check_memory(const ExperimentSpec& spec, int concurrent);
+/// Bytes one finished seed's record holds (mostly its learning curves).
+double estimated_record_bytes(const ExperimentSpec& spec);
+
+/// Throws core::InputError naming the sizes if `concurrent` seeds at once, plus `records_held`
+/// finished records, would need more than 90% of this machine's physical memory: a clear message
+/// instead of an out-of-memory kill.
+void check_memory(const ExperimentSpec& spec, int concurrent, int records_held = 0);
 
 struct RunOptions {
   int seeds = 0;    ///< 0 = spec.seeds

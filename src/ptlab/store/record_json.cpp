@@ -30,11 +30,32 @@ json stat_json(const experiment::Stat& s) {
 
 }  // namespace
 
+// Valid UTF-8 for JSON: each byte that does not start a well-formed sequence becomes '?'
+// (file names on Linux may be Latin-1).
+std::string valid_utf8(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    bool ok = len > 0 && i + len <= text.size();
+    for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(text[i + k]) >> 6) == 0x2;
+    if (ok) {
+      out.append(text, i, len);
+      i += len;
+    } else {
+      out += '?';
+      ++i;
+    }
+  }
+  return out;
+}
+
 Provenance current_provenance(const std::string& command) {
   char host[256] = {};
   if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
   const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-  return Provenance{core::build_info(), host, fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", now), command};
+  return Provenance{core::build_info(), valid_utf8(host), fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", now),
+                    valid_utf8(command)};
 }
 
 nlohmann::json record_json(const experiment::SeedRecord& r) {

@@ -1,13 +1,18 @@
 #include "ptlab/store/run_dir.hpp"
 
 #include <fmt/format.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
+#include <vector>
 
 #include "ptlab/core/error.hpp"
 #include "ptlab/experiment/config.hpp"
@@ -28,21 +33,64 @@ void write_file(const fs::path& path, const std::string& text) {
 
 std::string csv_number(double x) { return std::isfinite(x) ? fmt::format("{}", x) : ""; }
 
-// The absolute, normalised target ("runs/a/", "runs/./a" and "runs/a" are the same directory).
+// The absolute target with symlinks in its existing part resolved ("runs/a/", "runs/./a" and a
+// symlinked parent all name the same directory).
 fs::path resolve(const std::string& dir) {
   fs::path p = fs::absolute(fs::path(dir)).lexically_normal();
   if (p.filename().empty() && p.has_parent_path()) p = p.parent_path();
-  return p;
+  std::error_code ec;
+  const fs::path parent = fs::weakly_canonical(p.parent_path(), ec);
+  return ec ? p : parent / p.filename();
 }
 
-// A directory that `--force` may replace: one written by ptlab, holding only its files.
+// A directory that `--force` may replace: one written by ptlab — exactly its three regular
+// files, with a summary.json that parses and carries ptlab's schema_version and provenance.
 bool is_run_dir(const fs::path& p) {
   std::error_code ec;
-  if (!fs::is_directory(p, ec) || !fs::exists(p / "summary.json", ec)) return false;
-  for (const auto& entry : fs::directory_iterator(p, ec))
-    if (kRunFiles.count(entry.path().filename().string()) == 0) return false;
-  return !ec;
+  if (fs::is_symlink(p, ec) || !fs::is_directory(p, ec)) return false;
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(p, ec)) {
+    if (kRunFiles.count(entry.path().filename().string()) == 0 || !entry.is_regular_file(ec)) return false;
+    ++files;
+  }
+  if (ec || files != static_cast<int>(kRunFiles.size())) return false;
+  std::ifstream in(p / "summary.json");
+  const auto summary = nlohmann::json::parse(in, nullptr, false);
+  return summary.is_object() && summary.contains("schema_version") && summary.contains("provenance") &&
+         summary.contains("records");
 }
+
+// The missing ancestors of `target`, outermost first (created before writing, removed on failure).
+std::vector<fs::path> missing_ancestors(const fs::path& target) {
+  std::vector<fs::path> missing;
+  std::error_code ec;
+  for (fs::path a = target.parent_path(); !fs::exists(fs::symlink_status(a, ec)) && a != a.parent_path();
+       a = a.parent_path())
+    missing.insert(missing.begin(), a);
+  return missing;
+}
+
+// Blocks SIGINT and SIGTERM while alive, so the output directory is renamed into place whole or
+// its temporary is removed; a signal that arrives meanwhile is delivered afterwards.
+class SignalGuard {
+ public:
+  SignalGuard() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &set, &old_);
+  }
+  ~SignalGuard() { pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
+  SignalGuard(const SignalGuard&) = delete;
+  SignalGuard& operator=(const SignalGuard&) = delete;
+
+ private:
+  sigset_t old_;
+};
+
+constexpr std::size_t kTempSuffix = 32;  // ".NAME.partial-PID" adds at most this to a name
 
 }  // namespace
 
@@ -65,29 +113,46 @@ std::string curves_csv(const experiment::ExperimentResult& result) {
 
 void check_output_dir(const std::string& dir, bool overwrite) {
   if (dir.empty()) throw core::InputError("--out: expected a directory path, got an empty string");
+  if (dir[0] == '-')
+    throw core::InputError(fmt::format("--out {}: expected a directory path, got what looks like a flag", dir));
   const fs::path target = resolve(dir);
   std::error_code ec;
-  const fs::path cwd = fs::current_path(ec).lexically_normal();
+  if (target.string().size() + kTempSuffix > PATH_MAX)
+    throw core::InputError(fmt::format("--out: path of {} characters; expected at most {}", target.string().size(),
+                                       PATH_MAX - kTempSuffix));
+  for (const auto& part : target)
+    if (part.string().size() + kTempSuffix > NAME_MAX)
+      throw core::InputError(fmt::format("--out {}: a path component of {} characters; expected at most {}", dir,
+                                         part.string().size(), NAME_MAX - kTempSuffix));
   // Never replace the working directory or one of its ancestors (e.g. --out . --force).
-  const auto [t_end, c_it] = std::mismatch(target.begin(), target.end(), cwd.begin(), cwd.end());
-  if (t_end == target.end())
-    throw core::InputError(fmt::format("--out {}: is the working directory or contains it; expected a new directory", dir));
+  const fs::path cwd = fs::weakly_canonical(fs::current_path(ec), ec);
+  const fs::path real_target = fs::weakly_canonical(target, ec);
+  for (const fs::path& t : {target, real_target}) {
+    const auto [t_end, c_it] = std::mismatch(t.begin(), t.end(), cwd.begin(), cwd.end());
+    if (t_end == t.end())
+      throw core::InputError(fmt::format("--out {}: is the working directory or contains it; expected a new directory", dir));
+  }
   if (fs::exists(fs::symlink_status(target, ec))) {
     if (!overwrite)
       throw core::InputError(fmt::format("--out {}: already exists; expected a new directory (or --force to replace a "
                                          "previous ptlab output directory)", dir));
     if (!is_run_dir(target))
-      throw core::InputError(fmt::format("--out {}: exists and is not a ptlab output directory (only config.toml, "
+      throw core::InputError(fmt::format("--out {}: exists and is not a ptlab output directory (exactly config.toml, "
                                          "summary.json, curves.csv); refusing to replace it", dir));
   }
-  // The nearest existing ancestor must be a writable directory; missing parents are created.
+  // The nearest existing ancestor must be a directory in which we can create one: probe it.
   fs::path ancestor = target.parent_path();
-  while (!fs::exists(ancestor, ec) && ancestor.has_parent_path() && ancestor != ancestor.parent_path())
+  while (!fs::exists(fs::symlink_status(ancestor, ec)) && ancestor != ancestor.parent_path())
     ancestor = ancestor.parent_path();
+  if (fs::is_symlink(ancestor, ec) && !fs::exists(ancestor, ec))
+    throw core::InputError(fmt::format("--out {}: {} is a broken symbolic link", dir, ancestor.string()));
   if (!fs::is_directory(ancestor, ec))
     throw core::InputError(fmt::format("--out {}: {} is not a directory", dir, ancestor.string()));
-  if (access(ancestor.c_str(), W_OK) != 0)
-    throw core::InputError(fmt::format("--out {}: directory {} is not writable", dir, ancestor.string()));
+  const fs::path probe = ancestor / fmt::format(".ptlab-probe-{}", getpid());
+  if (!fs::create_directory(probe, ec) || ec)
+    throw core::InputError(fmt::format("--out {}: cannot create a directory in {}: {}", dir, ancestor.string(),
+                                       ec ? ec.message() : "it already exists"));
+  fs::remove(probe, ec);
 }
 
 void write_run_dir(const std::string& dir, const experiment::ExperimentResult& result,
@@ -95,7 +160,13 @@ void write_run_dir(const std::string& dir, const experiment::ExperimentResult& r
   check_output_dir(dir, overwrite);
   const fs::path target = resolve(dir);
   const fs::path tmp = target.parent_path() / fmt::format(".{}.partial-{}", target.filename().string(), getpid());
+  const std::vector<fs::path> created = missing_ancestors(target);
+  const SignalGuard no_interrupts;
   std::error_code ec;
+  const auto clean_up = [&]() {
+    fs::remove_all(tmp, ec);
+    for (auto it = created.rbegin(); it != created.rend(); ++it) fs::remove(*it, ec);  // only if still empty
+  };
   try {
     fs::create_directories(target.parent_path());
     fs::create_directory(tmp);
@@ -105,10 +176,10 @@ void write_run_dir(const std::string& dir, const experiment::ExperimentResult& r
     if (overwrite && fs::exists(fs::symlink_status(target))) fs::remove_all(target);
     fs::rename(tmp, target);
   } catch (const fs::filesystem_error& e) {
-    fs::remove_all(tmp, ec);
-    throw core::InputError(fmt::format("--out {}: {}", dir, e.code().message()));
+    clean_up();
+    throw core::InputError(fmt::format("--out {}: cannot write the output directory: {}", dir, e.code().message()));
   } catch (...) {
-    fs::remove_all(tmp, ec);
+    clean_up();
     throw;
   }
 }
