@@ -17,6 +17,7 @@ packages=(
   libfmt-dev        # formatting
   libboost-math-dev # Student-t quantiles for confidence intervals
   libsqlite3-dev    # study stores of sweeps
+  gnuplot-nox       # figures (ptlab plot)
   libgtest-dev      # unit tests
   libgmock-dev
 )

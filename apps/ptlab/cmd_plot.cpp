@@ -1,0 +1,37 @@
+// `ptlab plot STUDY`: figures of a study with gnuplot.
+#include <ostream>
+
+#include "cli.hpp"
+#include "ptlab/report/plot.hpp"
+
+namespace ptlab::cli {
+
+Action add_plot_command(CLI::App& app, Io& io) {
+  CLI::App* cmd = app.add_subcommand("plot", "Figures of a study (gnuplot; PNG and SVG): learning curves, NTG against "
+                                             "an axis with 95% CI, or a phase diagram with the NTG = 0 contour");
+  struct Args {
+    std::string study;
+    report::PlotOptions options;
+    std::vector<std::string> formats;
+  };
+  auto args = std::make_shared<Args>();
+  cmd->add_option("study", args->study, "Study file written by ptlab sweep")->required();
+  cmd->add_option("--kind", args->options.kind, "curves, ntg or phase")
+      ->check(CLI::IsMember({"curves", "ntg", "phase"}))
+      ->capture_default_str();
+  cmd->add_option("--x", args->options.x, "Axis along x (ntg, phase; default: the first axis)");
+  cmd->add_option("--y", args->options.y, "Axis along y (phase; default: the second axis)");
+  cmd->add_option("--out", args->options.out_dir, "Directory for the figures (created if missing)")->capture_default_str();
+  cmd->add_option("--format", args->formats, "png and/or svg (default: both)")
+      ->check(CLI::IsMember({"png", "svg"}))
+      ->allow_extra_args(false);
+  return [&io, args]() {
+    report::PlotOptions options = args->options;
+    if (!args->formats.empty()) options.formats = args->formats;
+    const store::Study study = store::Study::open_existing(args->study);
+    for (const auto& file : report::plot_study(study, options)) io.out << file << "\n";
+    return 0;
+  };
+}
+
+}  // namespace ptlab::cli

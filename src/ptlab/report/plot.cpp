@@ -1,0 +1,324 @@
+#include "ptlab/report/plot.hpp"
+
+#include <fmt/format.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "ptlab/core/error.hpp"
+#include "ptlab/experiment/stats.hpp"
+
+namespace ptlab::report {
+namespace fs = std::filesystem;
+using nlohmann::ordered_json;
+
+namespace {
+
+struct Run {
+  ordered_json point;
+  nlohmann::json record;
+  std::string curves;
+  bool done = false;
+};
+
+std::vector<Run> load(const store::Study& study) {
+  std::vector<Run> runs;
+  for (const auto& row : study.rows())
+    runs.push_back({ordered_json::parse(row.point), nlohmann::json::parse(row.record), row.curves, row.status == "done"});
+  if (runs.empty()) throw core::InputError(fmt::format("{}: the study has no runs; expected a study written by ptlab sweep", study.path()));
+  return runs;
+}
+
+std::vector<std::string> axes_of(const std::vector<Run>& runs) {
+  std::vector<std::string> axes;
+  for (const Run& r : runs)
+    for (const auto& [k, v] : r.point.items())
+      if (std::find(axes.begin(), axes.end(), k) == axes.end()) axes.push_back(k);
+  return axes;
+}
+
+// Distinct values of an axis in order of appearance, as text.
+std::vector<std::string> values_of(const std::vector<Run>& runs, const std::string& axis) {
+  std::vector<std::string> values;
+  for (const Run& r : runs) {
+    const std::string v = r.point.contains(axis) ? r.point[axis].dump() : "-";
+    if (std::find(values.begin(), values.end(), v) == values.end()) values.push_back(v);
+  }
+  // Numbers in numeric order; other values keep their order.
+  const bool numeric = std::all_of(values.begin(), values.end(), [](const std::string& v) {
+    char* end = nullptr;
+    std::strtod(v.c_str(), &end);
+    return end != nullptr && *end == '\0';
+  });
+  if (numeric)
+    std::sort(values.begin(), values.end(), [](const auto& a, const auto& b) { return std::stod(a) < std::stod(b); });
+  return values;
+}
+
+std::string label(std::string v) {
+  v.erase(std::remove(v.begin(), v.end(), '"'), v.end());
+  return v;
+}
+
+// gnuplot-escaped text inside double quotes.
+std::string quoted(const std::string& s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+void run_gnuplot(const fs::path& script) {
+  const pid_t pid = fork();
+  if (pid < 0) throw core::InputError("plot: cannot start gnuplot");
+  if (pid == 0) {
+    execlp("gnuplot", "gnuplot", script.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+    throw core::InputError("plot: gnuplot not found; expected Debian's gnuplot-nox (scripts/install-deps.sh installs it)");
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    throw core::InputError(fmt::format("plot: gnuplot failed on {}", script.string()));
+}
+
+std::string terminal(const std::string& format) {
+  if (format == "svg") return "set terminal svg size 800,600 dynamic font 'Helvetica,16' linewidth 1.5";
+  return "set terminal pngcairo size 1200,900 font 'Helvetica,22' linewidth 2";
+}
+
+// Writes `body` once per format with the right terminal and output; returns the figures.
+std::vector<std::string> render(const fs::path& dir, const std::string& name, const std::string& body,
+                                const std::vector<std::string>& formats) {
+  std::vector<std::string> files;
+  for (const auto& f : formats) {
+    const fs::path out = dir / (name + "." + f);
+    const fs::path script = dir / (name + "." + f + ".gp");
+    std::ofstream(script) << terminal(f) << "\nset output " << quoted(out.string()) << "\n" << body << "\nunset output\n";
+    run_gnuplot(script);
+    fs::remove(script);
+    files.push_back(out.string());
+  }
+  return files;
+}
+
+// Compares text with embedded numbers by value: "n = 63" < "n = 200".
+bool natural_less(const std::string& a, const std::string& b) {
+  std::size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    const bool da = std::isdigit(static_cast<unsigned char>(a[i])) != 0, db = std::isdigit(static_cast<unsigned char>(b[j])) != 0;
+    if (da && db) {
+      std::size_t ni = 0, nj = 0;
+      const double x = std::stod(a.substr(i), &ni), y = std::stod(b.substr(j), &nj);
+      if (x != y) return x < y;
+      i += ni;
+      j += nj;
+    } else {
+      if (a[i] != b[j]) return a[i] < b[j];
+      ++i;
+      ++j;
+    }
+  }
+  return a.size() - i < b.size() - j;
+}
+
+double number(const nlohmann::json& j) { return j.is_number() ? j.get<double>() : std::nan(""); }
+
+std::vector<std::string> plot_ntg(const std::vector<Run>& runs, const std::string& x, const fs::path& dir,
+                                  const std::vector<std::string>& formats) {
+  const std::vector<std::string> xs = values_of(runs, x);
+  // Series: the other axes' values.
+  std::map<std::string, std::map<std::string, std::vector<double>>> series;  // series → x → NTG values
+  for (const Run& r : runs) {
+    if (!r.done) continue;
+    std::string name;
+    for (const auto& [k, v] : r.point.items())
+      if (k != x) name += (name.empty() ? "" : ", ") + k + " = " + label(v.dump());
+    series[name][r.point.contains(x) ? r.point[x].dump() : "-"].push_back(number(r.record["ntg"]));
+  }
+  // Series in natural order ("n = 20" before "n = 63" before "n = 200").
+  std::vector<std::string> names;
+  for (const auto& [name, by_x] : series) names.push_back(name);
+  std::sort(names.begin(), names.end(), natural_less);
+  std::ofstream data(dir / "ntg.dat");
+  for (const auto& name : names) {
+    const auto& by_x = series.at(name);
+    data << quoted(name.empty() ? "NTG" : name) << "\n";
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+      const auto it = by_x.find(xs[i]);
+      if (it == by_x.end()) continue;
+      const auto s = experiment::summarize(it->second);
+      const double lo = std::isfinite(s.ci_low) ? s.ci_low : s.mean, hi = std::isfinite(s.ci_high) ? s.ci_high : s.mean;
+      data << fmt::format("{} {} {} {} {}\n", i, label(xs[i]), s.mean, lo, hi);
+    }
+    data << "\n\n";
+  }
+  data.close();
+  std::string tics = "set xtics (";
+  for (std::size_t i = 0; i < xs.size(); ++i) tics += fmt::format("{}{} {}", i ? ", " : "", quoted(label(xs[i])), i);
+  tics += ")";
+  const std::string body = fmt::format(R"gp(set title "NTG against {0}: mean and 95% CI over seeds"
+set xlabel {1}
+set ylabel "NTG = err(transfer) - err(scratch)"
+{2}
+set xrange [-0.5:{3}-0.5]
+set grid
+set key bottom left box opaque
+set arrow from graph 0, first 0 to graph 1, first 0 nohead dt 2 lc rgb "gray40"
+plot for [i=0:{4}] {5} index i using 1:3:4:5 with yerrorlines pt 7 ps 1.2 title columnheader(1)
+)gp",
+                                       x, quoted(x), tics, xs.size(), series.size() - 1, quoted((dir / "ntg.dat").string()));
+  return render(dir, "ntg", body, formats);
+}
+
+std::vector<std::string> plot_phase(const std::vector<Run>& runs, const std::string& x, const std::string& y,
+                                    const fs::path& dir, const std::vector<std::string>& formats) {
+  const std::vector<std::string> xs = values_of(runs, x), ys = values_of(runs, y);
+  std::map<std::pair<std::string, std::string>, std::vector<double>> cells;
+  for (const Run& r : runs)
+    if (r.done && r.point.contains(x) && r.point.contains(y))
+      cells[{r.point[x].dump(), r.point[y].dump()}].push_back(number(r.record["ntg"]));
+  double extent = 1e-3;
+  std::ofstream data(dir / "phase.dat");
+  for (std::size_t j = 0; j < ys.size(); ++j) {
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+      const auto it = cells.find({xs[i], ys[j]});
+      const double mean = it == cells.end() ? std::nan("") : experiment::summarize(it->second).mean;
+      if (std::isfinite(mean)) extent = std::max(extent, std::abs(mean));
+      data << fmt::format("{} {} {}\n", i, j, std::isfinite(mean) ? fmt::format("{}", mean) : "NaN");
+    }
+    data << "\n";
+  }
+  data.close();
+  const auto tics = [](const char* axis, const std::vector<std::string>& v) {
+    std::string t = fmt::format("set {}tics (", axis);
+    for (std::size_t i = 0; i < v.size(); ++i) t += fmt::format("{}{} {}", i ? ", " : "", quoted(label(v[i])), i);
+    return t + ")";
+  };
+  const std::string contour = (dir / "phase_contour.dat").string();
+  const std::string body = fmt::format(R"gp(set table {0}
+set contour base
+set cntrparam levels discrete 0
+unset surface
+set view map
+splot {1} using 1:2:3 with lines
+unset table
+unset contour
+set surface
+set title "NTG over {2} and {3} (mean over seeds; black: NTG = 0)"
+set xlabel {4}
+set ylabel {5}
+{6}
+{7}
+set xrange [-0.5:{8}-0.5]
+set yrange [-0.5:{9}-0.5]
+set cbrange [-{10}:{10}]
+set cblabel "NTG (< 0: transfer helps)"
+set palette defined (-1 "#2166ac", 0 "#f7f7f7", 1 "#b2182b")
+set key off
+plot {1} using 1:2:3 with image, {0} using 1:2 with lines lw 3 lc rgb "black"
+)gp",
+                                       quoted(contour), quoted((dir / "phase.dat").string()), x, y, quoted(x), quoted(y),
+                                       tics("x", xs), tics("y", ys), xs.size(), ys.size(), extent);
+  auto files = render(dir, "phase", body, formats);
+  fs::remove(contour);
+  return files;
+}
+
+std::vector<std::string> plot_curves(const std::vector<Run>& runs, const fs::path& dir,
+                                     const std::vector<std::string>& formats) {
+  // Group runs by point; average test_error_true per (phase, step) over seeds.
+  std::vector<std::string> keys;
+  std::map<std::string, std::map<std::string, std::map<int, std::vector<double>>>> curves;  // point → phase → step
+  for (const Run& r : runs) {
+    const std::string key = r.point.dump();
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+    std::istringstream lines(r.curves);
+    for (std::string line; std::getline(lines, line);) {
+      std::vector<std::string> c;
+      std::istringstream cells(line);
+      for (std::string cell; std::getline(cells, cell, ',');) c.push_back(cell);
+      if (c.size() < 7 || c[6].empty()) continue;
+      curves[key][c[1]][std::stoi(c[2])].push_back(std::stod(c[6]));
+    }
+  }
+  if (keys.size() > 50) keys.resize(50);
+  std::vector<std::string> files;
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    const fs::path data_path = dir / fmt::format("curves-{}.dat", k);
+    std::ofstream data(data_path);
+    for (const char* phase : {"transfer", "scratch"}) {
+      data << phase << "\n";
+      for (const auto& [step, values] : curves[keys[k]][phase]) {
+        const auto s = experiment::summarize(values);
+        const double sd = std::isfinite(s.std) ? s.std : 0.0;
+        data << fmt::format("{} {} {} {}\n", step, s.mean, s.mean - sd, s.mean + sd);
+      }
+      data << "\n\n";
+    }
+    data.close();
+    std::string title;
+    const ordered_json point = ordered_json::parse(keys[k]);
+    for (const auto& [a, v] : point.items()) title += (title.empty() ? "" : ", ") + a + " = " + label(v.dump());
+    const std::string body = fmt::format(R"gp(set title {0}
+set xlabel "GD step (downstream)"
+set ylabel "test error (true labels)"
+set grid
+set key top right
+set style fill transparent solid 0.25 noborder
+plot {1} index 0 using 1:3:4 with filledcurves lc rgb "#1b7837" notitle, \
+     {1} index 0 using 1:2 with lines lw 2 lc rgb "#1b7837" title "transfer (mean, ±1 std band)", \
+     {1} index 1 using 1:3:4 with filledcurves lc rgb "#762a83" notitle, \
+     {1} index 1 using 1:2 with lines lw 2 lc rgb "#762a83" title "scratch"
+)gp",
+                                         quoted("learning curves: " + (title.empty() ? std::string("all runs") : title)),
+                                         quoted(data_path.string()));
+    for (auto& f : render(dir, fmt::format("curves-{}", k), body, formats)) files.push_back(std::move(f));
+  }
+  return files;
+}
+
+}  // namespace
+
+std::vector<std::string> plot_study(const store::Study& study, const PlotOptions& options) {
+  if (options.kind != "ntg" && options.kind != "phase" && options.kind != "curves")
+    throw core::InputError(fmt::format("plot --kind {}: expected one of curves, ntg, phase", options.kind));
+  for (const auto& f : options.formats)
+    if (f != "png" && f != "svg") throw core::InputError(fmt::format("plot --format {}: expected png or svg", f));
+  const std::vector<Run> runs = load(study);
+  const std::vector<std::string> axes = axes_of(runs);
+  const auto pick = [&](const std::string& given, std::size_t index, const char* flag) {
+    const std::string axis = !given.empty() ? given : index < axes.size() ? axes[index] : "";
+    if (axis.empty())
+      throw core::InputError(fmt::format("plot --kind {}: the study has {} axis/axes; expected at least {}",
+                                         options.kind, axes.size(), index + 1));
+    if (std::find(axes.begin(), axes.end(), axis) == axes.end())
+      throw core::InputError(fmt::format("plot {} {}: not an axis of this study; expected one of: {}", flag, axis,
+                                         fmt::join(axes, ", ")));
+    return axis;
+  };
+  std::error_code ec;
+  fs::create_directories(options.out_dir, ec);
+  if (ec || !fs::is_directory(options.out_dir))
+    throw core::InputError(fmt::format("plot --out {}: cannot create the directory", options.out_dir));
+  const fs::path dir(options.out_dir);
+  if (options.kind == "curves") return plot_curves(runs, dir, options.formats);
+  const std::string x = pick(options.x, 0, "--x");
+  if (options.kind == "ntg") return plot_ntg(runs, x, dir, options.formats);
+  const std::string y = pick(options.y, x == axes[0] ? 1 : 0, "--y");
+  if (x == y) throw core::InputError(fmt::format("plot --kind phase: --x and --y are both {}; expected two axes", x));
+  return plot_phase(runs, x, y, dir, options.formats);
+}
+
+}  // namespace ptlab::report

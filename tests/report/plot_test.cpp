@@ -1,0 +1,108 @@
+#include "ptlab/report/plot.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "ptlab/core/error.hpp"
+#include "ptlab/experiment/sweep.hpp"
+#include "ptlab/store/study_run.hpp"
+
+namespace fs = std::filesystem;
+using namespace ptlab;
+
+namespace {
+
+class PlotTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("ptlab_plot_test_" + std::to_string(getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    const auto sweep = experiment::parse_sweep(R"(
+[data]
+d = 60
+n_test = 100
+[upstream]
+n = 20
+steps = 40
+[downstream]
+n = 8
+steps = 40
+[model]
+m = 4
+[run]
+curve_every = 10
+[sweep]
+seeds = 3
+[[sweep.axis]]
+key = "transfer.alpha"
+values = [0.0, 0.5, 1.0]
+[[sweep.axis]]
+key = "upstream.n"
+values = [10, 40]
+)",
+                                               "plot.toml");
+    store::run_study(sweep, (dir_ / "s.db").string(), {.threads = 2});
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string read(const std::string& path) const {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+  std::vector<std::string> plot(report::PlotOptions options) {
+    options.out_dir = (dir_ / "figs").string();
+    return report::plot_study(store::Study::open_existing((dir_ / "s.db").string()), options);
+  }
+  fs::path dir_;
+};
+
+}  // namespace
+
+TEST_F(PlotTest, NtgFigureIsAPngAndAnSvgWithLabelledAxes) {
+  const auto files = plot({.kind = "ntg"});
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(read(files[0]).substr(0, 8), "\x89PNG\r\n\x1a\n");
+  const std::string svg = read(files[1]);
+  EXPECT_NE(svg.find("<svg"), std::string::npos);
+  EXPECT_NE(svg.find("transfer.alpha"), std::string::npos);          // x label
+  EXPECT_NE(svg.find("NTG = err(transfer) - err(scratch)"), std::string::npos);  // y label
+  EXPECT_NE(svg.find("upstream.n = 10"), std::string::npos);         // one series per other-axis value
+  EXPECT_NE(svg.find("upstream.n = 40"), std::string::npos);
+  // The data behind the figure: α = 0 has NTG exactly 0 (transfer ≡ scratch).
+  std::ifstream data(dir_ / "figs/ntg.dat");
+  std::string header, first;
+  std::getline(data, header);
+  std::getline(data, first);
+  EXPECT_EQ(first, "0 0 0 0 0");
+}
+
+TEST_F(PlotTest, PhaseDiagramAndCurves) {
+  const auto phase = plot({.kind = "phase", .formats = {"svg"}});
+  ASSERT_EQ(phase.size(), 1u);
+  const std::string svg = read(phase[0]);
+  EXPECT_NE(svg.find("NTG = 0"), std::string::npos);
+  EXPECT_NE(svg.find("upstream.n"), std::string::npos);
+  const auto curves = plot({.kind = "curves", .formats = {"png"}});
+  EXPECT_EQ(curves.size(), 6u);  // one per grid point
+  for (const auto& f : curves) EXPECT_EQ(read(f).substr(1, 3), "PNG");
+}
+
+TEST_F(PlotTest, BadRequestsAreInputErrors) {
+  EXPECT_THROW(plot({.kind = "pie"}), core::InputError);
+  EXPECT_THROW(plot({.kind = "ntg", .x = "transfer.rule"}), core::InputError);
+  EXPECT_THROW(plot({.kind = "phase", .x = "transfer.alpha", .y = "transfer.alpha"}), core::InputError);
+  EXPECT_THROW(plot({.kind = "ntg", .formats = {"gif"}}), core::InputError);
+  try {
+    plot({.kind = "ntg", .x = "upstream.m"});
+  } catch (const core::InputError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "plot --x upstream.m: not an axis of this study; expected one of: transfer.alpha, upstream.n");
+  }
+}
