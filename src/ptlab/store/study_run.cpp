@@ -1,5 +1,6 @@
 #include "ptlab/store/study_run.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -21,6 +22,45 @@ nlohmann::ordered_json point_json(const experiment::SweepSpec& sweep, const expe
 double value_or_nan(const json& j) { return j.is_number() ? j.get<double>() : std::numeric_limits<double>::quiet_NaN(); }
 
 }  // namespace
+
+std::vector<PointSummary> summarize_points(const Study& study) {
+  std::vector<std::string> order;
+  std::map<std::string, PointSummary> points;
+  std::map<std::string, std::vector<json>> done;
+  for (const RunRow& row : study.rows()) {
+    auto [it, fresh] = points.try_emplace(row.run_hash);
+    PointSummary& p = it->second;
+    if (fresh) {
+      order.push_back(row.run_hash);
+      p.run_hash = row.run_hash;
+      const auto point = nlohmann::ordered_json::parse(row.point);  // a named value: items() refers into it
+      for (const auto& [key, value] : point.items()) p.values.push_back(value.dump());
+    }
+    if (row.status == "done") {
+      ++p.done;
+      done[row.run_hash].push_back(json::parse(row.record));
+    } else if (row.status == "diverged") {
+      ++p.diverged;
+    } else {
+      ++p.failed;
+    }
+  }
+  std::vector<PointSummary> out;
+  for (const auto& hash : order) {
+    PointSummary p = points[hash];
+    std::vector<double> ntg, tr, sc;
+    for (const json& r : done[hash]) {
+      ntg.push_back(value_or_nan(r["ntg"]));
+      tr.push_back(value_or_nan(r["transfer"]["test_error_true"]));
+      sc.push_back(value_or_nan(r["scratch"]["test_error_true"]));
+    }
+    p.ntg = experiment::summarize(ntg);
+    p.transfer_test_error_true = experiment::summarize(tr);
+    p.scratch_test_error_true = experiment::summarize(sc);
+    out.push_back(std::move(p));
+  }
+  return out;
+}
 
 StudyResult run_study(const experiment::SweepSpec& sweep, const std::string& path, const StudyRunOptions& options) {
   const std::vector<experiment::GridPoint> points = experiment::grid(sweep);
@@ -75,33 +115,13 @@ StudyResult run_study(const experiment::SweepSpec& sweep, const std::string& pat
   result.counts = experiment::run_sweep(sweep, points, run_options);
   for (const auto& a : sweep.axes) result.axes.push_back(a.key);
 
-  // Summaries from the store, so that runs of earlier calls count too.
-  std::map<std::string, std::vector<json>> by_hash;
-  std::map<std::string, PointSummary> counts;
-  for (const RunRow& row : study.rows()) {
-    PointSummary& c = counts[row.run_hash];
-    if (row.status == "done") {
-      ++c.done;
-      by_hash[row.run_hash].push_back(json::parse(row.record));
-    } else if (row.status == "diverged") {
-      ++c.diverged;
-    } else {
-      ++c.failed;
-    }
-  }
+  // Summaries from the store, so that runs of earlier calls count too; in grid order.
+  const std::vector<PointSummary> stored = summarize_points(study);
   for (std::size_t p = 0; p < points.size(); ++p) {
-    PointSummary s = counts[hashes[p]];
+    const auto it = std::find_if(stored.begin(), stored.end(), [&](const auto& s) { return s.run_hash == hashes[p]; });
+    PointSummary s = it != stored.end() ? *it : PointSummary{};
     s.values = points[p].values;
     s.run_hash = hashes[p];
-    std::vector<double> ntg, tr, sc;
-    for (const json& r : by_hash[hashes[p]]) {
-      ntg.push_back(value_or_nan(r["ntg"]));
-      tr.push_back(value_or_nan(r["transfer"]["test_error_true"]));
-      sc.push_back(value_or_nan(r["scratch"]["test_error_true"]));
-    }
-    s.ntg = experiment::summarize(ntg);
-    s.transfer_test_error_true = experiment::summarize(tr);
-    s.scratch_test_error_true = experiment::summarize(sc);
     result.points.push_back(std::move(s));
   }
   return result;

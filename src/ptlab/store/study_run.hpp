@@ -37,6 +37,10 @@ struct StudyResult {
   std::vector<PointSummary> points;    ///< in grid order
 };
 
+/// Every point stored in a study, in order of its first run, summarised over its runs. `values`
+/// are the point's axis values as JSON text.
+std::vector<PointSummary> summarize_points(const Study& study);
+
 /// Copies every run of the studies `inputs` into the study `output` (created if missing); a run
 /// already in `output` (same run_hash and seed, finished) is kept. Returns (copied, already there).
 /// Throws core::InputError for a missing or foreign input.
