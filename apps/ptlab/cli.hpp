@@ -29,5 +29,6 @@ Action add_sweep_command(CLI::App& app, Io& io);
 Action add_export_command(CLI::App& app, Io& io);
 Action add_merge_command(CLI::App& app, Io& io);
 Action add_plot_command(CLI::App& app, Io& io);
+Action add_report_command(CLI::App& app, Io& io);
 
 }  // namespace ptlab::cli

@@ -227,7 +227,7 @@ set cbrange [-{10}:{10}]
 set cblabel "NTG (< 0: transfer helps)"
 set palette defined (-1 "#2166ac", 0 "#f7f7f7", 1 "#b2182b")
 set key off
-plot {1} using 1:2:3 with image, {0} using 1:2 with lines lw 3 lc rgb "black"
+plot {1} using 1:2:3 with image pixels, {0} using 1:2 with lines lw 3 lc rgb "black"
 )gp",
                                        quoted(contour), quoted((dir / "phase.dat").string()), x, y, quoted(x), quoted(y),
                                        tics("x", xs), tics("y", ys), xs.size(), ys.size(), extent);

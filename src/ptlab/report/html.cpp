@@ -1,0 +1,138 @@
+#include "ptlab/report/html.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "ptlab/core/error.hpp"
+#include "ptlab/report/plot.hpp"
+#include "ptlab/store/study_run.hpp"
+
+namespace ptlab::report {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string escape(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string cell(const experiment::Stat& s, bool sign = false) {
+  if (s.n == 0 || !std::isfinite(s.mean)) return "&ndash;";
+  return sign ? fmt::format("{:+.4f}", s.mean) : fmt::format("{:.4f}", s.mean);
+}
+
+constexpr const char* kStyle = R"css(
+body { font-family: Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; }
+h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 2em; border-bottom: 1px solid #ccc; }
+table { border-collapse: collapse; font-size: 0.92em; }
+th, td { padding: 0.3em 0.7em; border-bottom: 1px solid #e4e4e4; text-align: right; }
+th { background: #f4f4f4; }
+td.helps { color: #2166ac; font-weight: bold; } td.hurts { color: #b2182b; font-weight: bold; }
+pre { background: #f7f7f7; padding: 1em; font-size: 0.85em; overflow-x: auto; }
+figure { display: inline-block; margin: 0.5em; } figure img { max-width: 520px; border: 1px solid #eee; }
+figcaption { font-size: 0.85em; color: #555; }
+.meta { color: #555; font-size: 0.9em; }
+)css";
+
+}  // namespace
+
+std::string write_report(const store::Study& study, const std::string& out_dir) {
+  const auto rows = study.rows();
+  if (rows.empty())
+    throw core::InputError(fmt::format("{}: the study has no runs; expected a study written by ptlab sweep", study.path()));
+  const auto points = store::summarize_points(study);
+  const auto first_point = nlohmann::ordered_json::parse(rows.front().point);
+  std::vector<std::string> axes;
+  for (const auto& [key, value] : first_point.items()) axes.push_back(key);
+
+  std::error_code ec;
+  fs::create_directories(fs::path(out_dir) / "figures", ec);
+  if (ec) throw core::InputError(fmt::format("report --out {}: cannot create the directory: {}", out_dir, ec.message()));
+
+  // Figures: NTG against the first axis, the phase diagram when there are two axes, curves.
+  std::vector<std::pair<std::string, std::string>> figures;  // (file relative to out_dir, caption)
+  const std::string fig_dir = (fs::path(out_dir) / "figures").string();
+  if (!axes.empty())
+    for (const auto& f : plot_study(study, {.kind = "ntg", .out_dir = fig_dir, .formats = {"svg"}}))
+      figures.emplace_back("figures/" + fs::path(f).filename().string(),
+                           "NTG against " + axes[0] + " (mean, 95% CI over seeds)");
+  if (axes.size() >= 2)
+    for (const auto& f : plot_study(study, {.kind = "phase", .out_dir = fig_dir, .formats = {"svg"}}))
+      figures.emplace_back("figures/" + fs::path(f).filename().string(),
+                           "Phase diagram over " + axes[0] + " and " + axes[1] + "; black line: NTG = 0");
+  for (const auto& f : plot_study(study, {.kind = "curves", .out_dir = fig_dir, .formats = {"svg"}}))
+    figures.emplace_back("figures/" + fs::path(f).filename().string(), "Learning curves, transfer vs scratch");
+
+  std::string html = fmt::format(R"html(<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>ptlab study {0}</title><style>{1}</style></head>
+<body data-figures="pending">
+<h1>ptlab study <code>{0}</code></h1>
+<p class="meta">{2} runs over {3} grid points &middot; schema version {4} &middot; created {5} &middot; ptlab {6}</p>
+<p>NTG = err<sub>transfer</sub> &minus; err<sub>scratch</sub> on the downstream test set (true labels):
+negative means transfer helps. &ldquo;helps&rdquo; / &ldquo;hurts&rdquo;: the 95% Student-t CI over seeds excludes 0.</p>
+<h2>Results</h2>
+<table><thead><tr>)html",
+                                 escape(fs::path(study.path()).filename().string()), kStyle, rows.size(), points.size(),
+                                 escape(study.meta("schema_version").value_or("?")),
+                                 escape(study.meta("created_utc").value_or("?")),
+                                 escape(study.meta("ptlab_version").value_or("?")));
+  for (const auto& a : axes) html += "<th>" + escape(a) + "</th>";
+  html += "<th>done</th><th>diverged</th><th>failed</th><th>err transfer</th><th>err scratch</th><th>NTG</th>"
+          "<th>95% CI</th><th>transfer</th></tr></thead>\n<tbody>\n";
+  for (const auto& p : points) {
+    html += "<tr>";
+    for (std::size_t a = 0; a < axes.size(); ++a)
+      html += "<td>" + escape(a < p.values.size() ? p.values[a] : "") + "</td>";
+    const bool ci = std::isfinite(p.ntg.ci_low);
+    const char* verdict = !ci ? "?" : p.ntg.ci_high < 0 ? "helps" : p.ntg.ci_low > 0 ? "hurts" : "n.s.";
+    html += fmt::format(
+        "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td></tr>\n",
+        p.done, p.diverged, p.failed, cell(p.transfer_test_error_true), cell(p.scratch_test_error_true),
+        cell(p.ntg, true), ci ? fmt::format("[{:+.4f}, {:+.4f}]", p.ntg.ci_low, p.ntg.ci_high) : "&ndash;", verdict,
+        verdict);
+  }
+  html += "</tbody></table>\n<h2>Figures</h2>\n";
+  for (const auto& [file, caption] : figures)
+    html += fmt::format("<figure><img src=\"{}\" alt=\"{}\"><figcaption>{}</figcaption></figure>\n", escape(file),
+                        escape(caption), escape(caption));
+  html += fmt::format(R"html(<h2>Config of the first grid point</h2>
+<p class="meta">Every point shares it except for the axes above; the exact config of each run is in the study
+(<code>ptlab export {0} --jsonl</code>).</p>
+<pre>{1}</pre>
+<h2>Provenance</h2>
+<pre>{2}</pre>
+<script>
+// For headless checks: how many figures loaded.
+window.addEventListener("load", function () {{
+  var imgs = document.images, ok = 0;
+  for (var i = 0; i < imgs.length; ++i) if (imgs[i].complete && imgs[i].naturalWidth > 0) ++ok;
+  document.body.setAttribute("data-figures", ok + " of " + imgs.length);
+}});
+</script>
+</body></html>
+)html",
+                      escape(fs::path(study.path()).filename().string()), escape(rows.front().config),
+                      escape(nlohmann::json::parse(rows.front().provenance).dump(2)));
+  const fs::path page = fs::path(out_dir) / "index.html";
+  std::ofstream out(page, std::ios::binary | std::ios::trunc);
+  out << html;
+  out.close();
+  if (!out) throw core::InputError(fmt::format("report --out {}: cannot write index.html", out_dir));
+  return page.string();
+}
+
+}  // namespace ptlab::report
