@@ -18,6 +18,8 @@ packages=(
   libboost-math-dev # Student-t quantiles for confidence intervals
   libsqlite3-dev    # study stores of sweeps
   gnuplot-nox       # figures (ptlab plot)
+  libopenmpi-dev    # sweeps over MPI ranks (mpirun -n K ptlab sweep)
+  openmpi-bin
   libgtest-dev      # unit tests
   libgmock-dev
 )

@@ -8,6 +8,7 @@
 #include "progress.hpp"
 #include "ptlab/core/error.hpp"
 #include "ptlab/experiment/sweep.hpp"
+#include "ptlab/store/study_mpi.hpp"
 #include "ptlab/store/study_run.hpp"
 
 namespace ptlab::cli {
@@ -100,7 +101,10 @@ Action add_sweep_command(CLI::App& app, Io& io) {
     options.provenance = store::current_provenance(io.command_line);
     options.progress = [&progress](int done, int total) { progress.update(done, total); };
     const auto start = std::chrono::steady_clock::now();
-    const store::StudyResult result = store::run_study(sweep, store, options);
+    bool root = true;
+    const store::StudyResult result =
+        store::launched_under_mpi() ? store::run_study_mpi(sweep, store, options, root) : store::run_study(sweep, store, options);
+    if (!root) return 0;  // MPI worker ranks print nothing
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     io.out << fmt::format("ptlab sweep {}: {} points x {} seeds = {} runs; ran {} ({} failed), skipped {} already "
                           "in {}{} ({:.1f} s)\n",
