@@ -11,6 +11,7 @@
 
 #include "ptlab/report/table.hpp"
 #include "ptlab/store/run_dir.hpp"
+#include "support/csv_rows.hpp"
 
 namespace fs = std::filesystem;
 
@@ -263,26 +264,7 @@ TEST_F(Cli, ShardsMergeIntoTheSameRecordsAsOneProcess) {
   EXPECT_EQ(merged.out, "merged 9 runs from 2 stores into " + path("merged.db") + " (0 already there)\n");
   // Same runs, same numbers (CSV sorted by run and seed; wall-clock columns dropped).
   const auto table = [&](const std::string& db) {
-    const auto split = [](const std::string& line) {
-      std::vector<std::string> cells;
-      std::istringstream in(line);
-      for (std::string cell; std::getline(in, cell, ',');) cells.push_back(cell);
-      return cells;
-    };
-    std::istringstream csv(ptlab_cli({"export", db, "--csv"}).out);
-    std::string header;
-    std::getline(csv, header);
-    const auto names = split(header);
-    std::vector<std::string> rows;
-    for (std::string line; std::getline(csv, line);) {
-      std::string kept;
-      const auto cells = split(line);
-      for (std::size_t c = 0; c < cells.size(); ++c)
-        if (names.at(c).find("wall_s") == std::string::npos) kept += cells[c] + ",";
-      rows.push_back(kept);
-    }
-    std::sort(rows.begin(), rows.end());
-    return rows;
+    return ptlab::testing::pure_rows(ptlab_cli({"export", db, "--csv"}).out);
   };
   EXPECT_EQ(table(path("whole.db")), table(path("merged.db")));
   // Merging again copies nothing.

@@ -20,6 +20,7 @@
 #include "ptlab/store/export.hpp"
 #include "ptlab/store/record_json.hpp"
 #include "ptlab/store/study_run.hpp"
+#include "support/csv_rows.hpp"
 
 namespace fs = std::filesystem;
 using namespace ptlab;
@@ -239,28 +240,8 @@ TEST_F(StudyTest, ExportsAreTidy) {
 
 namespace {
 
-// Export CSV rows without wall-clock columns, sorted (rank order differs between runs).
 std::vector<std::string> pure_rows(const std::string& db) {
-  const auto split = [](const std::string& line) {
-    std::vector<std::string> cells;
-    std::istringstream in(line);
-    for (std::string cell; std::getline(in, cell, ',');) cells.push_back(cell);
-    return cells;
-  };
-  std::istringstream csv(store::export_runs_csv(store::Study::open_existing(db)));
-  std::string header;
-  std::getline(csv, header);
-  const auto names = split(header);
-  std::vector<std::string> rows;
-  for (std::string line; std::getline(csv, line);) {
-    std::string kept;
-    const auto cells = split(line);
-    for (std::size_t c = 0; c < cells.size(); ++c)
-      if (names.at(c).find("wall_s") == std::string::npos) kept += cells[c] + ",";
-    rows.push_back(kept);
-  }
-  std::sort(rows.begin(), rows.end());
-  return rows;
+  return ptlab::testing::pure_rows(store::export_runs_csv(store::Study::open_existing(db)));
 }
 
 }  // namespace

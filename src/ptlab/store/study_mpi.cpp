@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "ptlab/experiment/config.hpp"
-#include "ptlab/store/run_dir.hpp"
+#include "ptlab/store/detail/sweep_rows.hpp"
 #endif
 
 namespace ptlab::store {
@@ -73,16 +73,16 @@ void worker(const experiment::SweepSpec& sweep) {
     if (status.MPI_TAG == kStop) return;
     const auto& point = points.at(static_cast<std::size_t>(job[0]));
     const std::uint64_t seed = point.spec.seed + static_cast<std::uint64_t>(job[1]);
-    json result{{"point", job[0]}, {"seed", seed}};
+    std::string error;
+    experiment::SeedRecord record;
     try {
-      const auto record = experiment::run_seed(point.spec, seed);
-      result["status"] = record.valid() ? "done" : "diverged";
-      result["record"] = record_json(record).dump();
-      result["curves"] = curves_rows(record);
+      record = experiment::run_seed(point.spec, seed);
     } catch (const std::exception& e) {
-      result["status"] = "failed";
-      result["error"] = e.what();
+      error = e.what();
     }
+    const detail::RunOutcome outcome = detail::outcome_of(error.empty() ? &record : nullptr, error);
+    const json result{{"point", job[0]},         {"seed", seed},          {"status", outcome.status},
+                      {"record", outcome.record}, {"curves", outcome.curves}, {"error", outcome.error}};
     const std::string text = result.dump();
     MPI_Send(text.data(), static_cast<int>(text.size()), MPI_CHAR, 0, kResult, MPI_COMM_WORLD);
   }
@@ -112,7 +112,7 @@ StudyResult run_study_mpi(const experiment::SweepSpec& sweep, const std::string&
   std::vector<std::pair<int, int>> jobs;  // (point, seed offset)
   std::vector<bool> stopped_rank(static_cast<std::size_t>(size), false);
   try {
-    Study study = Study::open(path);
+    Study study = detail::open_for_sweep(sweep, path, options.provenance);
     const auto finished = study.finished();
     int index = 0;
     for (int p = 0; p < static_cast<int>(points.size()); ++p)
@@ -141,20 +141,9 @@ StudyResult run_study_mpi(const experiment::SweepSpec& sweep, const std::string&
       const int source = status.MPI_SOURCE;
       if (status.MPI_TAG == kResult) {
         const json r = json::parse(receive_string(source, kResult, status));
-        const auto& p = points.at(r["point"].get<std::size_t>());
-        RunRow row;
-        row.run_hash = hashes[r["point"].get<std::size_t>()];
-        row.seed = r["seed"].get<std::uint64_t>();
-        nlohmann::ordered_json point = nlohmann::ordered_json::object();
-        for (std::size_t a = 0; a < sweep.axes.size(); ++a)
-          point[sweep.axes[a].key] = nlohmann::ordered_json::parse(p.values[a]);
-        row.point = point.dump();
-        row.config = experiment::canonical_toml(p.spec);
-        row.provenance = provenance;
-        row.status = r["status"];
-        row.record = r.value("record", std::string("{}"));
-        row.curves = r.value("curves", std::string());
-        row.error = r.value("error", std::string());
+        const auto point_index = r["point"].get<std::size_t>();
+        const RunRow row = detail::sweep_row(sweep, points.at(point_index), hashes[point_index], r["seed"].get<std::uint64_t>(),
+                                             provenance, {r["status"], r["record"], r["curves"], r["error"]});
         study.put(row);
         ++result.counts.ran;
         result.counts.failed += row.status == "failed" ? 1 : 0;
@@ -181,16 +170,8 @@ StudyResult run_study_mpi(const experiment::SweepSpec& sweep, const std::string&
     throw;
   }
   // Summaries as in a one-process sweep.
-  const Study study = Study::open_existing(path);
-  const std::vector<PointSummary> stored = summarize_points(study);
   for (const auto& a : sweep.axes) result.axes.push_back(a.key);
-  for (std::size_t p = 0; p < points.size(); ++p) {
-    const auto it = std::find_if(stored.begin(), stored.end(), [&](const auto& s) { return s.run_hash == hashes[p]; });
-    PointSummary s = it != stored.end() ? *it : PointSummary{};
-    s.values = points[p].values;
-    s.run_hash = hashes[p];
-    result.points.push_back(std::move(s));
-  }
+  result.points = detail::grid_summaries(Study::open_existing(path), points, hashes);
   return result;
 }
 

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ptlab/experiment/config.hpp"
+#include "ptlab/store/detail/sweep_rows.hpp"
 #include "ptlab/store/run_dir.hpp"
 
 namespace ptlab::store {
@@ -62,16 +63,56 @@ std::vector<PointSummary> summarize_points(const Study& study) {
   return out;
 }
 
-StudyResult run_study(const experiment::SweepSpec& sweep, const std::string& path, const StudyRunOptions& options) {
-  const std::vector<experiment::GridPoint> points = experiment::grid(sweep);
-  for (const auto& p : points) experiment::check_memory(p.spec, 1);  // before the store is created
+namespace detail {
+
+RunOutcome outcome_of(const experiment::SeedRecord* record, const std::string& error) {
+  if (record == nullptr) return {"failed", "{}", "", error};
+  return {record->valid() ? "done" : "diverged", record_json(*record).dump(), curves_rows(*record), ""};
+}
+
+RunRow sweep_row(const experiment::SweepSpec& sweep, const experiment::GridPoint& point, const std::string& run_hash,
+                 std::uint64_t seed, const std::string& provenance, RunOutcome outcome) {
+  return RunRow{run_hash,
+                seed,
+                std::move(outcome.status),
+                point_json(sweep, point).dump(),
+                experiment::canonical_toml(point.spec),
+                std::move(outcome.record),
+                std::move(outcome.curves),
+                provenance,
+                std::move(outcome.error)};
+}
+
+Study open_for_sweep(const experiment::SweepSpec& sweep, const std::string& path, const Provenance& provenance) {
   Study study = Study::open(path);
-  if (!study.meta("created_utc")) study.set_meta("created_utc", options.provenance.started_utc);
-  study.set_meta("ptlab_version", options.provenance.build.version);
+  if (!study.meta("created_utc")) study.set_meta("created_utc", provenance.started_utc);
+  study.set_meta("ptlab_version", provenance.build.version);
   json axes = json::array();
   for (const auto& a : sweep.axes) axes.push_back(a.key);
   study.set_meta("axes", axes.dump());
+  return study;
+}
 
+std::vector<PointSummary> grid_summaries(const Study& study, const std::vector<experiment::GridPoint>& points,
+                                         const std::vector<std::string>& hashes) {
+  const std::vector<PointSummary> stored = summarize_points(study);
+  std::vector<PointSummary> out;
+  for (std::size_t p = 0; p < points.size(); ++p) {
+    const auto it = std::find_if(stored.begin(), stored.end(), [&](const auto& s) { return s.run_hash == hashes[p]; });
+    PointSummary s = it != stored.end() ? *it : PointSummary{};
+    s.values = points[p].values;
+    s.run_hash = hashes[p];
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace detail
+
+StudyResult run_study(const experiment::SweepSpec& sweep, const std::string& path, const StudyRunOptions& options) {
+  const std::vector<experiment::GridPoint> points = experiment::grid(sweep);
+  for (const auto& p : points) experiment::check_memory(p.spec, 1);  // before the store is created
+  Study study = detail::open_for_sweep(sweep, path, options.provenance);
   std::vector<std::string> hashes;
   for (const auto& p : points) hashes.push_back(experiment::run_hash(p.spec));
   const auto finished = study.finished();
@@ -93,37 +134,14 @@ StudyResult run_study(const experiment::SweepSpec& sweep, const std::string& pat
   };
   run_options.on_result = [&](const experiment::GridPoint& p, const experiment::SweepJob& job,
                               const experiment::SeedRecord* record, const std::string& error) {
-    RunRow row;
-    row.run_hash = hashes[static_cast<std::size_t>(job.point)];
-    row.seed = job.seed;
-    row.point = point_json(sweep, p).dump();
-    row.config = experiment::canonical_toml(p.spec);
-    row.provenance = provenance;
-    if (record != nullptr) {
-      row.status = record->valid() ? "done" : "diverged";
-      row.record = record_json(*record).dump();
-      row.curves = curves_rows(*record);
-    } else {
-      row.status = "failed";
-      row.record = "{}";
-      row.error = error;
-    }
-    study.put(row);
+    study.put(detail::sweep_row(sweep, p, hashes[static_cast<std::size_t>(job.point)], job.seed, provenance,
+                                detail::outcome_of(record, error)));
     if (options.progress) options.progress(++done, todo);
   };
   StudyResult result;
   result.counts = experiment::run_sweep(sweep, points, run_options);
   for (const auto& a : sweep.axes) result.axes.push_back(a.key);
-
-  // Summaries from the store, so that runs of earlier calls count too; in grid order.
-  const std::vector<PointSummary> stored = summarize_points(study);
-  for (std::size_t p = 0; p < points.size(); ++p) {
-    const auto it = std::find_if(stored.begin(), stored.end(), [&](const auto& s) { return s.run_hash == hashes[p]; });
-    PointSummary s = it != stored.end() ? *it : PointSummary{};
-    s.values = points[p].values;
-    s.run_hash = hashes[p];
-    result.points.push_back(std::move(s));
-  }
+  result.points = detail::grid_summaries(study, points, hashes);
   return result;
 }
 
