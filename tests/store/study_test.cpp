@@ -266,3 +266,30 @@ TEST_F(StudyTest, MpirunOverTwoRanksGivesTheSameRecordsAsOneProcess) {
   std::getline(log, first);
   EXPECT_NE(first.find("ran 0 (0 failed), skipped 12"), std::string::npos) << first;
 }
+
+TEST_F(StudyTest, FullDiskIsAnInputErrorAndTheStoreStaysConsistentAndResumable) {
+  // A 160 KiB tmpfs stands in for a full disk; needs root (CI and the dev machines run as root).
+  const std::string mnt = path("small");
+  fs::create_directories(mnt);
+  if (std::system(("mount -t tmpfs -o size=160k tmpfs " + mnt + " 2>/dev/null").c_str()) != 0)
+    GTEST_SKIP() << "cannot mount a tmpfs here (not root?); the full-disk check is skipped";
+  std::string text = kSweep;
+  text.replace(text.find("SEEDS"), 5, "10");
+  text += "[run]\ncurve_every = 1\n";  // big records: the disk fills after a few runs
+  const auto s = experiment::parse_sweep(text, "full.toml");
+  const std::string db = mnt + "/s.db";
+  try {
+    store::run_study(s, db, {.threads = 2});
+    ADD_FAILURE() << "the sweep fit on the small disk";
+  } catch (const core::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("database or disk is full"), std::string::npos) << e.what();
+  }
+  const auto stored = store::Study::open_existing(db).rows().size();
+  EXPECT_LT(stored, 40u);
+  // More room: the rerun keeps what was stored and adds the rest.
+  ASSERT_EQ(std::system(("mount -o remount,size=64m " + mnt).c_str()), 0);
+  const auto result = store::run_study(s, db, {.threads = 2});
+  EXPECT_EQ(result.counts.skipped, static_cast<int>(stored));
+  EXPECT_EQ(store::Study::open_existing(db).rows().size(), 40u);
+  std::system(("umount " + mnt).c_str());
+}
