@@ -94,8 +94,9 @@ void run_gnuplot(const fs::path& script) {
 }
 
 std::string terminal(const std::string& format) {
-  if (format == "svg") return "set terminal svg size 800,600 dynamic font 'Helvetica,16' linewidth 1.5";
-  return "set terminal pngcairo size 1200,900 font 'Helvetica,22' linewidth 2";
+  // noenhanced: key names such as data.norm_u must not turn into subscripts.
+  if (format == "svg") return "set terminal svg size 800,600 dynamic noenhanced font 'Helvetica,16' linewidth 1.5";
+  return "set terminal pngcairo size 1200,900 noenhanced font 'Helvetica,22' linewidth 2";
 }
 
 // Writes `body` once per format with the right terminal and output; returns the figures.
@@ -174,11 +175,12 @@ set ylabel "NTG = err(transfer) - err(scratch)"
 {2}
 set xrange [-0.5:{3}-0.5]
 set grid
-set key bottom left box opaque
+{6}
 set arrow from graph 0, first 0 to graph 1, first 0 nohead dt 2 lc rgb "gray40"
 plot for [i=0:{4}] {5} index i using 1:3:4:5 with yerrorlines pt 7 ps 1.2 title columnheader(1)
 )gp",
-                                       x, quoted(x), tics, xs.size(), series.size() - 1, quoted((dir / "ntg.dat").string()));
+                                       x, quoted(x), tics, xs.size(), series.size() - 1, quoted((dir / "ntg.dat").string()),
+                                       series.size() > 1 ? "set key bottom left box opaque" : "set key off");
   return render(dir, "ntg", body, formats);
 }
 
