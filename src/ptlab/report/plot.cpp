@@ -191,13 +191,17 @@ std::vector<std::string> plot_phase(const std::vector<Run>& runs, const std::str
   for (const Run& r : runs)
     if (r.done && r.point.contains(x) && r.point.contains(y))
       cells[{r.point[x].dump(), r.point[y].dump()}].push_back(number(r.record["ntg"]));
-  double extent = 1e-3;
+  double extent = 1e-3, lowest = INFINITY, highest = -INFINITY;
   std::ofstream data(dir / "phase.dat");
   for (std::size_t j = 0; j < ys.size(); ++j) {
     for (std::size_t i = 0; i < xs.size(); ++i) {
       const auto it = cells.find({xs[i], ys[j]});
       const double mean = it == cells.end() ? std::nan("") : experiment::summarize(it->second).mean;
-      if (std::isfinite(mean)) extent = std::max(extent, std::abs(mean));
+      if (std::isfinite(mean)) {
+        extent = std::max(extent, std::abs(mean));
+        lowest = std::min(lowest, mean);
+        highest = std::max(highest, mean);
+      }
       data << fmt::format("{} {} {}\n", i, j, std::isfinite(mean) ? fmt::format("{}", mean) : "NaN");
     }
     data << "\n";
@@ -209,6 +213,8 @@ std::vector<std::string> plot_phase(const std::vector<Run>& runs, const std::str
     return t + ")";
   };
   const std::string contour = (dir / "phase_contour.dat").string();
+  // The NTG = 0 line exists only where NTG changes sign (or touches 0) on the grid.
+  const bool crossing = lowest <= 0.0 && highest >= 0.0;
   const std::string body = fmt::format(R"gp(set table {0}
 set contour base
 set cntrparam levels discrete 0
@@ -218,7 +224,7 @@ splot {1} using 1:2:3 with lines
 unset table
 unset contour
 set surface
-set title "NTG over {2} and {3} (mean over seeds; black: NTG = 0)"
+set title "NTG, mean over seeds{11}"
 set xlabel {4}
 set ylabel {5}
 {6}
@@ -229,10 +235,13 @@ set cbrange [-{10}:{10}]
 set cblabel "NTG (< 0: transfer helps)"
 set palette defined (-1 "#2166ac", 0 "#f7f7f7", 1 "#b2182b")
 set key off
-plot {1} using 1:2:3 with image pixels, {0} using 1:2 with lines lw 3 lc rgb "black"
+plot {1} using 1:2:3 with image pixels{12}
 )gp",
                                        quoted(contour), quoted((dir / "phase.dat").string()), x, y, quoted(x), quoted(y),
-                                       tics("x", xs), tics("y", ys), xs.size(), ys.size(), extent);
+                                       tics("x", xs), tics("y", ys), xs.size(), ys.size(), extent,
+                                       crossing ? " (black line: NTG = 0)" : " (NTG never crosses 0 here)",
+                                       crossing ? fmt::format(", {} using 1:2 with lines lw 3 lc rgb \"black\"", quoted(contour))
+                                                : std::string());
   auto files = render(dir, "phase", body, formats);
   fs::remove(contour);
   return files;
