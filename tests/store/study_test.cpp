@@ -267,7 +267,7 @@ TEST_F(StudyTest, MpirunOverTwoRanksGivesTheSameRecordsAsOneProcess) {
   EXPECT_NE(first.find("ran 0 (0 failed), skipped 12"), std::string::npos) << first;
 }
 
-TEST_F(StudyTest, FullDiskIsAnInputErrorAndTheStoreStaysConsistentAndResumable) {
+TEST_F(StudyTest, FullOrReadOnlyDiskIsAnInputErrorAndTheStoreStaysConsistent) {
   // A 160 KiB tmpfs stands in for a full disk; needs root (CI and the dev machines run as root).
   const std::string mnt = path("small");
   fs::create_directories(mnt);
@@ -291,5 +291,12 @@ TEST_F(StudyTest, FullDiskIsAnInputErrorAndTheStoreStaysConsistentAndResumable) 
   const auto result = store::run_study(s, db, {.threads = 2});
   EXPECT_EQ(result.counts.skipped, static_cast<int>(stored));
   EXPECT_EQ(store::Study::open_existing(db).rows().size(), 40u);
-  std::system(("umount " + mnt).c_str());
+  // A read-only file system: one InputError, the store untouched.
+  ASSERT_EQ(std::system(("mount -o remount,ro " + mnt).c_str()), 0);
+  auto more = s;
+  more.seeds = 11;
+  EXPECT_THROW(store::run_study(more, db, {.threads = 2}), core::InputError);
+  ASSERT_EQ(std::system(("mount -o remount,rw " + mnt).c_str()), 0);
+  EXPECT_EQ(store::Study::open_existing(db).rows().size(), 40u);
+  EXPECT_EQ(std::system(("umount " + mnt).c_str()), 0);
 }
