@@ -105,11 +105,15 @@ Study Study::open(const std::string& path) {
     throw core::InputError(fmt::format("{}: is a directory; expected a study file (.db)", path));
   const bool existed = std::filesystem::exists(path, ec);
   Study study(open_db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE), path);
+  // SQLite silently opens read-only when it cannot write (read-only file or file system).
+  if (sqlite3_db_readonly(study.db_, "main") == 1)
+    throw core::InputError(fmt::format("{}: study store is read-only (file or file system); expected a writable location", path));
   // Reading the header tells a non-SQLite file apart before anything is written.
   char* message = nullptr;
   if (sqlite3_exec(study.db_, "PRAGMA schema_version;", nullptr, nullptr, &message) != SQLITE_OK) {
+    const std::string why = message != nullptr ? message : "unknown error";
     sqlite3_free(message);
-    throw core::InputError(fmt::format("{}: not a SQLite study store", path));
+    throw core::InputError(fmt::format("{}: not a readable SQLite study store ({})", path, why));
   }
   exec(study.db_, path, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
   if (existed) {
@@ -131,7 +135,15 @@ Study Study::open_existing(const std::string& path) {
   char* message = nullptr;
   if (sqlite3_exec(study.db_, "SELECT 1 FROM meta LIMIT 1;", nullptr, nullptr, &message) != SQLITE_OK) {
     sqlite3_free(message);
-    throw core::InputError(fmt::format("{}: not a ptlab study store", path));
+    // On read-only media a WAL database cannot create its shared-memory file: read it as immutable.
+    char* uri = sqlite3_mprintf("file:%q?immutable=1", std::filesystem::absolute(path).c_str());
+    Study frozen(open_db(uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI), path);
+    sqlite3_free(uri);
+    if (sqlite3_exec(frozen.db_, "SELECT 1 FROM meta LIMIT 1;", nullptr, nullptr, &message) != SQLITE_OK) {
+      sqlite3_free(message);
+      throw core::InputError(fmt::format("{}: not a ptlab study store", path));
+    }
+    study = std::move(frozen);
   }
   check_version(study);
   return study;
