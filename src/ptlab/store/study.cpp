@@ -104,6 +104,9 @@ Study Study::open(const std::string& path) {
   if (std::filesystem::is_directory(path, ec))
     throw core::InputError(fmt::format("{}: is a directory; expected a study file (.db)", path));
   const bool existed = std::filesystem::exists(path, ec);
+  // Like --out: missing parent directories are created ("--store runs/alpha.db").
+  const auto parent = std::filesystem::absolute(path, ec).parent_path();
+  if (!existed && !std::filesystem::exists(parent, ec)) std::filesystem::create_directories(parent, ec);
   Study study(open_db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE), path);
   // SQLite silently opens read-only when it cannot write (read-only file or file system).
   if (sqlite3_db_readonly(study.db_, "main") == 1)

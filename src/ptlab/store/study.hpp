@@ -39,7 +39,7 @@ struct RunRow {
 
 class Study {
  public:
-  /// Opens `path`, creating the file and schema if missing. Throws core::InputError if the file
+  /// Opens `path`, creating the file and schema (and missing parent directories) if missing. Throws core::InputError if the file
   /// cannot be opened or created (naming the path and SQLite's reason) or was written by another
   /// schema version.
   static Study open(const std::string& path);
