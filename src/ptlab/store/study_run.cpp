@@ -118,11 +118,11 @@ StudyResult run_study(const experiment::SweepSpec& sweep, const std::string& pat
   const auto finished = study.finished();
   const std::string provenance = provenance_json(options.provenance).dump();
 
-  int todo = 0, index = 0;
+  int to_run = 0, index = 0;
   for (std::size_t p = 0; p < points.size(); ++p)
     for (int i = 0; i < sweep.seeds; ++i, ++index)
       if (index % options.shard_count == options.shard_index)
-        todo += finished.count({hashes[p], points[p].spec.seed + static_cast<std::uint64_t>(i)}) ? 0 : 1;
+        to_run += finished.count({hashes[p], points[p].spec.seed + static_cast<std::uint64_t>(i)}) ? 0 : 1;
   int done = 0;
 
   experiment::SweepOptions run_options;
@@ -136,7 +136,7 @@ StudyResult run_study(const experiment::SweepSpec& sweep, const std::string& pat
                               const experiment::SeedRecord* record, const std::string& error) {
     study.put(detail::sweep_row(sweep, p, hashes[static_cast<std::size_t>(job.point)], job.seed, provenance,
                                 detail::outcome_of(record, error)));
-    if (options.progress) options.progress(++done, todo);
+    if (options.progress) options.progress(++done, to_run);
   };
   StudyResult result;
   result.counts = experiment::run_sweep(sweep, points, run_options);
