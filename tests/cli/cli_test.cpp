@@ -12,6 +12,7 @@
 #include "ptlab/report/table.hpp"
 #include "ptlab/store/run_dir.hpp"
 #include "support/csv_rows.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 
@@ -29,24 +30,14 @@ Result ptlab_cli(const std::vector<std::string>& args) {
   return {code, out.str(), err.str()};
 }
 
-class Cli : public ::testing::Test {
+class Cli : public ptlab::testing::TempDirTest {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("ptlab_cli_test_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    TempDirTest::SetUp();
     write("tiny.toml",
           "[data]\nd = 60\nn_test = 100\n[upstream]\nn = 20\nsteps = 40\n[downstream]\nn = 8\nsteps = 40\n"
           "[model]\nm = 4\n[run]\nseeds = 2\ncurve_every = 10\n");
   }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ / name) << text;
-    return (dir_ / name).string();
-  }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
   // Bad input: exit 2, exactly one line on stderr, nothing on stdout, no output directory.
   void expect_bad_input(const std::vector<std::string>& args, const std::string& fragment) {
     const Result r = ptlab_cli(args);
@@ -56,7 +47,6 @@ class Cli : public ::testing::Test {
     EXPECT_EQ(r.out, "");
     EXPECT_FALSE(fs::exists(path("out")));
   }
-  fs::path dir_;
 };
 
 }  // namespace

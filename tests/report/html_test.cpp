@@ -13,6 +13,7 @@
 #include "ptlab/core/error.hpp"
 #include "ptlab/experiment/sweep.hpp"
 #include "ptlab/store/study_run.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace ptlab;
@@ -29,24 +30,11 @@ std::string run_command(const std::string& command) {
   return out;
 }
 
-class HtmlReport : public ::testing::Test {
+class HtmlReport : public ptlab::testing::TempDirTest {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("ptlab_html_test_" + std::to_string(getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    const auto sweep = experiment::parse_sweep(R"(
-[data]
-d = 60
-n_test = 100
-[upstream]
-n = 20
-steps = 40
-[downstream]
-n = 8
-steps = 40
-[model]
-m = 4
+    TempDirTest::SetUp();
+    const auto sweep = experiment::parse_sweep(std::string(ptlab::testing::kTinyModel) + R"(
 [sweep]
 seeds = 3
 [[sweep.axis]]
@@ -57,15 +45,10 @@ key = "upstream.n"
 values = [10, 40]
 )",
                                                "report.toml");
-    store::run_study(sweep, (dir_ / "s.db").string(), {.threads = 2});
+    store::run_study(sweep, path("s.db"), {.threads = 2});
     page_ = report::write_report(store::Study::open_existing((dir_ / "s.db").string()), (dir_ / "report").string());
-    std::ifstream in(page_);
-    std::ostringstream s;
-    s << in.rdbuf();
-    html_ = s.str();
+    html_ = read(page_);
   }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
   std::string page_, html_;
 };
 

@@ -10,31 +10,18 @@
 #include "ptlab/core/error.hpp"
 #include "ptlab/experiment/sweep.hpp"
 #include "ptlab/store/study_run.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace ptlab;
 
 namespace {
 
-class PlotTest : public ::testing::Test {
+class PlotTest : public ptlab::testing::TempDirTest {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("ptlab_plot_test_" + std::to_string(getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    const auto sweep = experiment::parse_sweep(R"(
-[data]
-d = 60
-n_test = 100
-[upstream]
-n = 20
-steps = 40
-[downstream]
-n = 8
-steps = 40
-[model]
-m = 4
+    TempDirTest::SetUp();
+    const auto sweep = experiment::parse_sweep(std::string(ptlab::testing::kTinyModel) + R"(
 [run]
 curve_every = 10
 [sweep]
@@ -47,20 +34,12 @@ key = "upstream.n"
 values = [10, 40]
 )",
                                                "plot.toml");
-    store::run_study(sweep, (dir_ / "s.db").string(), {.threads = 2});
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string read(const std::string& path) const {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
+    store::run_study(sweep, path("s.db"), {.threads = 2});
   }
   std::vector<std::string> plot(report::PlotOptions options) {
     options.out_dir = (dir_ / "figs").string();
     return report::plot_study(store::Study::open_existing((dir_ / "s.db").string()), options);
   }
-  fs::path dir_;
 };
 
 }  // namespace

@@ -21,24 +21,14 @@
 #include "ptlab/store/record_json.hpp"
 #include "ptlab/store/study_run.hpp"
 #include "support/csv_rows.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace ptlab;
 
 namespace {
 
-class StudyTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("ptlab_study_test_" + std::to_string(getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  fs::path dir_;
-};
+using StudyTest = ptlab::testing::TempDirTest;
 
 // 4 points × `seeds` seeds of a small model (about 20 ms a run).
 constexpr const char* kSweep = R"(
