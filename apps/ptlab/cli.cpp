@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cctype>
 #include <limits>
 #include <new>
@@ -46,6 +47,19 @@ CLI::Validator integer_in(int lo, int hi) {
       },
       fmt::format("INT in [{}, {}]", lo, hi));
 }
+
+namespace {
+
+// Under mpirun every rank parses the same input; only rank 0 reports a bad one.
+bool quiet_rank() {
+  for (const char* var : {"OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK"}) {
+    const char* v = std::getenv(var);
+    if (v != nullptr) return std::atoi(v) != 0;
+  }
+  return false;
+}
+
+}  // namespace
 
 int run(const std::vector<std::string>& args, Io& io) {
   CLI::App app{"ptlab: partial parameter transfer lab (theory model of arXiv 2509.22056)", "ptlab"};
@@ -113,7 +127,7 @@ int run(const std::vector<std::string>& args, Io& io) {
     for (const auto& [sub, action] : commands)
       if (sub->parsed()) return action();
   } catch (const core::InputError& e) {
-    io.err << "ptlab: " << one_line(e.what()) << "\n";
+    if (!quiet_rank()) io.err << "ptlab: " << one_line(e.what()) << "\n";
     return 2;
   } catch (const std::bad_alloc&) {
     io.err << "ptlab: out of memory; expected smaller sizes (data.d, model.m, n, data.n_test) or --threads 1\n";

@@ -90,9 +90,13 @@ Action add_sweep_command(CLI::App& app, Io& io) {
     }
     const experiment::SweepSpec sweep = experiment::load_sweep(args->path, args->sets);
     const std::string stem = std::filesystem::path(args->path).stem().string();
-    const std::string store = !args->store.empty() ? args->store
-                              : shard_count > 1    ? fmt::format("{}.shard-{}-of-{}.db", stem, shard_index, shard_count)
-                                                   : stem + ".db";
+    // Each shard writes its own store: NAME.shard-I-of-N.db beside --store (or the config's name).
+    std::string store = !args->store.empty() ? args->store : stem + ".db";
+    if (shard_count > 1) {
+      const std::filesystem::path p(store);
+      store = (p.parent_path() / fmt::format("{}.shard-{}-of-{}{}", p.stem().string(), shard_index, shard_count,
+                                            p.extension().string())).string();
+    }
     Progress progress(io.err, io.err_is_terminal, "sweep");
     store::StudyRunOptions options;
     options.threads = args->threads;

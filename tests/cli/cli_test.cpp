@@ -245,11 +245,12 @@ TEST_F(Cli, ShardsMergeIntoTheSameRecordsAsOneProcess) {
                                   "\"transfer.alpha\"\nvalues = [0.0, 0.5, 1.0]\n");
   ASSERT_EQ(ptlab_cli({"sweep", sweep, "--store", path("whole.db")}).code, 0);
   for (const char* shard : {"0/2", "1/2"}) {
-    const Result r = ptlab_cli({"sweep", sweep, "--shard", shard, "--store", path(std::string("shard") + shard[0] + ".db")});
+    const Result r = ptlab_cli({"sweep", sweep, "--shard", shard, "--store", path("shard.db")});
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_NE(r.out.find("to other shards"), std::string::npos);
   }
-  const Result merged = ptlab_cli({"merge", path("merged.db"), path("shard0.db"), path("shard1.db")});
+  const Result merged =
+      ptlab_cli({"merge", path("merged.db"), path("shard.shard-0-of-2.db"), path("shard.shard-1-of-2.db")});
   ASSERT_EQ(merged.code, 0) << merged.err;
   EXPECT_EQ(merged.out, "merged 9 runs from 2 stores into " + path("merged.db") + " (0 already there)\n");
   // Same runs, same numbers (CSV sorted by run and seed; wall-clock columns dropped).
@@ -258,9 +259,38 @@ TEST_F(Cli, ShardsMergeIntoTheSameRecordsAsOneProcess) {
   };
   EXPECT_EQ(table(path("whole.db")), table(path("merged.db")));
   // Merging again copies nothing.
-  EXPECT_NE(ptlab_cli({"merge", path("merged.db"), path("shard0.db")}).out.find("merged 0 runs"), std::string::npos);
+  EXPECT_NE(ptlab_cli({"merge", path("merged.db"), path("shard.shard-0-of-2.db")}).out.find("merged 0 runs"),
+            std::string::npos);
   expect_bad_input({"sweep", sweep, "--shard", "2/2"}, "expected I/N with 0 ≤ I < N");
   expect_bad_input({"sweep", sweep, "--shard", "x"}, "expected I/N");
   expect_bad_input({"merge", path("m2.db"), path("nope.db")}, "no such study file");
   EXPECT_FALSE(fs::exists(path("m2.db")));
+}
+
+TEST_F(Cli, OneStudyHoldsOneSweep) {
+  const std::string sweep_text = std::string(ptlab::testing::kTinyModel) +
+                                 "[sweep]\nseeds = 2\n[[sweep.axis]]\nkey = \"transfer.alpha\"\nvalues = [0.0, 1.0]\n";
+  const std::string a = write("a.toml", sweep_text);
+  ASSERT_EQ(ptlab_cli({"sweep", a, "--store", path("a.db")}).code, 0);
+  // Another base config into the same store is refused; more seeds are welcome.
+  const Result other = ptlab_cli({"sweep", a, "--store", path("a.db"), "--set", "data.d=61"});
+  EXPECT_EQ(other.code, 2);
+  EXPECT_NE(other.err.find("holds another sweep"), std::string::npos) << other.err;
+  const std::string more = write("more.toml", std::string(ptlab::testing::kTinyModel) +
+                                                  "[sweep]\nseeds = 3\n[[sweep.axis]]\nkey = \"transfer.alpha\"\n"
+                                                  "values = [0.0, 0.5, 1.0]\n");
+  const Result grown = ptlab_cli({"sweep", more, "--store", path("a.db")});
+  EXPECT_EQ(grown.code, 0) << grown.err;
+  EXPECT_NE(grown.out.find("ran 5 (0 failed), skipped 4"), std::string::npos) << grown.out;
+  // A --set on an axis key would be ignored: refused.
+  expect_bad_input({"sweep", a, "--set", "transfer.alpha=0.3", "--store", path("out")}, "is an axis of this sweep");
+  // Shards of a --store get their own files; merge refuses mixing sweeps.
+  ASSERT_EQ(ptlab_cli({"sweep", a, "--store", path("s.db"), "--shard", "0/2"}).code, 0);
+  EXPECT_TRUE(fs::exists(path("s.shard-0-of-2.db")));
+  EXPECT_FALSE(fs::exists(path("s.db")));
+  ASSERT_EQ(ptlab_cli({"sweep", a, "--store", path("b.db"), "--set", "data.d=61"}).code, 0);
+  const Result mixed = ptlab_cli({"merge", path("m.db"), path("a.db"), path("b.db")});
+  EXPECT_EQ(mixed.code, 2);
+  EXPECT_NE(mixed.err.find("hold different sweeps"), std::string::npos) << mixed.err;
+  EXPECT_FALSE(fs::exists(path("m.db")));
 }

@@ -77,7 +77,7 @@ Axis parse_axis(const toml::table& t, const std::string& where) {
         if (type == KeyType::integer) {
           axis.values.push_back(fmt::format("{}", std::llround(x)));
         } else if (type == KeyType::number) {
-          axis.values.push_back(fmt::format("{}", x));
+          axis.values.push_back(fmt::format("{:.6g}", x));  // 0.333333, not 0.3333333333333333
         } else {
           throw core::InputError(fmt::format("{}: {}: {} needs a numeric key", where, axis.key, n));
         }
@@ -148,6 +148,11 @@ SweepSpec parse_sweep(const std::string& text, const std::string& source_name,
   }
   if (out.axes.empty())
     throw core::InputError(fmt::format("{}: [sweep] has no axis; expected at least one [[sweep.axis]]", source_name));
+  for (const auto& o : overrides)
+    for (const Axis& axis : out.axes)
+      if (o.substr(0, o.find('=')) == axis.key)
+        throw core::InputError(fmt::format("--set {}: {} is an axis of this sweep; expected to change the axis in {}",
+                                           o, axis.key, source_name));
   return out;
 }
 

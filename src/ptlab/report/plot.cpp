@@ -319,16 +319,20 @@ std::vector<std::string> plot_study(const store::Study& study, const PlotOptions
                                          fmt::join(axes, ", ")));
     return axis;
   };
+  // Every argument is checked before the output directory is created.
+  std::string x, y;
+  if (options.kind != "curves") x = pick(options.x, 0, "--x");
+  if (options.kind == "phase") {
+    y = pick(options.y, x == axes[0] ? 1 : 0, "--y");
+    if (x == y) throw core::InputError(fmt::format("plot --kind phase: --x and --y are both {}; expected two axes", x));
+  }
   std::error_code ec;
   fs::create_directories(options.out_dir, ec);
   if (ec || !fs::is_directory(options.out_dir))
     throw core::InputError(fmt::format("plot --out {}: cannot create the directory", options.out_dir));
   const fs::path dir(options.out_dir);
   if (options.kind == "curves") return plot_curves(runs, dir, options.formats);
-  const std::string x = pick(options.x, 0, "--x");
   if (options.kind == "ntg") return plot_ntg(runs, x, dir, options.formats);
-  const std::string y = pick(options.y, x == axes[0] ? 1 : 0, "--y");
-  if (x == y) throw core::InputError(fmt::format("plot --kind phase: --x and --y are both {}; expected two axes", x));
   return plot_phase(runs, x, y, dir, options.formats);
 }
 

@@ -1,10 +1,14 @@
 #include "ptlab/store/study_run.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <optional>
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "ptlab/core/error.hpp"
 #include "ptlab/experiment/config.hpp"
 #include "ptlab/store/detail/sweep_rows.hpp"
 #include "ptlab/store/run_dir.hpp"
@@ -83,8 +87,24 @@ RunRow sweep_row(const experiment::SweepSpec& sweep, const experiment::GridPoint
                 std::move(outcome.error)};
 }
 
+std::string study_id(const experiment::SweepSpec& sweep) {
+  std::string id = experiment::run_hash(sweep.base) + " axes:";
+  for (const auto& a : sweep.axes) id += " " + a.key;
+  return id;
+}
+
 Study open_for_sweep(const experiment::SweepSpec& sweep, const std::string& path, const Provenance& provenance) {
   Study study = Study::open(path);
+  // One study, one sweep: more seeds or more axis values are welcome, another base config or
+  // other axes would mix incomparable runs in one table.
+  const std::string id = study_id(sweep);
+  if (const auto stored = study.meta("study_id"); stored && *stored != id)
+    throw core::InputError(fmt::format("{}: holds another sweep (base config {}, {}); expected the same base config "
+                                       "and axes, or a new --store",
+                                       path, stored->substr(0, 16), stored->substr(17)));
+  if (!study.rows().empty() && !study.meta("study_id"))
+    throw core::InputError(fmt::format("{}: holds runs of an unidentified sweep; expected a new --store", path));
+  study.set_meta("study_id", id);
   if (!study.meta("created_utc")) study.set_meta("created_utc", provenance.started_utc);
   study.set_meta("ptlab_version", provenance.build.version);
   json axes = json::array();
@@ -148,7 +168,17 @@ StudyResult run_study(const experiment::SweepSpec& sweep, const std::string& pat
 std::pair<int, int> merge_studies(const std::string& output, const std::vector<std::string>& inputs) {
   std::vector<Study> sources;
   for (const auto& in : inputs) sources.push_back(Study::open_existing(in));  // all checked before writing
+  // Only shards of one sweep merge: the same study id everywhere (the output's too, if it has runs).
+  const std::optional<std::string> id = sources.front().meta("study_id");
+  for (std::size_t i = 0; i < sources.size(); ++i)
+    if (sources[i].meta("study_id") != id)
+      throw core::InputError(fmt::format("merge: {} and {} hold different sweeps; expected shards of one sweep",
+                                         inputs.front(), inputs[i]));
   Study out = Study::open(output);
+  if (const auto out_id = out.meta("study_id"); out_id && id && *out_id != *id)
+    throw core::InputError(fmt::format("merge: {} holds another sweep than {}; expected a new or matching output",
+                                       output, inputs.front()));
+  if (id) out.set_meta("study_id", *id);
   auto present = out.finished();
   int copied = 0, kept = 0;
   for (const Study& source : sources) {
