@@ -1,4 +1,5 @@
 // `ptlab plot STUDY`: figures of a study with gnuplot.
+#include <filesystem>
 #include <ostream>
 
 #include "cli.hpp"
@@ -7,17 +8,20 @@
 namespace ptlab::cli {
 
 Action add_plot_command(CLI::App& app, Io& io) {
-  CLI::App* cmd = app.add_subcommand("plot", "Figures of a study (gnuplot; PNG and SVG): learning curves, NTG against "
-                                             "an axis with 95% CI, or a phase diagram with the NTG = 0 contour");
+  CLI::App* cmd = app.add_subcommand("plot", "Figures of a study or of a run's output directory (gnuplot; PNG and SVG): "
+                                             "learning curves, gamma/rho dynamics, NTG against an axis with 95% CI, "
+                                             "or a phase diagram with the NTG = 0 contour");
   struct Args {
     std::string study;
     report::PlotOptions options;
     std::vector<std::string> formats;
   };
   auto args = std::make_shared<Args>();
-  cmd->add_option("study", args->study, "Study file written by ptlab sweep")->required();
-  cmd->add_option("--kind", args->options.kind, "curves, ntg or phase")
-      ->check(CLI::IsMember({"curves", "ntg", "phase"}))
+  cmd->add_option("study", args->study,
+                  "Study file written by ptlab sweep, or a directory written by ptlab run --out (curves, dynamics)")
+      ->required();
+  cmd->add_option("--kind", args->options.kind, "curves, dynamics, ntg or phase")
+      ->check(CLI::IsMember({"curves", "dynamics", "ntg", "phase"}))
       ->capture_default_str();
   cmd->add_option("--x", args->options.x, "Axis along x (ntg, phase; default: the first axis)");
   cmd->add_option("--y", args->options.y, "Axis along y (phase; default: the second axis)");
@@ -28,6 +32,11 @@ Action add_plot_command(CLI::App& app, Io& io) {
   return [&io, args]() {
     report::PlotOptions options = args->options;
     if (!args->formats.empty()) options.formats = args->formats;
+    std::error_code ec;
+    if (std::filesystem::is_directory(args->study, ec)) {
+      for (const auto& file : report::plot_run_dir(args->study, options)) io.out << file << "\n";
+      return 0;
+    }
     const store::Study study = store::Study::open_existing(args->study);
     for (const auto& file : report::plot_study(study, options)) io.out << file << "\n";
     return 0;

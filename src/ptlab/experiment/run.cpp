@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 
 #include "ptlab/core/error.hpp"
@@ -34,6 +35,35 @@ train::GdOptions with_curve(train::GdOptions gd, int curve_every) {
   return gd;
 }
 
+// Per filter: 1 if copied whole from upstream, 0 if fresh, 0.5 if mixed (entry rule).
+Eigen::VectorXd inherited_filters(const Eigen::MatrixXd& inherited) {
+  Eigen::VectorXd flags(inherited.rows());
+  for (Eigen::Index r = 0; r < inherited.rows(); ++r) {
+    const double copied = inherited.row(r).sum();
+    flags(r) = copied == static_cast<double>(inherited.cols()) ? 1.0 : copied == 0.0 ? 0.0 : 0.5;
+  }
+  return flags;
+}
+
+// A recorder for one phase, or none when dynamics are off.
+std::unique_ptr<dynamics::Recorder> recorder(const ExperimentSpec& spec, const data::Dataset& train,
+                                             const data::Signals& signals, const dynamics::Probes& probes,
+                                             Eigen::VectorXd inherited = {}) {
+  if (spec.dynamics.every <= 0) return nullptr;
+  return std::make_unique<dynamics::Recorder>(spec.dynamics, train,
+                                              dynamics::signal_directions(spec.frame.layout, signals),
+                                              dynamics::signal_names(spec.frame.layout), probes,
+                                              std::move(inherited), 2 * spec.model.m);
+}
+
+train::StepObserver observer_of(const std::unique_ptr<dynamics::Recorder>& r) {
+  return r ? r->observer() : train::StepObserver{};
+}
+
+dynamics::PhaseDynamics take(const std::unique_ptr<dynamics::Recorder>& r) {
+  return r ? r->take() : dynamics::PhaseDynamics{};
+}
+
 }  // namespace
 
 bool SeedRecord::valid() const {
@@ -55,14 +85,17 @@ SeedOutcome run_seed_detailed(const ExperimentSpec& spec, std::uint64_t seed) {
   Rng up_init_rng = Rng::stream(seed, Stream::upstream_init);
   const data::Dataset up_train = data::sample(frame, spec.upstream, s1, spec.upstream.n, up_train_rng);
   const data::Dataset up_test = data::sample(frame, spec.upstream, s1, frame.n_test, up_test_rng);
+  const data::Signals s2 = data::make_signals(frame, spec.downstream, 2);
+  const dynamics::Probes probes{s1.u, s1.v, s2.v};
+  const auto up_dynamics = recorder(spec, up_train, s1, probes);
   auto t0 = Clock::now();
   train::TrainResult up = train::gradient_descent(model::init_weights(spec.model, d, up_init_rng), {},
                                                   up_train, up_test, spec.model,
-                                                  with_curve(spec.upstream_train, spec.curve_every));
+                                                  with_curve(spec.upstream_train, spec.curve_every),
+                                                  observer_of(up_dynamics));
   const double up_wall = seconds_since(t0);
 
   // Downstream: task 2, one training set, one test set and one fresh init for both models.
-  const data::Signals s2 = data::make_signals(frame, spec.downstream, 2);
   Rng down_train_rng = Rng::stream(seed, Stream::downstream_train);
   Rng down_test_rng = Rng::stream(seed, Stream::downstream_test);
   Rng down_init_rng = Rng::stream(seed, Stream::downstream_init);
@@ -73,12 +106,15 @@ SeedOutcome run_seed_detailed(const ExperimentSpec& spec, std::uint64_t seed) {
   transfer::TransferResult inherited = transfer::apply(spec.transfer, up.W, fresh, s2.u, down_train, choice_rng);
 
   const train::GdOptions gd = with_curve(spec.downstream_train, spec.curve_every);
+  const auto tr_dynamics = recorder(spec, down_train, s2, probes, inherited_filters(inherited.inherited));
+  const auto sc_dynamics = recorder(spec, down_train, s2, probes);
   t0 = Clock::now();
   train::TrainResult tr = train::gradient_descent(inherited.W0, transfer::trainable_mask(spec.transfer, inherited),
-                                                  down_train, down_test, spec.model, gd);
+                                                  down_train, down_test, spec.model, gd, observer_of(tr_dynamics));
   const double tr_wall = seconds_since(t0);
   t0 = Clock::now();
-  train::TrainResult sc = train::gradient_descent(fresh, {}, down_train, down_test, spec.model, gd);
+  train::TrainResult sc = train::gradient_descent(fresh, {}, down_train, down_test, spec.model, gd,
+                                                  observer_of(sc_dynamics));
   const double sc_wall = seconds_since(t0);
 
   SeedOutcome out;
@@ -89,6 +125,9 @@ SeedOutcome run_seed_detailed(const ExperimentSpec& spec, std::uint64_t seed) {
   rec.scratch = to_record(sc, sc_wall);
   rec.filters_inherited = inherited.filters_inherited;
   rec.entries_inherited = static_cast<long long>(inherited.entries_inherited);
+  rec.upstream_dynamics = take(up_dynamics);
+  rec.transfer_dynamics = take(tr_dynamics);
+  rec.scratch_dynamics = take(sc_dynamics);
   if (rec.valid()) {
     rec.ntg = tr.test_error_true - sc.test_error_true;
     rec.ntg_observed = tr.test_error - sc.test_error;
@@ -160,8 +199,19 @@ double estimated_bytes_per_seed(const ExperimentSpec& spec) {
 }
 
 double estimated_record_bytes(const ExperimentSpec& spec) {
-  const double points = (spec.upstream_train.steps + 2.0 * spec.downstream_train.steps) / spec.curve_every + 6.0;
-  return points * sizeof(train::CurvePoint) + 1024.0;
+  const double steps = spec.upstream_train.steps + 2.0 * spec.downstream_train.steps;
+  const double points = steps / spec.curve_every + 6.0;
+  double bytes = points * sizeof(train::CurvePoint) + 1024.0;
+  if (spec.dynamics.every > 0) {
+    const double checkpoints = steps / spec.dynamics.every + 3.0;
+    const double S = data::patches(spec.frame.layout) - 1.0;
+    bytes += checkpoints * 3.0 * (S + 6.0) * (sizeof(dynamics::SummaryRow) + 16.0);  // 3 groups at most
+    if (spec.dynamics.full) {
+      const double n = std::max(spec.upstream.n, spec.downstream.n);
+      bytes += checkpoints * 8.0 * 2.0 * spec.model.m * (n + S + 1.0);
+    }
+  }
+  return bytes;
 }
 
 void check_memory(const ExperimentSpec& spec, int concurrent, int records_held) {
@@ -172,7 +222,7 @@ void check_memory(const ExperimentSpec& spec, int concurrent, int records_held) 
     throw core::InputError(fmt::format(
         "config needs about {:.1f} GiB ({} seed{} at once: d = {}, m = {}, n1 = {}, n2 = {}, n_test = {}; "
         "{:.1f} GiB of records: {} seeds, curve point every {} steps), more than 90% of this machine's {:.1f} GiB; "
-        "expected smaller sizes, fewer seeds, a larger run.curve_every or --threads 1",
+        "expected smaller sizes, fewer seeds, a larger run.curve_every or dynamics.every, dynamics.full = false or --threads 1",
         (runs + records) / (1 << 30), concurrent, concurrent == 1 ? "" : "s", spec.frame.d, spec.model.m,
         spec.upstream.n, spec.downstream.n, spec.frame.n_test, records / (1 << 30), records_held, spec.curve_every,
         physical / (1 << 30)));

@@ -38,6 +38,8 @@ struct SeedRecord {
   double ntg = 0.0;
   double ntg_observed = 0.0;  ///< the same against observed test labels
   double wall_s = 0.0;
+  /// γ/ρ trajectories per phase (empty when dynamics.every = 0).
+  dynamics::PhaseDynamics upstream_dynamics, transfer_dynamics, scratch_dynamics;
   /// False if any phase diverged: the seed is then reported, never averaged.
   bool valid() const;
 };

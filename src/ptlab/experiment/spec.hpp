@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "ptlab/data/task.hpp"
+#include "ptlab/dynamics/trajectory.hpp"
 #include "ptlab/model/cnn.hpp"
 #include "ptlab/train/gd.hpp"
 #include "ptlab/transfer/transfer.hpp"
@@ -21,6 +22,7 @@ struct ExperimentSpec {
   std::uint64_t seed = 0;                ///< [run] first seed; seed i of N is seed + i
   int seeds = 10;                        ///< [run] number of seeds
   int curve_every = 50;                  ///< [run] learning-curve point every k steps (all phases)
+  dynamics::DynamicsOptions dynamics;    ///< [dynamics] γ/ρ checkpoints (DESIGN.md §1.4)
 };
 
 }  // namespace ptlab::experiment

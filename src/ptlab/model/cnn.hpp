@@ -57,6 +57,10 @@ class Evaluator {
   /// mean logistic loss (weight decay not included). Two GEMMs over the whole batch.
   double loss_and_gradient(const Weights& W, Weights* gradient);
   const Eigen::VectorXd& outputs() const { return f_; }
+  /// A = W·X of the last call, 2m × (n·P).
+  const Eigen::MatrixXd& preactivations() const { return A_; }
+  /// C of the last call with a gradient (∇L = C·Xᵀ), 2m × (n·P).
+  const Eigen::MatrixXd& coefficients() const { return C_; }
 
  private:
   ModelOptions options_;

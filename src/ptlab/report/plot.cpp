@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <filesystem>
@@ -27,12 +28,14 @@ struct Run {
   nlohmann::json record;
   std::string curves;
   bool done = false;
+  std::string dynamics;
 };
 
 std::vector<Run> load(const store::Study& study) {
   std::vector<Run> runs;
   for (const auto& row : study.rows())
-    runs.push_back({ordered_json::parse(row.point), nlohmann::json::parse(row.record), row.curves, row.status == "done"});
+    runs.push_back({ordered_json::parse(row.point), nlohmann::json::parse(row.record), row.curves, row.status == "done",
+                    row.dynamics});
   if (runs.empty()) throw core::InputError(fmt::format("{}: the study has no runs; expected a study written by ptlab sweep", study.path()));
   return runs;
 }
@@ -300,11 +303,140 @@ plot {1} index 0 using 1:3:4 with filledcurves lc rgb "#1b7837" notitle, \
   return files;
 }
 
+std::vector<std::string> cells(const std::string& line) {
+  std::vector<std::string> c;
+  std::istringstream in(line);
+  for (std::string cell; std::getline(in, cell, ',');) c.push_back(cell);
+  return c;
+}
+
+std::string point_title(const std::string& key) {
+  std::string title;
+  const ordered_json point = ordered_json::parse(key);
+  for (const auto& [a, v] : point.items()) title += (title.empty() ? "" : ", ") + a + " = " + label(v.dump());
+  return title.empty() ? std::string("all runs") : title;
+}
+
+std::vector<std::string> plot_dynamics(const std::vector<Run>& runs, const fs::path& dir,
+                                       const std::vector<std::string>& formats) {
+  // point → "phase/group/quantity" → step → seed means; rows from dynamics/trajectory.hpp's CSV.
+  std::vector<std::string> keys;
+  std::map<std::string, std::map<std::string, std::map<int, std::vector<double>>>> series;
+  std::vector<std::string> gammas;
+  for (const Run& r : runs) {
+    const std::string key = r.point.dump();
+    std::istringstream lines(r.dynamics);
+    for (std::string line; std::getline(lines, line);) {
+      const auto c = cells(line);
+      if (c.size() < 7 || c[0] == "seed" || c[5].empty()) continue;
+      if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+      if (c[4].rfind("gamma", 0) == 0 && std::find(gammas.begin(), gammas.end(), c[4]) == gammas.end())
+        gammas.push_back(c[4]);
+      series[key][c[1] + "/" + c[3] + "/" + c[4]][std::stoi(c[2])].push_back(std::stod(c[5]));
+    }
+  }
+  if (keys.empty())
+    throw core::InputError("plot --kind dynamics: no γ/ρ records; expected runs with dynamics.every > 0");
+  if (keys.size() > 50) keys.resize(50);
+  // Lines: (phase/group, label, colour); quantities per panel.
+  const std::vector<std::array<std::string, 3>> downstream = {
+      {"transfer/inherited", "transfer: inherited", "#1b7837"},
+      {"transfer/fresh", "transfer: fresh", "#a6dba0"},
+      {"scratch/all", "scratch", "#762a83"}};
+  std::vector<std::string> files;
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    auto& s = series[keys[k]];
+    const fs::path data_path = dir / fmt::format("dynamics-{}.dat", k);
+    std::ofstream data(data_path);
+    std::map<std::string, int> block;  // series name → gnuplot index
+    for (const auto& [name, steps] : s) {
+      block[name] = static_cast<int>(block.size());
+      data << "# " << name << "\n";
+      for (const auto& [step, values] : steps) data << step << " " << experiment::summarize(values).mean << "\n";
+      data << "\n\n";
+    }
+    data.close();
+    const std::string file = quoted(data_path.string());
+    // One plot command over the series that exist (a phase without transfer has no inherited group).
+    const auto plot_lines = [&](const std::vector<std::array<std::string, 4>>& lines) {
+      std::string cmd;
+      for (const auto& [name, title, colour, dash] : lines) {
+        if (!block.count(name)) continue;
+        cmd += fmt::format("{}{} index {} using 1:2 with lines lw 2 dt {} lc rgb \"{}\" title {}", cmd.empty() ? "plot " : ", \\\n     ",
+                           file, block[name], dash, colour, quoted(title));
+      }
+      return cmd.empty() ? std::string("plot NaN notitle") : cmd;
+    };
+    std::vector<std::array<std::string, 4>> up, gamma_down, rho_down, proxy_down;
+    for (std::size_t g = 0; g < gammas.size(); ++g) {
+      const std::string dash = g == 0 ? "1" : "2";
+      up.push_back({"upstream/all/" + gammas[g], "signal " + gammas[g], "#2166ac", dash});
+      for (const auto& [pg, title, colour] : downstream)
+        gamma_down.push_back({pg + "/" + gammas[g], title + (gammas.size() > 1 ? " (" + gammas[g] + ")" : ""), colour, dash});
+    }
+    up.push_back({"upstream/all/rho_bar", "noise rho_bar", "#b2182b", "1"});
+    for (const auto& [pg, title, colour] : downstream) {
+      rho_down.push_back({pg + "/rho_bar", title, colour, "1"});
+      proxy_down.push_back({pg + "/proxy_u", title, colour, "1"});
+    }
+    const std::string body = fmt::format(R"gp(set multiplot layout 2,2 title {0} font ",16"
+set grid
+set key bottom right font ",12" samplen 2
+set tics font ",13"
+set xlabel font ",13"
+set title font ",14"
+set xlabel "GD step (upstream)"
+set title "upstream: mean j*gamma, mean rho_bar"
+{1}
+set xlabel "GD step (downstream)"
+set title "downstream: mean j*gamma"
+{2}
+set title "downstream: mean rho_bar"
+{3}
+set title "downstream: mean j*<w,u>"
+{4}
+unset multiplot
+)gp",
+                                         quoted("gamma/rho dynamics: " + point_title(keys[k])), plot_lines(up),
+                                         plot_lines(gamma_down), plot_lines(rho_down), plot_lines(proxy_down));
+    for (auto& f : render(dir, fmt::format("dynamics-{}", k), body, formats)) files.push_back(std::move(f));
+  }
+  return files;
+}
+
+std::string read_text_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
 }  // namespace
 
+std::vector<std::string> plot_run_dir(const std::string& run_dir, const PlotOptions& options) {
+  if (options.kind != "curves" && options.kind != "dynamics")
+    throw core::InputError(fmt::format("plot --kind {} of an output directory: expected curves or dynamics (ntg and "
+                                       "phase need a study written by ptlab sweep)", options.kind));
+  for (const auto& f : options.formats)
+    if (f != "png" && f != "svg") throw core::InputError(fmt::format("plot --format {}: expected png or svg", f));
+  const fs::path dir(run_dir);
+  const fs::path needed = dir / (options.kind == "curves" ? "curves.csv" : "dynamics.csv");
+  if (!fs::is_regular_file(needed))
+    throw core::InputError(fmt::format("{}: missing; expected an output directory of ptlab run{}", needed.string(),
+                                       options.kind == "dynamics" ? " with dynamics.every > 0" : ""));
+  Run run{ordered_json::object(), nlohmann::json::object(), "", true, ""};
+  (options.kind == "curves" ? run.curves : run.dynamics) = read_text_file(needed);
+  std::error_code ec;
+  fs::create_directories(options.out_dir, ec);
+  if (ec || !fs::is_directory(options.out_dir))
+    throw core::InputError(fmt::format("plot --out {}: cannot create the directory", options.out_dir));
+  if (options.kind == "curves") return plot_curves({run}, options.out_dir, options.formats);
+  return plot_dynamics({run}, options.out_dir, options.formats);
+}
+
 std::vector<std::string> plot_study(const store::Study& study, const PlotOptions& options) {
-  if (options.kind != "ntg" && options.kind != "phase" && options.kind != "curves")
-    throw core::InputError(fmt::format("plot --kind {}: expected one of curves, ntg, phase", options.kind));
+  if (options.kind != "ntg" && options.kind != "phase" && options.kind != "curves" && options.kind != "dynamics")
+    throw core::InputError(fmt::format("plot --kind {}: expected one of curves, dynamics, ntg, phase", options.kind));
   for (const auto& f : options.formats)
     if (f != "png" && f != "svg") throw core::InputError(fmt::format("plot --format {}: expected png or svg", f));
   const std::vector<Run> runs = load(study);
@@ -321,7 +453,7 @@ std::vector<std::string> plot_study(const store::Study& study, const PlotOptions
   };
   // Every argument is checked before the output directory is created.
   std::string x, y;
-  if (options.kind != "curves") x = pick(options.x, 0, "--x");
+  if (options.kind == "ntg" || options.kind == "phase") x = pick(options.x, 0, "--x");
   if (options.kind == "phase") {
     y = pick(options.y, x == axes[0] ? 1 : 0, "--y");
     if (x == y) throw core::InputError(fmt::format("plot --kind phase: --x and --y are both {}; expected two axes", x));
@@ -332,6 +464,7 @@ std::vector<std::string> plot_study(const store::Study& study, const PlotOptions
     throw core::InputError(fmt::format("plot --out {}: cannot create the directory", options.out_dir));
   const fs::path dir(options.out_dir);
   if (options.kind == "curves") return plot_curves(runs, dir, options.formats);
+  if (options.kind == "dynamics") return plot_dynamics(runs, dir, options.formats);
   if (options.kind == "ntg") return plot_ntg(runs, x, dir, options.formats);
   return plot_phase(runs, x, y, dir, options.formats);
 }

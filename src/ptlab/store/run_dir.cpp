@@ -23,6 +23,7 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::set<std::string> kRunFiles = {"config.toml", "summary.json", "curves.csv"};
+const std::set<std::string> kOptionalRunFiles = {"dynamics.csv", "dynamics_full.csv"};
 
 void write_file(const fs::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -44,13 +45,15 @@ fs::path resolve(const std::string& dir) {
 }
 
 // A directory that `--force` may replace: one written by ptlab — exactly its three regular
-// files, with a summary.json that parses and carries ptlab's schema_version and provenance.
+// files (plus the optional dynamics files), with a summary.json that parses and carries ptlab's schema_version and provenance.
 bool is_run_dir(const fs::path& p) {
   std::error_code ec;
   if (fs::is_symlink(p, ec) || !fs::is_directory(p, ec)) return false;
   int files = 0;
   for (const auto& entry : fs::directory_iterator(p, ec)) {
-    if (kRunFiles.count(entry.path().filename().string()) == 0 || !entry.is_regular_file(ec)) return false;
+    const std::string name = entry.path().filename().string();
+    if (kOptionalRunFiles.count(name) != 0 && entry.is_regular_file(ec)) continue;
+    if (kRunFiles.count(name) == 0 || !entry.is_regular_file(ec)) return false;
     ++files;
   }
   if (ec || files != static_cast<int>(kRunFiles.size())) return false;
@@ -102,6 +105,14 @@ std::string curves_rows(const experiment::SeedRecord& r) {
     for (const auto& c : phase->curve)
       out += fmt::format("{},{},{},{},{},{},{}\n", r.seed, name, c.step, csv_number(c.train_loss),
                          csv_number(c.train_error), csv_number(c.test_error), csv_number(c.test_error_true));
+  return out;
+}
+
+std::string dynamics_rows(const experiment::SeedRecord& r) {
+  std::string out;
+  dynamics::append_summary_csv(out, r.seed, "upstream", r.upstream_dynamics);
+  dynamics::append_summary_csv(out, r.seed, "transfer", r.transfer_dynamics);
+  dynamics::append_summary_csv(out, r.seed, "scratch", r.scratch_dynamics);
   return out;
 }
 
@@ -173,6 +184,21 @@ void write_run_dir(const std::string& dir, const experiment::ExperimentResult& r
     write_file(tmp / "config.toml", experiment::canonical_toml(result.spec));
     write_file(tmp / "summary.json", to_json(result, provenance).dump(2) + "\n");
     write_file(tmp / "curves.csv", curves_csv(result));
+    if (result.spec.dynamics.every > 0) {
+      std::string rows = dynamics::summary_csv_header();
+      for (const auto& r : result.records) rows += dynamics_rows(r);
+      write_file(tmp / "dynamics.csv", rows);
+    }
+    if (result.spec.dynamics.every > 0 && result.spec.dynamics.full) {
+      const auto names = dynamics::signal_names(result.spec.frame.layout);
+      std::string rows = dynamics::full_csv_header();
+      for (const auto& r : result.records) {
+        dynamics::append_full_csv(rows, r.seed, "upstream", r.upstream_dynamics, names);
+        dynamics::append_full_csv(rows, r.seed, "transfer", r.transfer_dynamics, names);
+        dynamics::append_full_csv(rows, r.seed, "scratch", r.scratch_dynamics, names);
+      }
+      write_file(tmp / "dynamics_full.csv", rows);
+    }
     if (overwrite && fs::exists(fs::symlink_status(target))) fs::remove_all(target);
     fs::rename(tmp, target);
   } catch (const fs::filesystem_error& e) {

@@ -3,6 +3,8 @@
 //   config.toml   the resolved config (canonical TOML; with it and the seeds the run is reproduced)
 //   summary.json  provenance, per-seed records and the summary (store/record_json.hpp)
 //   curves.csv    learning curves, one row per (seed, phase, step)
+//   dynamics.csv  γ/ρ summaries per (seed, phase, step, group, quantity), when dynamics.every > 0
+//   dynamics_full.csv  every filter's coefficients per checkpoint, when dynamics.full = true
 // The directory appears whole or not at all: it is written under a temporary name and renamed.
 #include <string>
 
@@ -18,6 +20,9 @@ inline constexpr const char* kCurvesHeader =
 std::string curves_csv(const experiment::ExperimentResult& result);
 /// The curve rows of one seed's record (no header).
 std::string curves_rows(const experiment::SeedRecord& record);
+
+/// The γ/ρ summary rows of one seed's record (no header; dynamics::summary_csv_header()).
+std::string dynamics_rows(const experiment::SeedRecord& record);
 
 /// Throws core::InputError unless `dir` can become an output directory: a non-empty path that is
 /// neither the working directory nor one of its ancestors, that does not exist (or, with

@@ -65,6 +65,7 @@ CREATE TABLE IF NOT EXISTS runs(
   curves TEXT NOT NULL,
   provenance TEXT NOT NULL,
   error TEXT NOT NULL DEFAULT '',
+  dynamics TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (run_hash, seed));
 )";
 
@@ -161,8 +162,8 @@ std::set<std::pair<std::string, std::uint64_t>> Study::finished() const {
 
 void Study::put(const RunRow& row) {
   Statement s(db_, path_,
-              "INSERT OR REPLACE INTO runs(run_hash, seed, status, point, config, record, curves, provenance, error) "
-              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9);");
+              "INSERT OR REPLACE INTO runs(run_hash, seed, status, point, config, record, curves, provenance, error, "
+              "dynamics) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10);");
   s.bind(1, row.run_hash);
   s.bind(2, static_cast<std::int64_t>(row.seed));
   s.bind(3, row.status);
@@ -172,16 +173,18 @@ void Study::put(const RunRow& row) {
   s.bind(7, row.curves);
   s.bind(8, row.provenance);
   s.bind(9, row.error);
+  s.bind(10, row.dynamics);
   s.step();  // autocommit: one transaction per run
 }
 
 std::vector<RunRow> Study::rows() const {
   std::vector<RunRow> out;
   Statement s(db_, path_,
-              "SELECT run_hash, seed, status, point, config, record, curves, provenance, error FROM runs ORDER BY rowid;");
+              "SELECT run_hash, seed, status, point, config, record, curves, provenance, error, dynamics FROM runs "
+              "ORDER BY rowid;");
   while (s.step())
     out.push_back(RunRow{s.text(0), static_cast<std::uint64_t>(s.integer(1)), s.text(2), s.text(3), s.text(4),
-                         s.text(5), s.text(6), s.text(7), s.text(8)});
+                         s.text(5), s.text(6), s.text(7), s.text(8), s.text(9)});
   return out;
 }
 

@@ -4,12 +4,13 @@
 // stores a run twice. Each finished run is committed in its own transaction: a kill at any
 // moment loses at most the runs still in flight.
 //
-// Schema version 1:
+// Schema version 2 (version 1 added no dynamics column):
 //   meta(key TEXT PRIMARY KEY, value TEXT)        schema_version, ptlab_version, created_utc, axes
-//   runs(run_hash, seed, status, point, config, record, curves, provenance, error,
+//   runs(run_hash, seed, status, point, config, record, curves, provenance, error, dynamics,
 //        PRIMARY KEY (run_hash, seed))
 //   status ∈ {done, diverged, failed}; point, record and provenance are JSON; config is the
-//   canonical TOML of the run's config; curves is CSV (store/run_dir.hpp's header).
+//   canonical TOML of the run's config; curves is CSV (store/run_dir.hpp's header); dynamics is
+//   the CSV of γ/ρ summaries (dynamics/trajectory.hpp's header), empty when off.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -22,7 +23,7 @@ struct sqlite3;
 
 namespace ptlab::store {
 
-inline constexpr int kStudySchemaVersion = 1;
+inline constexpr int kStudySchemaVersion = 2;
 
 /// One stored run.
 struct RunRow {
@@ -35,6 +36,7 @@ struct RunRow {
   std::string curves;       ///< CSV learning curves
   std::string provenance;   ///< JSON
   std::string error;        ///< why a failed run failed
+  std::string dynamics;     ///< CSV γ/ρ summaries (empty when dynamics are off)
 };
 
 class Study {

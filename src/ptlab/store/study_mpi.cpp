@@ -82,7 +82,8 @@ void worker(const experiment::SweepSpec& sweep) {
     }
     const detail::RunOutcome outcome = detail::outcome_of(error.empty() ? &record : nullptr, error);
     const json result{{"point", job[0]},         {"seed", seed},          {"status", outcome.status},
-                      {"record", outcome.record}, {"curves", outcome.curves}, {"error", outcome.error}};
+                      {"record", outcome.record}, {"curves", outcome.curves}, {"error", outcome.error},
+                      {"dynamics", outcome.dynamics}};
     const std::string text = result.dump();
     MPI_Send(text.data(), static_cast<int>(text.size()), MPI_CHAR, 0, kResult, MPI_COMM_WORLD);
   }
@@ -143,7 +144,7 @@ StudyResult run_study_mpi(const experiment::SweepSpec& sweep, const std::string&
         const json r = json::parse(receive_string(source, kResult, status));
         const auto point_index = r["point"].get<std::size_t>();
         const RunRow row = detail::sweep_row(sweep, points.at(point_index), hashes[point_index], r["seed"].get<std::uint64_t>(),
-                                             provenance, {r["status"], r["record"], r["curves"], r["error"]});
+                                             provenance, {r["status"], r["record"], r["curves"], r["error"], r["dynamics"]});
         study.put(row);
         ++result.counts.ran;
         result.counts.failed += row.status == "failed" ? 1 : 0;

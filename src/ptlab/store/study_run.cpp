@@ -71,7 +71,8 @@ namespace detail {
 
 RunOutcome outcome_of(const experiment::SeedRecord* record, const std::string& error) {
   if (record == nullptr) return {"failed", "{}", "", error};
-  return {record->valid() ? "done" : "diverged", record_json(*record).dump(), curves_rows(*record), ""};
+  return {record->valid() ? "done" : "diverged", record_json(*record).dump(), curves_rows(*record), "",
+          dynamics_rows(*record)};
 }
 
 RunRow sweep_row(const experiment::SweepSpec& sweep, const experiment::GridPoint& point, const std::string& run_hash,
@@ -84,7 +85,8 @@ RunRow sweep_row(const experiment::SweepSpec& sweep, const experiment::GridPoint
                 std::move(outcome.record),
                 std::move(outcome.curves),
                 provenance,
-                std::move(outcome.error)};
+                std::move(outcome.error),
+                std::move(outcome.dynamics)};
 }
 
 std::string study_id(const experiment::SweepSpec& sweep) {

@@ -16,7 +16,8 @@ std::string to_string(Status status) {
 
 TrainResult gradient_descent(model::Weights W0, const Eigen::MatrixXd& trainable,
                              const data::Dataset& train, const data::Dataset& test,
-                             const model::ModelOptions& model, const GdOptions& options) {
+                             const model::ModelOptions& model, const GdOptions& options,
+                             const StepObserver& observer) {
   TrainResult result;
   result.W = std::move(W0);
   model::Weights& W = result.W;
@@ -45,6 +46,11 @@ TrainResult gradient_descent(model::Weights W0, const Eigen::MatrixXd& trainable
       return result;
     }
     const bool converged = options.eps > 0.0 && loss <= options.eps;
+    if (observer) {
+      const bool stop = last || converged;
+      observer(StepView{t, W, evaluator.preactivations(), stop ? nullptr : &evaluator.coefficients(),
+                        masked ? &trainable : nullptr, options.eta, options.weight_decay});
+    }
     if (last || converged) {
       result.status = converged ? Status::converged : Status::completed;
       result.steps = t;

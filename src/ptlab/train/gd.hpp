@@ -4,6 +4,7 @@
 // with M the 0/1 trainable mask (all ones unless inherited filters are frozen), for T steps or
 // until L(W(t)) ≤ ε.
 #include <Eigen/Dense>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -47,10 +48,26 @@ struct TrainResult {
   std::vector<CurvePoint> curve;  ///< at step 0, every curve_every steps, and at the end
 };
 
+/// What GD exposes to an observer at step t (dynamics/ uses it to track the exact γ/ρ coefficients).
+/// All references are valid only during the call.
+struct StepView {
+  int step = 0;                          ///< t: the weights below are W(t)
+  const model::Weights& W;               ///< W(t), 2m × d
+  const Eigen::MatrixXd& A;              ///< 2m × (n·P) pre-activations ⟨w_{j,r}(t), x_i⁽ᵖ⁾⟩ on the training set
+  const Eigen::MatrixXd* C = nullptr;    ///< 2m × (n·P) coefficients with ∇L = C·Xᵀ; null on the last call
+  const Eigen::MatrixXd* trainable = nullptr;  ///< the mask M (null: all trainable)
+  double eta = 0.0;                      ///< η of the update W(t+1) = W(t) − η·M ⊙ (C·Xᵀ + λ·W(t))
+  double weight_decay = 0.0;             ///< λ
+};
+/// Called once per step before the update (C set) and once on the final weights (C null); not
+/// called after divergence.
+using StepObserver = std::function<void(const StepView&)>;
+
 /// Trains from W0. `trainable` is a 2m × d 0/1 mask or empty (everything trainable).
 /// Errors of a diverged run are NaN. Deterministic: single-threaded, fixed evaluation order.
 TrainResult gradient_descent(model::Weights W0, const Eigen::MatrixXd& trainable,
                              const data::Dataset& train, const data::Dataset& test,
-                             const model::ModelOptions& model, const GdOptions& options);
+                             const model::ModelOptions& model, const GdOptions& options,
+                             const StepObserver& observer = {});
 
 }  // namespace ptlab::train

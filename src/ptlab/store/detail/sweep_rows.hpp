@@ -9,12 +9,14 @@
 
 namespace ptlab::store::detail {
 
-/// What a run produced, as stored: status (done, diverged or failed), record JSON, curve rows, error.
+/// What a run produced, as stored: status (done, diverged or failed), record JSON, curve rows, error,
+/// γ/ρ summary rows.
 struct RunOutcome {
   std::string status;
   std::string record = "{}";
   std::string curves;
   std::string error;
+  std::string dynamics;
 };
 
 /// The outcome of a run that returned `record`, or (record null) failed with `error`.
