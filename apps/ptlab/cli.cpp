@@ -78,6 +78,8 @@ int run(const std::vector<std::string>& args, Io& io) {
   add(add_merge_command);
   add(add_plot_command);
   add(add_report_command);
+  add(add_theory_command);
+  add(add_verify_command);
 
   // CLI11 would only say "a subcommand is required"; name the unknown word instead.
   if (!args.empty() && !args[0].empty() && args[0][0] != '-') {

@@ -30,5 +30,7 @@ Action add_export_command(CLI::App& app, Io& io);
 Action add_merge_command(CLI::App& app, Io& io);
 Action add_plot_command(CLI::App& app, Io& io);
 Action add_report_command(CLI::App& app, Io& io);
+Action add_theory_command(CLI::App& app, Io& io);
+Action add_verify_command(CLI::App& app, Io& io);
 
 }  // namespace ptlab::cli

@@ -71,7 +71,7 @@ nlohmann::json pure(nlohmann::json record) {
 TEST_F(StudyTest, PutFinishedRowsRoundTripAndReopen) {
   {
     auto study = store::Study::open(path("a.db"));
-    study.put({"h1", 0, "done", "{}", "cfg", "{}", "", "{}", ""});
+    study.put({"h1", 0, "done", "{}", "cfg", "{}", "", "{}", "", "seed,phase\n0,upstream\n"});
     study.put({"h1", 1, "failed", "{}", "cfg", "{}", "", "{}", "boom"});
     study.put({"h2", 0, "diverged", "{}", "cfg", "{}", "", "{}", ""});
   }
@@ -80,7 +80,9 @@ TEST_F(StudyTest, PutFinishedRowsRoundTripAndReopen) {
   const auto rows = study.rows();
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[1].error, "boom");
-  EXPECT_EQ(study.meta("schema_version"), "1");
+  EXPECT_EQ(rows[0].dynamics, "seed,phase\n0,upstream\n");
+  EXPECT_EQ(rows[1].dynamics, "");
+  EXPECT_EQ(study.meta("schema_version"), "2");
 }
 
 TEST_F(StudyTest, FailedRunsAreReplacedNotDuplicated) {
@@ -100,7 +102,8 @@ TEST_F(StudyTest, OtherSchemaVersionsAndOtherFilesAreRefused) {
   try {
     store::Study::open(path("old.db"));
   } catch (const core::InputError& e) {
-    EXPECT_EQ(std::string(e.what()), path("old.db") + ": study store has schema version 0; this ptlab reads version 1");
+    EXPECT_EQ(std::string(e.what()), path("old.db") + ": study store has schema version 0; this ptlab reads version 2 (run the sweep "
+                                       "again into a new study file)");
   }
   std::ofstream(path("text.db")) << "this is not a database, just some text that is long enough to have a header";
   EXPECT_THROW(store::Study::open(path("text.db")), core::InputError);

@@ -142,6 +142,22 @@ SeedOutcome run_seed_detailed(const ExperimentSpec& spec, std::uint64_t seed) {
   return out;
 }
 
+PhaseRecord run_scratch(const ExperimentSpec& spec, std::uint64_t seed) {
+  using core::Rng;
+  using core::Stream;
+  const data::Signals s2 = data::make_signals(spec.frame, spec.downstream, 2);
+  Rng train_rng = Rng::stream(seed, Stream::downstream_train);
+  Rng test_rng = Rng::stream(seed, Stream::downstream_test);
+  Rng init_rng = Rng::stream(seed, Stream::downstream_init);
+  const data::Dataset train = data::sample(spec.frame, spec.downstream, s2, spec.downstream.n, train_rng);
+  const data::Dataset test = data::sample(spec.frame, spec.downstream, s2, spec.frame.n_test, test_rng);
+  const model::Weights fresh = model::init_weights(spec.model, spec.frame.d, init_rng);
+  const auto t0 = Clock::now();
+  const train::TrainResult sc = train::gradient_descent(fresh, {}, train, test, spec.model,
+                                                        with_curve(spec.downstream_train, spec.curve_every));
+  return to_record(sc, seconds_since(t0));
+}
+
 SeedRecord run_seed(const ExperimentSpec& spec, std::uint64_t seed) {
   return run_seed_detailed(spec, seed).record;
 }

@@ -55,6 +55,10 @@ struct SeedOutcome {
 SeedOutcome run_seed_detailed(const ExperimentSpec& spec, std::uint64_t seed);
 SeedRecord run_seed(const ExperimentSpec& spec, std::uint64_t seed);
 
+/// The scratch phase alone (no upstream, no transfer): the same record as run_seed(spec,
+/// seed).scratch, at about a third of the cost. For experiments on training from scratch.
+PhaseRecord run_scratch(const ExperimentSpec& spec, std::uint64_t seed);
+
 /// Metrics summarised over the valid seeds, in report order.
 struct Summary {
   int seeds = 0;

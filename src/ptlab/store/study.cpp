@@ -85,7 +85,8 @@ void check_version(Study& study) {
   const auto v = study.meta("schema_version");
   if (!v) throw core::InputError(fmt::format("{}: not a ptlab study (no schema_version)", study.path()));
   if (*v != std::to_string(kStudySchemaVersion))
-    throw core::InputError(fmt::format("{}: study store has schema version {}; this ptlab reads version {}",
+    throw core::InputError(fmt::format("{}: study store has schema version {}; this ptlab reads version {} (run the "
+                                       "sweep again into a new study file)",
                                        study.path(), *v, kStudySchemaVersion));
 }
 
