@@ -294,3 +294,43 @@ TEST_F(Cli, OneStudyHoldsOneSweep) {
   EXPECT_NE(mixed.err.find("hold different sweeps"), std::string::npos) << mixed.err;
   EXPECT_FALSE(fs::exists(path("m.db")));
 }
+
+TEST_F(Cli, TheoryPrintsRegimesAndIndicators) {
+  const Result r = ptlab_cli({"theory", PTLAB_SOURCE_DIR "/configs/paper.toml"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("downstream"), std::string::npos);
+  EXPECT_NE(r.out.find("0.04"), std::string::npos);  // n2‖μ2‖⁴/(σ⁴d) = 20·4/2000
+  EXPECT_NE(r.out.find("harmful"), std::string::npos);
+  EXPECT_NE(r.out.find("HYPOTHESES"), std::string::npos);
+  EXPECT_NE(r.out.find("0.398  positive transfer (> 0)"), std::string::npos) << r.out;
+  const Result benign = ptlab_cli({"theory", path("tiny.toml"), "--set", "downstream.n=100000"});
+  EXPECT_NE(benign.out.find("benign"), std::string::npos);
+  expect_bad_input({"theory", path("missing.toml")}, "missing.toml");
+  expect_bad_input({"theory", path("tiny.toml"), "--set", "data.dd=3"}, "data.dd");
+}
+
+TEST_F(Cli, VerifyAndPlotRejectBadArguments) {
+  expect_bad_input({"verify", "--threads", "0"}, "--threads");
+  expect_bad_input({"verify", "extra"}, "extra");
+  fs::create_directories(path("rundir"));
+  expect_bad_input({"plot", path("rundir"), "--kind", "dynamics"}, "dynamics.csv");
+  expect_bad_input({"plot", path("rundir"), "--kind", "phase"}, "expected curves or dynamics");
+}
+
+TEST_F(Cli, RunWritesDynamicsThatPlotReads) {
+  ASSERT_EQ(ptlab_cli({"run", path("tiny.toml"), "--out", path("out"), "--set", "dynamics.every=10", "--set",
+                       "dynamics.full=true"}).code, 0);
+  const std::string summary = read(path("out/dynamics.csv"));
+  EXPECT_EQ(summary.substr(0, summary.find('\n')), "seed,phase,step,group,quantity,mean,extreme");
+  // 2 seeds × (upstream 5 + scratch 5 checkpoints × 7 + transfer 5 × 3 groups × 7) rows.
+  EXPECT_EQ(std::count(summary.begin(), summary.end(), '\n'), 1 + 2 * (5 * 7 * 2 + 5 * 3 * 7));
+  const std::string full = read(path("out/dynamics_full.csv"));
+  // Per checkpoint and filter: scale, γ, and ρ per training sample (n1 = 20 upstream, n2 = 8).
+  EXPECT_EQ(std::count(full.begin(), full.end(), '\n'), 1 + 2 * 5 * 8 * ((2 + 20) + 2 * (2 + 8)));
+  const Result plot = ptlab_cli({"plot", path("out"), "--kind", "dynamics", "--out", path("figs"), "--format", "png"});
+  ASSERT_EQ(plot.code, 0) << plot.err;
+  EXPECT_TRUE(fs::exists(path("figs/dynamics-0.png")));
+  // --force may replace a previous output directory that has the dynamics files.
+  EXPECT_EQ(ptlab_cli({"run", path("tiny.toml"), "--out", path("out"), "--force", "--set", "dynamics.every=0"}).code, 0);
+  EXPECT_FALSE(fs::exists(path("out/dynamics.csv")));
+}

@@ -134,6 +134,62 @@ TEST(Run, SameSeedSameBitsAtOneAndTwoThreads) {
   EXPECT_EQ(one.summary.at("ntg").mean, two.summary.at("ntg").mean);
 }
 
+TEST(Run, ScratchAloneIsTheScratchPhaseOfAFullRun) {
+  const ExperimentSpec spec = tiny();
+  for (std::uint64_t seed : {0u, 5u}) expect_same_phase(experiment::run_scratch(spec, seed), experiment::run_seed(spec, seed).scratch);
+}
+
+TEST(Run, DynamicsDoNotChangeResults) {
+  ExperimentSpec with = tiny();
+  with.dynamics = {.every = 10, .full = true};
+  ExperimentSpec without = tiny();
+  without.dynamics.every = 0;
+  const auto a = experiment::run_seed(with, 2);
+  const auto b = experiment::run_seed(without, 2);
+  expect_same_record(a, b);
+  EXPECT_TRUE(b.transfer_dynamics.empty());
+  // Checkpoints at 0, 10, …, 150: 16 per phase.
+  EXPECT_EQ(a.upstream_dynamics.full.size(), 16u);
+  EXPECT_EQ(a.transfer_dynamics.full.back().step, 150);
+}
+
+TEST(Run, DynamicsSummariesDescribeTheInheritedAndFinalWeights) {
+  ExperimentSpec spec = tiny();
+  spec.dynamics.every = 50;
+  const auto out = experiment::run_seed_detailed(spec, 1);
+  const int m = spec.model.m;
+  Eigen::VectorXd u = Eigen::VectorXd::Zero(spec.frame.d);
+  u(0) = spec.frame.norm_u;
+  const auto mean_signed_u = [&](const model::Weights& W, const std::vector<int>& rows) {
+    double sum = 0;
+    for (const int r : rows) sum += (r < m ? 1.0 : -1.0) * W.row(r).dot(u);
+    return sum / static_cast<double>(rows.size());
+  };
+  std::vector<int> inherited, all;
+  for (int r = 0; r < 2 * m; ++r) {
+    all.push_back(r);
+    if (out.transfer.inherited(r, 0) == 1.0) inherited.push_back(r);
+  }
+  ASSERT_EQ(static_cast<int>(inherited.size()), 2 * (m / 2));
+  const auto find = [](const dynamics::PhaseDynamics& d, int step, dynamics::Group g, const std::string& q) {
+    for (const auto& r : d.summary)
+      if (r.step == step && r.group == g && r.quantity == q) return r;
+    ADD_FAILURE() << "no row " << step << " " << q;
+    return dynamics::SummaryRow{};
+  };
+  const auto& td = out.record.transfer_dynamics;
+  // At step 0 the inherited filters are upstream's trained ones; at the end, the final weights.
+  EXPECT_NEAR(find(td, 0, dynamics::Group::inherited, "proxy_u").mean, mean_signed_u(out.transfer.W0, inherited), 1e-12);
+  EXPECT_NEAR(find(td, 150, dynamics::Group::all, "proxy_u").mean, mean_signed_u(out.transfer_W, all), 1e-12);
+  EXPECT_NEAR(find(out.record.upstream_dynamics, 150, dynamics::Group::all, "proxy_u").mean,
+              mean_signed_u(out.upstream_W, all), 1e-12);
+  // γ and ρ start at 0 in every phase (they measure what training added).
+  EXPECT_EQ(find(td, 0, dynamics::Group::fresh, "gamma").extreme, 0.0);
+  EXPECT_EQ(find(td, 0, dynamics::Group::all, "rho_bar").extreme, 0.0);
+  // Upstream learned the signal: class-signed γ grew.
+  EXPECT_GT(find(out.record.upstream_dynamics, 150, dynamics::Group::all, "gamma").mean, 0.0);
+}
+
 TEST(Run, SeedsDifferFromEachOther) {
   const auto r = experiment::run_experiment(tiny(), {.seeds = 2, .threads = 1});
   EXPECT_NE(r.records[0].scratch.train_loss, r.records[1].scratch.train_loss);

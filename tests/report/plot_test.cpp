@@ -85,3 +85,24 @@ TEST_F(PlotTest, BadRequestsAreInputErrors) {
               "plot --x upstream.m: not an axis of this study; expected one of: transfer.alpha, upstream.n");
   }
 }
+
+TEST_F(PlotTest, DynamicsFromAStudyAndFromARunDirectory) {
+  // The study stores γ/ρ summaries per run (dynamics.every defaults to 50: steps 0 and 40 here).
+  const auto rows = store::Study::open_existing(path("s.db")).rows();
+  ASSERT_FALSE(rows.empty());
+  EXPECT_NE(rows[0].dynamics.find(",upstream,40,all,gamma,"), std::string::npos);
+  const auto files = plot({.kind = "dynamics", .formats = {"svg"}});
+  ASSERT_EQ(files.size(), 6u);  // one per grid point
+  bool inherited = false;
+  for (const auto& f : files) inherited = inherited || read(f).find("transfer: inherited") != std::string::npos;
+  EXPECT_TRUE(inherited);  // α > 0 points show the inherited filters apart
+  // A run directory: only curves and dynamics make sense.
+  fs::create_directories(dir_ / "run");
+  write("run/dynamics.csv", "seed,phase,step,group,quantity,mean,extreme\n0,upstream,0,all,gamma,0,0\n"
+                            "0,upstream,10,all,gamma,0.5,0.7\n0,scratch,0,all,rho_bar,0,0\n0,scratch,10,all,rho_bar,1,2\n");
+  const auto run_files = report::plot_run_dir(path("run"), {.kind = "dynamics", .out_dir = path("rf"), .formats = {"svg"}});
+  ASSERT_EQ(run_files.size(), 1u);
+  EXPECT_NE(read(run_files[0]).find("signal gamma"), std::string::npos);
+  EXPECT_THROW(report::plot_run_dir(path("run"), {.kind = "ntg", .out_dir = path("rf")}), core::InputError);
+  EXPECT_THROW(report::plot_run_dir(path("run"), {.kind = "curves", .out_dir = path("rf")}), core::InputError);
+}

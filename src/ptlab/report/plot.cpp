@@ -365,7 +365,7 @@ std::vector<std::string> plot_dynamics(const std::vector<Run>& runs, const fs::p
         cmd += fmt::format("{}{} index {} using 1:2 with lines lw 2 dt {} lc rgb \"{}\" title {}", cmd.empty() ? "plot " : ", \\\n     ",
                            file, block[name], dash, colour, quoted(title));
       }
-      return cmd.empty() ? std::string("plot NaN notitle") : cmd;
+      return cmd.empty() ? std::string("set multiplot next") : cmd;  // an empty panel stays blank
     };
     std::vector<std::array<std::string, 4>> up, gamma_down, rho_down, proxy_down;
     for (std::size_t g = 0; g < gammas.size(); ++g) {
