@@ -64,7 +64,9 @@ TEST_F(HtmlReport, PageHoldsTableConfigAndFigures) {
   int images = 0;
   for (auto it = std::sregex_iterator(html_.begin(), html_.end(), img); it != std::sregex_iterator(); ++it, ++images)
     EXPECT_TRUE(fs::exists(dir_ / "report" / (*it)[1].str())) << (*it)[1].str();
-  EXPECT_EQ(images, 1 + 1 + 4);  // NTG, phase, one learning-curve figure per point
+  EXPECT_EQ(images, 1 + 1 + 4 + 4);  // NTG, phase, one learning-curve and one γ/ρ figure per point
+  EXPECT_NE(html_.find("<h2>Candidate indicators</h2>"), std::string::npos);
+  EXPECT_NE(html_.find("<td>inherited_vs_scratch</td>"), std::string::npos);
   EXPECT_EQ(html_.find("http"), std::string::npos);  // nothing fetched: viewable offline
 }
 
@@ -79,7 +81,7 @@ TEST_F(HtmlReport, HeadlessChromiumShowsEveryFigure) {
   std::smatch m;
   ASSERT_TRUE(std::regex_search(dom, m, std::regex("data-figures=\"(\\d+) of (\\d+)\""))) << dom.substr(0, 500);
   EXPECT_EQ(m[1].str(), m[2].str());
-  EXPECT_EQ(m[2].str(), "6");
+  EXPECT_EQ(m[2].str(), "10");
 }
 
 TEST(HtmlReportErrors, EmptyStudyIsAnInputError) {

@@ -2,14 +2,18 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "ptlab/core/error.hpp"
+#include "ptlab/experiment/config.hpp"
 #include "ptlab/report/plot.hpp"
 #include "ptlab/store/study_run.hpp"
+#include "ptlab/verify/claims.hpp"
 
 namespace ptlab::report {
 namespace fs = std::filesystem;
@@ -48,6 +52,42 @@ figcaption { font-size: 0.85em; color: #555; }
 .meta { color: #555; font-size: 0.9em; }
 )css";
 
+// The candidate indicators scored on this study's points (verify::score_indicators).
+std::string indicator_section(const std::vector<store::RunRow>& rows) {
+  std::vector<std::string> keys;
+  std::map<std::string, std::pair<std::string, std::vector<double>>> by_point;  // point → (config, NTGs)
+  for (const auto& row : rows) {
+    if (row.status != "done") continue;
+    if (!by_point.count(row.point)) keys.push_back(row.point);
+    auto& entry = by_point[row.point];
+    if (entry.first.empty()) entry.first = row.config;
+    const auto record = nlohmann::json::parse(row.record);
+    if (record.contains("ntg") && record["ntg"].is_number()) entry.second.push_back(record["ntg"].get<double>());
+  }
+  std::vector<verify::PointResult> points;
+  for (const auto& key : keys) {
+    const auto& [config, ntg] = by_point[key];
+    points.push_back({key, theory::inputs_of(experiment::parse_config(config, "study config")), experiment::summarize(ntg)});
+  }
+  int undetermined = 0;
+  const auto scores = verify::score_indicators(points, &undetermined);
+  std::string html = fmt::format(R"html(<h2>Candidate indicators</h2>
+<p>How well each candidate indicator (our hypotheses, docs/theory.md; not the paper's formula) separates the
+{} grid points where transfer significantly helps from those where it significantly hurts ({} points with a
+95% CI containing 0 left out). ROC AUC 1: a threshold separates them perfectly; 0.5: no better than chance.</p>
+<table><thead><tr><th>indicator</th><th>formula</th><th>helps / hurts</th><th>ROC AUC</th><th>fitted threshold</th>
+<th>balanced accuracy</th><th>at predicted threshold</th></tr></thead><tbody>
+)html",
+                                 points.size() - static_cast<std::size_t>(undetermined), undetermined);
+  const auto num = [](double x) { return std::isfinite(x) ? fmt::format("{:.3g}", x) : std::string("&ndash;"); };
+  for (const auto& sc : scores)
+    html += fmt::format("<tr><td>{}</td><td><code>{}</code></td><td>{} / {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                        escape(sc.indicator.name), escape(sc.indicator.formula), sc.separation.positive,
+                        sc.separation.negative, num(sc.separation.auc), num(sc.separation.threshold),
+                        num(sc.separation.balanced_accuracy), num(sc.separation.predicted_accuracy));
+  return html + "</tbody></table>\n";
+}
+
 }  // namespace
 
 std::string write_report(const store::Study& study, const std::string& out_dir) {
@@ -76,6 +116,11 @@ std::string write_report(const store::Study& study, const std::string& out_dir) 
                            "Phase diagram over " + axes[0] + " and " + axes[1] + "; black line: NTG = 0");
   for (const auto& f : plot_study(study, {.kind = "curves", .out_dir = fig_dir, .formats = {"svg"}}))
     figures.emplace_back("figures/" + fs::path(f).filename().string(), "Learning curves, transfer vs scratch");
+  const bool has_dynamics = std::any_of(rows.begin(), rows.end(), [](const auto& r) { return !r.dynamics.empty(); });
+  if (has_dynamics)
+    for (const auto& f : plot_study(study, {.kind = "dynamics", .out_dir = fig_dir, .formats = {"svg"}}))
+      figures.emplace_back("figures/" + fs::path(f).filename().string(),
+                           "Signal learning (gamma) and noise memorisation (rho), inherited and fresh filters apart");
 
   std::string html = fmt::format(R"html(<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>ptlab study {0}</title><style>{1}</style></head>
@@ -105,7 +150,9 @@ negative means transfer helps. &ldquo;helps&rdquo; / &ldquo;hurts&rdquo;: the 95
         cell(p.ntg, true), ci ? fmt::format("[{:+.4f}, {:+.4f}]", p.ntg.ci_low, p.ntg.ci_high) : "&ndash;", verdict,
         verdict);
   }
-  html += "</tbody></table>\n<h2>Figures</h2>\n";
+  html += "</tbody></table>\n";
+  html += indicator_section(rows);
+  html += "<h2>Figures</h2>\n";
   for (const auto& [file, caption] : figures)
     html += fmt::format("<figure><img src=\"{}\" alt=\"{}\"><figcaption>{}</figcaption></figure>\n", escape(file),
                         escape(caption), escape(caption));
