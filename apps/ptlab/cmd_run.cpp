@@ -38,7 +38,8 @@ Action add_run_command(CLI::App& app, Io& io) {
       ->check(integer_in(1, 1024))
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   CLI::Option* out_option = cmd->add_option("--out", args->out,
-                  "Write config.toml, summary.json and curves.csv to this new directory (parents are created)")
+                  "Write config.toml, summary.json, curves.csv and dynamics.csv (γ/ρ) to this new directory "
+                  "(parents are created)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   cmd->add_flag("--force", args->force, "Replace the --out directory if it is a previous ptlab output directory");
   cmd->add_option("--format", args->format, "Output on stdout: table, json (the summary.json document) or csv (one row per seed)")

@@ -318,19 +318,32 @@ TEST_F(Cli, VerifyAndPlotRejectBadArguments) {
 }
 
 TEST_F(Cli, RunWritesDynamicsThatPlotReads) {
-  ASSERT_EQ(ptlab_cli({"run", path("tiny.toml"), "--out", path("out"), "--set", "dynamics.every=10", "--set",
+  ASSERT_EQ(ptlab_cli({"run", path("tiny.toml"), "--out", path("res"), "--set", "dynamics.every=10", "--set",
                        "dynamics.full=true"}).code, 0);
-  const std::string summary = read(path("out/dynamics.csv"));
+  const std::string summary = read(path("res/dynamics.csv"));
   EXPECT_EQ(summary.substr(0, summary.find('\n')), "seed,phase,step,group,quantity,mean,extreme");
   // 2 seeds × (upstream 5 + scratch 5 checkpoints × 7 + transfer 5 × 3 groups × 7) rows.
   EXPECT_EQ(std::count(summary.begin(), summary.end(), '\n'), 1 + 2 * (5 * 7 * 2 + 5 * 3 * 7));
-  const std::string full = read(path("out/dynamics_full.csv"));
+  const std::string full = read(path("res/dynamics_full.csv"));
   // Per checkpoint and filter: scale, γ, and ρ per training sample (n1 = 20 upstream, n2 = 8).
   EXPECT_EQ(std::count(full.begin(), full.end(), '\n'), 1 + 2 * 5 * 8 * ((2 + 20) + 2 * (2 + 8)));
-  const Result plot = ptlab_cli({"plot", path("out"), "--kind", "dynamics", "--out", path("figs"), "--format", "png"});
+  const Result plot = ptlab_cli({"plot", path("res"), "--kind", "dynamics", "--out", path("figs"), "--format", "png"});
   ASSERT_EQ(plot.code, 0) << plot.err;
   EXPECT_TRUE(fs::exists(path("figs/dynamics-0.png")));
+  const Result curves = ptlab_cli({"plot", path("res"), "--kind", "curves", "--out", path("figs"), "--format", "png"});
+  ASSERT_EQ(curves.code, 0) << curves.err;
+  EXPECT_TRUE(fs::exists(path("figs/curves-0.png")));
+  // A hand-corrupted file: one line naming the file, the line and the cell; no figure directory.
+  write("res/dynamics.csv", "seed,phase,step,group,quantity,mean,extreme\n0,upstream,0,all,gamma,abc,0\n");
+  expect_bad_input({"plot", path("res"), "--kind", "dynamics", "--out", path("bad")}, "line 2: mean = \"abc\"");
+  write("res/dynamics.csv", "0,upstream,-5,all,gamma,0,0\n");
+  expect_bad_input({"plot", path("res"), "--kind", "dynamics", "--out", path("bad")}, "expected a whole number");
+  write("res/dynamics.csv", "0,upstream\n");
+  expect_bad_input({"plot", path("res"), "--kind", "dynamics", "--out", path("bad")}, "expected 7");
+  EXPECT_FALSE(fs::exists(path("bad")));
+  expect_bad_input({"run", path("tiny.toml"), "--set", "dynamics.every=0", "--set", "dynamics.full=true"},
+                   "dynamics.every > 0");
   // --force may replace a previous output directory that has the dynamics files.
-  EXPECT_EQ(ptlab_cli({"run", path("tiny.toml"), "--out", path("out"), "--force", "--set", "dynamics.every=0"}).code, 0);
-  EXPECT_FALSE(fs::exists(path("out/dynamics.csv")));
+  EXPECT_EQ(ptlab_cli({"run", path("tiny.toml"), "--out", path("res"), "--force", "--set", "dynamics.every=0"}).code, 0);
+  EXPECT_FALSE(fs::exists(path("res/dynamics.csv")));
 }

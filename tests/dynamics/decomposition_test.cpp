@@ -63,7 +63,7 @@ double worst_rebuild_error(const Case& c, int steps = 60, double eta = 0.8) {
                               EXPECT_EQ(dec.coefficients().step, v.step);
                               if (v.step > 0) {
                                 worst = std::max(worst, relative_error(rebuild(s.W0, dec.coefficients(), s.train,
-                                                                               directions), v.W, s.W0));
+                                                                               directions), v.weights(), s.W0));
                                 ++checked;
                               }
                             }

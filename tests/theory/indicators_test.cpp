@@ -60,6 +60,24 @@ TEST(Theory, IndicatorValuesOnKnownConfigs) {
   EXPECT_EQ(indicator("inherited_vs_scratch", in), -std::numeric_limits<double>::infinity());
 }
 
+TEST(Theory, OrthogonalSignalsAndExtremeScalesStayExact) {
+  // θ = 90° with u = 0: ⟨μ1, μ2⟩ is exactly 0 (no 6e-17 from cos 90°), so nothing is inherited.
+  experiment::ExperimentSpec spec;
+  spec.frame.norm_u = 0.0;
+  const auto in = theory::inputs_of(spec);
+  EXPECT_EQ(in.mu12(), 0.0);
+  EXPECT_EQ(indicator("inherited_snr", in), -std::numeric_limits<double>::infinity());
+  // Tiny noise: computed in log space, no overflow to inf.
+  spec = {};
+  spec.downstream.sigma_p = 1e-300;
+  EXPECT_NEAR(indicator("inherited_snr", theory::inputs_of(spec)), -1.0 + 600.0, 1e-9);
+  // α = 0: the α-weighted indicator is 0, not NaN (0 · −inf).
+  spec = {};
+  spec.transfer.alpha = 0.0;
+  spec.frame.norm_u = 0.0;
+  EXPECT_EQ(indicator("alpha_x_inherited_vs_scratch", theory::inputs_of(spec)), 0.0);
+}
+
 TEST(Theory, SeparationAucAndThreshold) {
   // Perfectly separated: AUC 1, threshold between 2 and 3, balanced accuracy 1.
   auto s = theory::separate({1, 2, 3, 4}, {false, false, true, true}, 0.0);

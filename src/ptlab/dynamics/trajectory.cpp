@@ -54,9 +54,10 @@ struct Acc {
 
 void Recorder::checkpoint(const train::StepView& view) {
   const Coefficients& c = decomposition_.coefficients();
-  const Eigen::Index rows = view.W.rows();
+  const model::Weights W = view.weights();
+  const Eigen::Index rows = W.rows();
   const Eigen::Index m = rows / 2;
-  const Eigen::VectorXd wu = view.W * probes_.u, wv1 = view.W * probes_.v1, wv2 = view.W * probes_.v2;
+  const Eigen::VectorXd wu = W * probes_.u, wv1 = W * probes_.v1, wv2 = W * probes_.v2;
   const int P = train_.P;
 
   std::vector<Group> groups = {Group::all};

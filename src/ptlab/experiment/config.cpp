@@ -188,7 +188,7 @@ const std::vector<Key>& schema() {
     k.push_back(integer_key("dynamics.every", [](Spec& s) -> int& { return s.dynamics.every; }, at_least(0),
                             "γ/ρ checkpoint every k GD steps and at the end (0 = off; DESIGN.md §1.4)"));
     k.push_back(bool_key("dynamics.full", [](Spec& s) -> bool& { return s.dynamics.full; },
-                         "also keep every filter's γ and ρ per checkpoint (large: 2m × (n + S + 1) numbers)"));
+                         "also keep every filter's γ and ρ per checkpoint (large: 2m × (n + S + 1) numbers; ptlab run --out only)"));
     return k;
   }();
   return keys;
@@ -442,6 +442,9 @@ ExperimentSpec parse_config(const std::string& text, const std::string& source_n
                             const std::vector<std::string>& overrides) {
   Spec spec = detail::spec_from_table(detail::parse_toml(text, source_name), source_name, false);
   for (const std::string& o : overrides) apply_override(spec, o);
+  if (spec.dynamics.full && spec.dynamics.every == 0)
+    throw core::InputError(fmt::format("{}: dynamics.full = true with dynamics.every = 0 records nothing; expected "
+                                       "dynamics.every > 0", source_name));
   return spec;
 }
 

@@ -237,10 +237,12 @@ void check_memory(const ExperimentSpec& spec, int concurrent, int records_held) 
   if (physical > 0 && runs + records > 0.9 * physical)
     throw core::InputError(fmt::format(
         "config needs about {:.1f} GiB ({} seed{} at once: d = {}, m = {}, n1 = {}, n2 = {}, n_test = {}; "
-        "{:.1f} GiB of records: {} seeds, curve point every {} steps), more than 90% of this machine's {:.1f} GiB; "
+        "{:.1f} GiB of records: {} seeds, curve point every {} steps, dynamics every {} steps{}), more than 90% of this "
+        "machine's {:.1f} GiB; "
         "expected smaller sizes, fewer seeds, a larger run.curve_every or dynamics.every, dynamics.full = false or --threads 1",
         (runs + records) / (1 << 30), concurrent, concurrent == 1 ? "" : "s", spec.frame.d, spec.model.m,
         spec.upstream.n, spec.downstream.n, spec.frame.n_test, records / (1 << 30), records_held, spec.curve_every,
+        spec.dynamics.every, spec.dynamics.full ? " with full coefficients" : "",
         physical / (1 << 30)));
 }
 

@@ -148,6 +148,9 @@ SweepSpec parse_sweep(const std::string& text, const std::string& source_name,
   }
   if (out.axes.empty())
     throw core::InputError(fmt::format("{}: [sweep] has no axis; expected at least one [[sweep.axis]]", source_name));
+  if (out.base.dynamics.full)
+    throw core::InputError(fmt::format("{}: dynamics.full = true: a study stores γ/ρ summaries only; expected false "
+                                       "(ptlab run --out writes the full coefficients)", source_name));
   for (const auto& o : overrides)
     for (const Axis& axis : out.axes)
       if (o.substr(0, o.find('=')) == axis.key)

@@ -103,14 +103,20 @@ Evaluator::Evaluator(const ModelOptions& options, const data::Dataset& data)
       f_(data.n()) {}
 
 double Evaluator::loss_and_gradient(const Weights& W, Weights* gradient) {
+  A_.noalias() = W * data_.X;
+  const double loss = loss_from_preactivations(gradient != nullptr);
+  if (gradient != nullptr) gradient->noalias() = C_ * data_.X.transpose();
+  return loss;
+}
+
+double Evaluator::loss_from_preactivations(bool coefficients) {
   const int P = data_.P;
   const Eigen::Index n = data_.n();
-  A_.noalias() = W * data_.X;
   reduce_outputs(options_, A_, a_, P, f_);
   double loss = 0.0;
   for (Eigen::Index i = 0; i < n; ++i) loss += logistic_loss(data_.y(i) * f_(i));
   loss /= static_cast<double>(n);
-  if (gradient == nullptr) return loss;
+  if (!coefficients) return loss;
   // ∂L/∂w_{j,r} = (1/n) Σ_i ℓ'(y_i f_i) y_i a_{j,r} Σ_p σ'(⟨w_{j,r}, x_i⁽ᵖ⁾⟩) x_i⁽ᵖ⁾ = C Xᵀ.
   for (Eigen::Index c = 0; c < A_.cols(); ++c) {
     const Eigen::Index i = c / P;
@@ -118,8 +124,13 @@ double Evaluator::loss_and_gradient(const Weights& W, Weights* gradient) {
     for (Eigen::Index r = 0; r < A_.rows(); ++r)
       C_(r, c) = g * a_(r) * activate_grad(options_, A_(r, c));
   }
-  gradient->noalias() = C_ * data_.X.transpose();
   return loss;
+}
+
+Eigen::VectorXd outputs_from_preactivations(const ModelOptions& options, const Eigen::MatrixXd& A, int P) {
+  Eigen::VectorXd f;
+  reduce_outputs(options, A, second_layer(options.m), P, f);
+  return f;
 }
 
 }  // namespace ptlab::model

@@ -42,6 +42,9 @@ double logistic_loss_grad(double z);
 Eigen::VectorXd outputs(const ModelOptions& options, const Weights& W, const Eigen::MatrixXd& X,
                         int P);
 
+/// Network outputs from pre-activations A = W·X (2m × (n·P)). Returns n.
+Eigen::VectorXd outputs_from_preactivations(const ModelOptions& options, const Eigen::MatrixXd& A, int P);
+
 /// Mean logistic loss of outputs f against labels y (both n).
 double mean_loss(const Eigen::VectorXd& f, const Eigen::VectorXd& y);
 
@@ -56,6 +59,10 @@ class Evaluator {
   /// Computes outputs f (n) and the loss; if `gradient` is non-null, also ∇_W L (2m × d) of the
   /// mean logistic loss (weight decay not included). Two GEMMs over the whole batch.
   double loss_and_gradient(const Weights& W, Weights* gradient);
+  /// The same from pre-activations already written into preactivations_buffer() (A = W·X, by
+  /// any method): outputs, loss and, if `coefficients`, C (so that ∇L = C·Xᵀ).
+  double loss_from_preactivations(bool coefficients);
+  Eigen::MatrixXd& preactivations_buffer() { return A_; }
   const Eigen::VectorXd& outputs() const { return f_; }
   /// A = W·X of the last call, 2m × (n·P).
   const Eigen::MatrixXd& preactivations() const { return A_; }

@@ -76,7 +76,7 @@ std::string indicator_section(const std::vector<store::RunRow>& rows) {
 {} grid points where transfer significantly helps from those where it significantly hurts ({} points with a
 95% CI containing 0 left out). ROC AUC 1: a threshold separates them perfectly; 0.5: no better than chance.</p>
 <table><thead><tr><th>indicator</th><th>formula</th><th>helps / hurts</th><th>ROC AUC</th><th>fitted threshold</th>
-<th>balanced accuracy</th><th>at predicted threshold</th></tr></thead><tbody>
+<th>balanced accuracy at the fitted threshold</th><th>balanced accuracy at the predicted threshold</th></tr></thead><tbody>
 )html",
                                  points.size() - static_cast<std::size_t>(undetermined), undetermined);
   const auto num = [](double x) { return std::isfinite(x) ? fmt::format("{:.3g}", x) : std::string("&ndash;"); };

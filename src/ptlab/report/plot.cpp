@@ -7,6 +7,9 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <limits>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -29,13 +32,14 @@ struct Run {
   std::string curves;
   bool done = false;
   std::string dynamics;
+  std::string source = "study";  ///< where the CSV text came from (for messages)
 };
 
 std::vector<Run> load(const store::Study& study) {
   std::vector<Run> runs;
   for (const auto& row : study.rows())
     runs.push_back({ordered_json::parse(row.point), nlohmann::json::parse(row.record), row.curves, row.status == "done",
-                    row.dynamics});
+                    row.dynamics, study.path()});
   if (runs.empty()) throw core::InputError(fmt::format("{}: the study has no runs; expected a study written by ptlab sweep", study.path()));
   return runs;
 }
@@ -82,18 +86,71 @@ std::string quoted(const std::string& s) {
 }
 
 void run_gnuplot(const fs::path& script) {
+  // gnuplot's own messages go to a file: on failure we report its last line, not a screenful.
+  const fs::path log = script.string() + ".log";
   const pid_t pid = fork();
   if (pid < 0) throw core::InputError("plot: cannot start gnuplot");
   if (pid == 0) {
+    if (std::FILE* f = std::freopen(log.c_str(), "w", stderr); f == nullptr) _exit(126);
     execlp("gnuplot", "gnuplot", script.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
   int status = 0;
   waitpid(pid, &status, 0);
+  std::string last;
+  {
+    std::ifstream in(log);
+    for (std::string line; std::getline(in, line);)
+      if (line.find_first_not_of(" \t^") != std::string::npos) last = line;
+  }
+  std::error_code ec;
+  fs::remove(log, ec);
   if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
     throw core::InputError("plot: gnuplot not found; expected Debian's gnuplot-nox (scripts/install-deps.sh installs it)");
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    throw core::InputError(fmt::format("plot: gnuplot failed on {}", script.string()));
+    throw core::InputError(fmt::format("plot: gnuplot failed on {}: {}", script.string(), last));
+}
+
+// Creates the output directory once the data are known to be plottable (no empty directory is
+// left behind by a failed plot).
+void prepare_dir(const fs::path& dir) {
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
+    throw core::InputError(fmt::format("plot --out {}: exists and is not a directory; expected a directory", dir.string()));
+  fs::create_directories(dir, ec);
+  if (ec || !fs::is_directory(dir, ec))
+    throw core::InputError(fmt::format("plot --out {}: cannot create the directory", dir.string()));
+}
+
+// A CSV line of `expected` cells from `source`; the header line (first cell "seed") is skipped by
+// returning an empty vector. Throws core::InputError naming the source and line otherwise.
+std::vector<std::string> csv_cells(const std::string& line, std::size_t expected, const std::string& source, int number) {
+  std::vector<std::string> c;
+  std::istringstream in(line);
+  for (std::string cell; std::getline(in, cell, ',');) c.push_back(cell);
+  if (!line.empty() && line.back() == ',') c.emplace_back();
+  if (!c.empty() && c[0] == "seed") return {};
+  if (c.size() != expected)
+    throw core::InputError(fmt::format("{} line {}: {} comma-separated cells; expected {}", source, number, c.size(), expected));
+  return c;
+}
+
+// A number cell: the whole cell must parse ("" → NaN: a diverged value). Throws core::InputError.
+double csv_number(const std::string& cell, const std::string& source, int number, const char* column) {
+  if (cell.empty()) return std::numeric_limits<double>::quiet_NaN();
+  char* end = nullptr;
+  errno = 0;
+  const double x = std::strtod(cell.c_str(), &end);
+  if (end == cell.c_str() || *end != '\0' || errno == ERANGE)
+    throw core::InputError(fmt::format("{} line {}: {} = \"{}\"; expected a number", source, number, column, cell));
+  return x;
+}
+
+int csv_step(const std::string& cell, const std::string& source, int number) {
+  const double x = csv_number(cell, source, number, "step");
+  if (!(x >= 0 && x <= 2e9 && x == std::floor(x)))
+    throw core::InputError(fmt::format("{} line {}: step = \"{}\"; expected a whole number of GD steps", source, number, cell));
+  return static_cast<int>(x);
 }
 
 std::string terminal(const std::string& format) {
@@ -259,15 +316,19 @@ std::vector<std::string> plot_curves(const std::vector<Run>& runs, const fs::pat
     const std::string key = r.point.dump();
     if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
     std::istringstream lines(r.curves);
+    int number = 0;
     for (std::string line; std::getline(lines, line);) {
-      std::vector<std::string> c;
-      std::istringstream cells(line);
-      for (std::string cell; std::getline(cells, cell, ',');) c.push_back(cell);
-      if (c.size() < 7 || c[6].empty()) continue;
-      curves[key][c[1]][std::stoi(c[2])].push_back(std::stod(c[6]));
+      ++number;
+      const auto c = csv_cells(line, 7, r.source, number);
+      if (c.empty()) continue;
+      const int step = csv_step(c[2], r.source, number);
+      const double error = csv_number(c[6], r.source, number, "test_error_true");
+      if (std::isfinite(error)) curves[key][c[1]][step].push_back(error);
     }
   }
+  if (curves.empty()) throw core::InputError("plot --kind curves: no learning-curve points; expected finished runs");
   if (keys.size() > 50) keys.resize(50);
+  prepare_dir(dir);
   std::vector<std::string> files;
   for (std::size_t k = 0; k < keys.size(); ++k) {
     const fs::path data_path = dir / fmt::format("curves-{}.dat", k);
@@ -303,13 +364,6 @@ plot {1} index 0 using 1:3:4 with filledcurves lc rgb "#1b7837" notitle, \
   return files;
 }
 
-std::vector<std::string> cells(const std::string& line) {
-  std::vector<std::string> c;
-  std::istringstream in(line);
-  for (std::string cell; std::getline(in, cell, ',');) c.push_back(cell);
-  return c;
-}
-
 std::string point_title(const std::string& key) {
   std::string title;
   const ordered_json point = ordered_json::parse(key);
@@ -326,18 +380,25 @@ std::vector<std::string> plot_dynamics(const std::vector<Run>& runs, const fs::p
   for (const Run& r : runs) {
     const std::string key = r.point.dump();
     std::istringstream lines(r.dynamics);
+    int number = 0;
     for (std::string line; std::getline(lines, line);) {
-      const auto c = cells(line);
-      if (c.size() < 7 || c[0] == "seed" || c[5].empty()) continue;
+      ++number;
+      const auto c = csv_cells(line, 7, r.source, number);
+      if (c.empty()) continue;
+      const int step = csv_step(c[2], r.source, number);
+      const double mean = csv_number(c[5], r.source, number, "mean");
+      csv_number(c[6], r.source, number, "extreme");
+      if (!std::isfinite(mean)) continue;
       if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
       if (c[4].rfind("gamma", 0) == 0 && std::find(gammas.begin(), gammas.end(), c[4]) == gammas.end())
         gammas.push_back(c[4]);
-      series[key][c[1] + "/" + c[3] + "/" + c[4]][std::stoi(c[2])].push_back(std::stod(c[5]));
+      series[key][c[1] + "/" + c[3] + "/" + c[4]][step].push_back(mean);
     }
   }
   if (keys.empty())
     throw core::InputError("plot --kind dynamics: no γ/ρ records; expected runs with dynamics.every > 0");
   if (keys.size() > 50) keys.resize(50);
+  prepare_dir(dir);
   // Lines: (phase/group, label, colour); quantities per panel.
   const std::vector<std::array<std::string, 3>> downstream = {
       {"transfer/inherited", "transfer: inherited", "#1b7837"},
@@ -394,6 +455,7 @@ set title "downstream: mean j*gamma"
 set title "downstream: mean rho_bar"
 {3}
 set title "downstream: mean j*<w,u>"
+set key center right
 {4}
 unset multiplot
 )gp",
@@ -422,14 +484,11 @@ std::vector<std::string> plot_run_dir(const std::string& run_dir, const PlotOpti
   const fs::path dir(run_dir);
   const fs::path needed = dir / (options.kind == "curves" ? "curves.csv" : "dynamics.csv");
   if (!fs::is_regular_file(needed))
-    throw core::InputError(fmt::format("{}: missing; expected an output directory of ptlab run{}", needed.string(),
+    throw core::InputError(fmt::format("{}: {}; expected an output directory of ptlab run{}", needed.string(),
+                                       fs::exists(needed) ? "not a regular file" : "missing",
                                        options.kind == "dynamics" ? " with dynamics.every > 0" : ""));
-  Run run{ordered_json::object(), nlohmann::json::object(), "", true, ""};
+  Run run{ordered_json::object(), nlohmann::json::object(), "", true, "", needed.string()};
   (options.kind == "curves" ? run.curves : run.dynamics) = read_text_file(needed);
-  std::error_code ec;
-  fs::create_directories(options.out_dir, ec);
-  if (ec || !fs::is_directory(options.out_dir))
-    throw core::InputError(fmt::format("plot --out {}: cannot create the directory", options.out_dir));
   if (options.kind == "curves") return plot_curves({run}, options.out_dir, options.formats);
   return plot_dynamics({run}, options.out_dir, options.formats);
 }
@@ -458,13 +517,10 @@ std::vector<std::string> plot_study(const store::Study& study, const PlotOptions
     y = pick(options.y, x == axes[0] ? 1 : 0, "--y");
     if (x == y) throw core::InputError(fmt::format("plot --kind phase: --x and --y are both {}; expected two axes", x));
   }
-  std::error_code ec;
-  fs::create_directories(options.out_dir, ec);
-  if (ec || !fs::is_directory(options.out_dir))
-    throw core::InputError(fmt::format("plot --out {}: cannot create the directory", options.out_dir));
   const fs::path dir(options.out_dir);
   if (options.kind == "curves") return plot_curves(runs, dir, options.formats);
   if (options.kind == "dynamics") return plot_dynamics(runs, dir, options.formats);
+  prepare_dir(dir);
   if (options.kind == "ntg") return plot_ntg(runs, x, dir, options.formats);
   return plot_phase(runs, x, y, dir, options.formats);
 }

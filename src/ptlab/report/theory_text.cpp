@@ -43,10 +43,11 @@ std::string theory_text(const experiment::ExperimentSpec& spec, const std::strin
   for (const theory::Indicator& ind : theory::indicators()) {
     const double v = ind.value(in);
     std::string prediction = "(no predicted threshold)";
-    if (!std::isnan(ind.threshold) && !std::isnan(v))
+    if (std::isnan(v)) prediction = "undefined for this config";
+    else if (!std::isnan(ind.threshold))
       prediction = v > ind.threshold ? fmt::format("positive transfer (> {:g})", ind.threshold)
                                      : fmt::format("negative transfer (<= {:g})", ind.threshold);
-    if (in.alpha == 0.0 && ind.name.rfind("alpha", 0) == 0) prediction = "alpha = 0: nothing inherited";
+    if (in.alpha == 0.0) prediction = "none: alpha = 0 inherits nothing";
     out += fmt::format("  {:<30}{:>10}  {:<36}{}\n", ind.name, num(v), prediction, ind.formula);
   }
   out += fmt::format("\n  alpha = {:g}, training length T1 = {:g}, T2 = {:g} (no indicator uses T: see docs/theory.md)\n",
@@ -81,8 +82,11 @@ std::string verify_text(const verify::VerifyResult& r, bool markdown) {
     out += fmt::format("  [{}] {}\n", c.supported ? "supported" : "NOT supported", c.claim);
     out += fmt::format("      source:     {}\n", c.source);
     out += fmt::format("      experiment: {}\n", c.experiment);
-    out += fmt::format("      statistic:  {} = {}, 95% CI {}; criterion: {}\n", c.statistic, num(c.value, "{:+.4g}"),
-                       ci(c.ci_low, c.ci_high), c.criterion);
+    if (std::isnan(c.ci_low))
+      out += fmt::format("      statistic:  {} = {:.4g}; criterion: {}\n", c.statistic, c.value, c.criterion);
+    else
+      out += fmt::format("      statistic:  {} = {}, 95% CI {}; criterion: {}\n", c.statistic, num(c.value, "{:+.4g}"),
+                         ci(c.ci_low, c.ci_high), c.criterion);
   }
   out += fmt::format("\nIndicators (hypotheses) on {} points with a significant NTG sign ({} undetermined left out):\n\n",
                      r.points.size() - static_cast<std::size_t>(r.undetermined), r.undetermined);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <limits>
 #include <numbers>
 #include <stdexcept>
@@ -11,7 +12,15 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-double log10_or_nan(double x) { return x > 0 ? std::log10(x) : (x == 0 ? -std::numeric_limits<double>::infinity() : kNaN); }
+// cos of an angle in degrees, exact at multiples of 90° (cos 90° is 0, not 6e-17: an exactly
+// orthogonal v_1, v_2 must give ⟨μ_1, μ_2⟩ = ‖u‖² exactly, and 0 when u = 0).
+double cos_degrees(double degrees) {
+  const double r = std::fmod(degrees, 360.0);
+  if (r == 90.0 || r == 270.0) return 0.0;
+  if (r == 0.0) return 1.0;
+  if (r == 180.0) return -1.0;
+  return std::cos(degrees * std::numbers::pi / 180.0);
+}
 
 }  // namespace
 
@@ -23,7 +32,7 @@ Inputs inputs_of(const experiment::ExperimentSpec& s) {
   in.norm_u = s.frame.norm_u;
   in.norm_v1 = s.upstream.norm_v;
   in.norm_v2 = s.downstream.norm_v;
-  in.cos_theta = std::cos(s.frame.theta * std::numbers::pi / 180.0);
+  in.cos_theta = cos_degrees(s.frame.theta);
   in.sigma_p1 = s.upstream.sigma_p;
   in.sigma_p2 = s.downstream.sigma_p;
   in.d = s.frame.d;
@@ -40,34 +49,39 @@ TaskRegime task_regime(double n, double mu_sq, double sigma_p, double d) {
   return r;
 }
 
+// log10 of a product of powers, term by term, so that 1e-300 or 1e300 inputs neither overflow nor
+// underflow: Σ_k e_k·log10(x_k). A zero factor with a positive exponent gives −inf (nothing
+// learned), with a negative one +inf; a negative factor gives NaN.
+double log10_product(std::initializer_list<std::pair<double, double>> factors) {
+  double sum = 0.0;
+  for (const auto& [x, e] : factors) {
+    if (x < 0 || std::isnan(x)) return kNaN;
+    sum += e * std::log10(x);  // log10(0) = −inf
+  }
+  return sum;
+}
+
+double inherited_vs_scratch(const Inputs& x) {
+  return log10_product({{x.n1, 1}, {std::max(x.mu12(), 0.0), 2}, {x.sigma_p2, 2}, {x.n2, -1}, {x.mu2_sq(), -2},
+                        {x.sigma_p1, -2}});
+}
+
 const std::vector<Indicator>& indicators() {
   // Derivations: docs/theory.md, "Candidate indicators". Every one is a hypothesis.
   static const std::vector<Indicator> list = {
       {"signal_share", "||u||^2 / ||mu_2||^2", [](const Inputs& x) { return x.norm_u * x.norm_u / x.mu2_sq(); },
        kNaN},
       {"upstream_u_kou", "log10( n1 ||u||^4 / (sigma_p1^4 d) )",
-       [](const Inputs& x) { return log10_or_nan(x.n1 * std::pow(x.norm_u, 4) / (std::pow(x.sigma_p1, 4) * x.d)); },
-       0.0},
+       [](const Inputs& x) { return log10_product({{x.n1, 1}, {x.norm_u, 4}, {x.sigma_p1, -4}, {x.d, -1}}); }, 0.0},
       {"inherited_snr", "log10( n1 <mu_1,mu_2>^2 / (sigma_p1^2 sigma_p2^2 d) )",
        [](const Inputs& x) {
-         const double m = std::max(x.mu12(), 0.0);
-         return log10_or_nan(x.n1 * m * m / (x.sigma_p1 * x.sigma_p1 * x.sigma_p2 * x.sigma_p2 * x.d));
+         return log10_product({{x.n1, 1}, {std::max(x.mu12(), 0.0), 2}, {x.sigma_p1, -2}, {x.sigma_p2, -2}, {x.d, -1}});
        },
        0.0},
       {"inherited_vs_scratch", "log10( n1 <mu_1,mu_2>^2 sigma_p2^2 / (n2 ||mu_2||^4 sigma_p1^2) )",
-       [](const Inputs& x) {
-         const double m = std::max(x.mu12(), 0.0);
-         return log10_or_nan(x.n1 * m * m * x.sigma_p2 * x.sigma_p2 /
-                             (x.n2 * x.mu2_sq() * x.mu2_sq() * x.sigma_p1 * x.sigma_p1));
-       },
-       0.0},
+       inherited_vs_scratch, 0.0},
       {"alpha_x_inherited_vs_scratch", "alpha * inherited_vs_scratch",
-       [](const Inputs& x) {
-         const double m = std::max(x.mu12(), 0.0);
-         return x.alpha * log10_or_nan(x.n1 * m * m * x.sigma_p2 * x.sigma_p2 /
-                                       (x.n2 * x.mu2_sq() * x.mu2_sq() * x.sigma_p1 * x.sigma_p1));
-       },
-       0.0},
+       [](const Inputs& x) { return x.alpha == 0.0 ? 0.0 : x.alpha * inherited_vs_scratch(x); }, 0.0},
   };
   return list;
 }

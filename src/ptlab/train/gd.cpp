@@ -48,7 +48,7 @@ TrainResult gradient_descent(model::Weights W0, const Eigen::MatrixXd& trainable
     const bool converged = options.eps > 0.0 && loss <= options.eps;
     if (observer) {
       const bool stop = last || converged;
-      observer(StepView{t, W, evaluator.preactivations(), stop ? nullptr : &evaluator.coefficients(),
+      observer(StepView{t, [&W] { return W; }, evaluator.preactivations(), stop ? nullptr : &evaluator.coefficients(),
                         masked ? &trainable : nullptr, options.eta, options.weight_decay});
     }
     if (last || converged) {

@@ -13,12 +13,18 @@
 
 namespace ptlab::train {
 
+/// How W(t) is held during GD: dense (W itself) or span (coefficients over the training patches,
+/// train/span.hpp); automatic picks the cheaper by train::estimate_cost. Same results to rounding.
+enum class Backend { automatic, dense, span };
+std::string to_string(Backend backend);
+
 struct GdOptions {
   int steps = 1000;            ///< T, the maximum number of GD steps (≥ 0)
   double eta = 1.0;            ///< η, step size (> 0)
   double eps = 0.0;            ///< ε: stop as soon as the training loss is ≤ ε (0 = never)
   double weight_decay = 0.0;   ///< λ of the penalty (λ/2)‖W‖²_F (≥ 0)
   int curve_every = 50;        ///< record a learning-curve point every k steps (≥ 1)
+  Backend backend = Backend::automatic;
 };
 
 enum class Status {
@@ -52,7 +58,8 @@ struct TrainResult {
 /// All references are valid only during the call.
 struct StepView {
   int step = 0;                          ///< t: the weights below are W(t)
-  const model::Weights& W;               ///< W(t), 2m × d
+  /// W(t), 2m × d, built on demand (the span backend does not hold W between steps).
+  std::function<model::Weights()> weights;
   const Eigen::MatrixXd& A;              ///< 2m × (n·P) pre-activations ⟨w_{j,r}(t), x_i⁽ᵖ⁾⟩ on the training set
   const Eigen::MatrixXd* C = nullptr;    ///< 2m × (n·P) coefficients with ∇L = C·Xᵀ; null on the last call
   const Eigen::MatrixXd* trainable = nullptr;  ///< the mask M (null: all trainable)

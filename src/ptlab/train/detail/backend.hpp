@@ -1,0 +1,37 @@
+#pragma once
+// Internal: how a GD backend (an engine) holds W(t). The GD loop (train/gd.cpp) is shared; a backend supplies
+// the training pre-activations, the test outputs and the update
+//   W(t+1) = W(t) − η·M ⊙ (C·Xᵀ + λ·W(t)),
+// with C the gradient coefficients of model::Evaluator (∇L = C·Xᵀ).
+#include <Eigen/Dense>
+#include <memory>
+
+#include "ptlab/data/task.hpp"
+#include "ptlab/model/cnn.hpp"
+
+namespace ptlab::train::detail {
+
+class Engine {
+ public:
+  virtual ~Engine() = default;
+  /// A = W(t)·X_train, 2m × (n·P).
+  virtual void preactivations(Eigen::MatrixXd& A) = 0;
+  /// Outputs f(W(t), x) on the test set (n_test).
+  virtual Eigen::VectorXd test_outputs() = 0;
+  /// One GD update from the coefficients C of W(t).
+  virtual void step(const Eigen::MatrixXd& C, double eta, double weight_decay) = 0;
+  /// W(t), 2m × d.
+  virtual model::Weights weights() const = 0;
+  virtual bool finite() const = 0;
+};
+
+/// Holds W itself: two GEMMs over d per step.
+std::unique_ptr<Engine> make_dense(model::Weights W0, const Eigen::MatrixXd& trainable, const data::Dataset& train,
+                                    const data::Dataset& test, const model::ModelOptions& model);
+
+/// Holds W(t) = diag(a)·W(0) + B_c·Bᵀ over the distinct training patches B: per step one
+/// 2m × K × K product, independent of d. Needs a per-filter mask (train/span.hpp).
+std::unique_ptr<Engine> make_span(model::Weights W0, const Eigen::MatrixXd& trainable, const data::Dataset& train,
+                                   const data::Dataset& test, const model::ModelOptions& model);
+
+}  // namespace ptlab::train::detail
