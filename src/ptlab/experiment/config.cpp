@@ -185,6 +185,10 @@ const std::vector<Key>& schema() {
     k.push_back(integer_key("run.curve_every",
                             [](Spec& s) -> int& { return s.curve_every; }, at_least(1),
                             "learning-curve point every k GD steps (all phases)"));
+    k.push_back(choice_key("run.backend", [](Spec& s) -> train::Backend& { return s.backend; },
+                           {"auto", "dense", "span"},
+                           "GD backend: dense (W itself), span (coefficients over the training patches; exact, "
+                           "independent of d) or auto (the cheaper by the cost model of train/span.hpp)"));
     k.push_back(integer_key("dynamics.every", [](Spec& s) -> int& { return s.dynamics.every; }, at_least(0),
                             "γ/ρ checkpoint every k GD steps and at the end (0 = off; DESIGN.md §1.4)"));
     k.push_back(bool_key("dynamics.full", [](Spec& s) -> bool& { return s.dynamics.full; },

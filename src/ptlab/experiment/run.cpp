@@ -30,8 +30,9 @@ PhaseRecord to_record(const train::TrainResult& r, double wall_s) {
                      r.curve, wall_s};
 }
 
-train::GdOptions with_curve(train::GdOptions gd, int curve_every) {
+train::GdOptions with_curve(train::GdOptions gd, int curve_every, train::Backend backend) {
   gd.curve_every = curve_every;
+  gd.backend = backend;
   return gd;
 }
 
@@ -91,7 +92,7 @@ SeedOutcome run_seed_detailed(const ExperimentSpec& spec, std::uint64_t seed) {
   auto t0 = Clock::now();
   train::TrainResult up = train::gradient_descent(model::init_weights(spec.model, d, up_init_rng), {},
                                                   up_train, up_test, spec.model,
-                                                  with_curve(spec.upstream_train, spec.curve_every),
+                                                  with_curve(spec.upstream_train, spec.curve_every, spec.backend),
                                                   observer_of(up_dynamics));
   const double up_wall = seconds_since(t0);
 
@@ -105,7 +106,7 @@ SeedOutcome run_seed_detailed(const ExperimentSpec& spec, std::uint64_t seed) {
   const model::Weights fresh = model::init_weights(spec.model, d, down_init_rng);
   transfer::TransferResult inherited = transfer::apply(spec.transfer, up.W, fresh, s2.u, down_train, choice_rng);
 
-  const train::GdOptions gd = with_curve(spec.downstream_train, spec.curve_every);
+  const train::GdOptions gd = with_curve(spec.downstream_train, spec.curve_every, spec.backend);
   const auto tr_dynamics = recorder(spec, down_train, s2, probes, inherited_filters(inherited.inherited));
   const auto sc_dynamics = recorder(spec, down_train, s2, probes);
   t0 = Clock::now();
@@ -154,7 +155,7 @@ PhaseRecord run_scratch(const ExperimentSpec& spec, std::uint64_t seed) {
   const model::Weights fresh = model::init_weights(spec.model, spec.frame.d, init_rng);
   const auto t0 = Clock::now();
   const train::TrainResult sc = train::gradient_descent(fresh, {}, train, test, spec.model,
-                                                        with_curve(spec.downstream_train, spec.curve_every));
+                                                        with_curve(spec.downstream_train, spec.curve_every, spec.backend));
   return to_record(sc, seconds_since(t0));
 }
 

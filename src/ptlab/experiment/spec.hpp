@@ -23,6 +23,7 @@ struct ExperimentSpec {
   int seeds = 10;                        ///< [run] number of seeds
   int curve_every = 50;                  ///< [run] learning-curve point every k steps (all phases)
   dynamics::DynamicsOptions dynamics;    ///< [dynamics] γ/ρ checkpoints (DESIGN.md §1.4)
+  train::Backend backend = train::Backend::automatic;  ///< [run] GD backend (train/span.hpp)
 };
 
 }  // namespace ptlab::experiment

@@ -1,5 +1,11 @@
 #include "ptlab/train/gd.hpp"
 
+#include <memory>
+#include <stdexcept>
+
+#include "ptlab/train/detail/backend.hpp"
+#include "ptlab/train/span.hpp"
+
 #include <cmath>
 #include <limits>
 
@@ -14,19 +20,71 @@ std::string to_string(Status status) {
   return "?";
 }
 
+std::string to_string(Backend backend) {
+  switch (backend) {
+    case Backend::automatic: return "auto";
+    case Backend::dense: return "dense";
+    case Backend::span: return "span";
+  }
+  return "?";
+}
+
+namespace detail {
+namespace {
+
+class DenseEngine final : public Engine {
+ public:
+  DenseEngine(model::Weights W0, const Eigen::MatrixXd& trainable, const data::Dataset& train,
+              const data::Dataset& test, const model::ModelOptions& model)
+      : W_(std::move(W0)), grad_(W_.rows(), W_.cols()), trainable_(trainable), train_(train), test_(test), model_(model) {}
+  void preactivations(Eigen::MatrixXd& A) override { A.noalias() = W_ * train_.X; }
+  Eigen::VectorXd test_outputs() override { return model::outputs(model_, W_, test_.X, test_.P); }
+  void step(const Eigen::MatrixXd& C, double eta, double weight_decay) override {
+    grad_.noalias() = C * train_.X.transpose();
+    if (weight_decay > 0.0) grad_ += weight_decay * W_;
+    if (trainable_.size() != 0) {
+      W_.noalias() -= eta * trainable_.cwiseProduct(grad_);
+    } else {
+      W_.noalias() -= eta * grad_;
+    }
+  }
+  model::Weights weights() const override { return W_; }
+  bool finite() const override { return W_.allFinite(); }
+
+ private:
+  model::Weights W_, grad_;
+  const Eigen::MatrixXd& trainable_;
+  const data::Dataset& train_;
+  const data::Dataset& test_;
+  model::ModelOptions model_;
+};
+
+}  // namespace
+
+std::unique_ptr<Engine> make_dense(model::Weights W0, const Eigen::MatrixXd& trainable, const data::Dataset& train,
+                                   const data::Dataset& test, const model::ModelOptions& model) {
+  return std::make_unique<DenseEngine>(std::move(W0), trainable, train, test, model);
+}
+
+}  // namespace detail
+
 TrainResult gradient_descent(model::Weights W0, const Eigen::MatrixXd& trainable,
                              const data::Dataset& train, const data::Dataset& test,
                              const model::ModelOptions& model, const GdOptions& options,
                              const StepObserver& observer) {
+  const bool per_filter = per_filter_mask(trainable);
+  const CostEstimate cost = estimate_cost(static_cast<int>(W0.cols()), train.n(), train.P, test.n(), model.m,
+                                          options.steps, options.curve_every);
+  const Backend backend = choose_backend(options.backend, per_filter, cost);
+  std::unique_ptr<detail::Engine> engine =
+      backend == Backend::span ? detail::make_span(std::move(W0), trainable, train, test, model)
+                               : detail::make_dense(std::move(W0), trainable, train, test, model);
+
   TrainResult result;
-  result.W = std::move(W0);
-  model::Weights& W = result.W;
-  model::Weights grad(W.rows(), W.cols());
   model::Evaluator evaluator(model, train);
-  const bool masked = trainable.size() != 0;
 
   const auto record = [&](int step, double loss) {
-    const Eigen::VectorXd f_test = model::outputs(model, W, test.X, test.P);
+    const Eigen::VectorXd f_test = engine->test_outputs();
     result.train_loss = loss;
     result.train_error = model::error_rate(evaluator.outputs(), train.y);
     result.test_error = model::error_rate(f_test, test.y);
@@ -37,33 +95,32 @@ TrainResult gradient_descent(model::Weights W0, const Eigen::MatrixXd& trainable
 
   for (int t = 0;; ++t) {
     const bool last = t == options.steps;
-    const double loss = evaluator.loss_and_gradient(W, last ? nullptr : &grad);
-    if (!std::isfinite(loss) || !W.allFinite()) {
+    engine->preactivations(evaluator.preactivations_buffer());
+    const double loss = evaluator.loss_from_preactivations(!last);
+    if (!std::isfinite(loss) || !engine->finite()) {
       const double nan = std::numeric_limits<double>::quiet_NaN();
+      result.W = engine->weights();
       result.status = Status::diverged;
       result.steps = t;
       result.train_loss = result.train_error = result.test_error = result.test_error_true = nan;
       return result;
     }
     const bool converged = options.eps > 0.0 && loss <= options.eps;
+    const bool stop = last || converged;
     if (observer) {
-      const bool stop = last || converged;
-      observer(StepView{t, [&W] { return W; }, evaluator.preactivations(), stop ? nullptr : &evaluator.coefficients(),
-                        masked ? &trainable : nullptr, options.eta, options.weight_decay});
+      observer(StepView{t, [&engine] { return engine->weights(); }, evaluator.preactivations(),
+                        stop ? nullptr : &evaluator.coefficients(), trainable.size() != 0 ? &trainable : nullptr,
+                        options.eta, options.weight_decay});
     }
-    if (last || converged) {
+    if (stop) {
       result.status = converged ? Status::converged : Status::completed;
       result.steps = t;
       record(t, loss);
+      result.W = engine->weights();
       return result;
     }
     if (t % options.curve_every == 0) record(t, loss);
-    if (options.weight_decay > 0.0) grad += options.weight_decay * W;
-    if (masked) {
-      W.noalias() -= options.eta * trainable.cwiseProduct(grad);
-    } else {
-      W.noalias() -= options.eta * grad;
-    }
+    engine->step(evaluator.coefficients(), options.eta, options.weight_decay);
   }
 }
 

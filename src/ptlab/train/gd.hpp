@@ -15,6 +15,7 @@ namespace ptlab::train {
 
 /// How W(t) is held during GD: dense (W itself) or span (coefficients over the training patches,
 /// train/span.hpp); automatic picks the cheaper by train::estimate_cost. Same results to rounding.
+/// An entry-wise trainable mask always runs dense (it takes the update out of the span).
 enum class Backend { automatic, dense, span };
 std::string to_string(Backend backend);
 
