@@ -58,7 +58,7 @@ TEST(Claims, QuickSuiteSupportsEveryClaim) {
   for (const auto& c : r.claims) EXPECT_TRUE(c.supported) << c.claim << ": " << c.value;
   EXPECT_EQ(r.claims[4].value, 0.0);  // layer ≡ filter at α = 1, bit for bit
   EXPECT_NEAR(r.claims[5].value, -0.25, 0.05);  // Kou et al. boundary slope
-  EXPECT_EQ(r.runs, 1380);
+  EXPECT_EQ(r.runs, 1380);  // 5 + 5 + 5 + 1 + 2 points × 30 seeds, 24 grid points × 10, 60 scratch points × 10
   const std::string table = report::verify_text(r, true);
   EXPECT_NE(table.find("| NTG falls with alpha |"), std::string::npos);
   EXPECT_NE(table.find("| inherited_vs_scratch |"), std::string::npos);

@@ -13,6 +13,16 @@ std::string num(double x, const char* spec = "{:.3g}") {
   return fmt::format(fmt::runtime(spec), x);
 }
 
+// A Markdown table cell: pipes escaped (‖u‖ is written ||u|| in plain text).
+std::string md(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '|') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
 std::string ci(double lo, double hi) {
   if (std::isnan(lo) || std::isnan(hi)) return "n/a";
   return fmt::format("[{}, {}]", num(lo, "{:+.4g}"), num(hi, "{:+.4g}"));
@@ -61,14 +71,15 @@ std::string verify_text(const verify::VerifyResult& r, bool markdown) {
     out += "| claim | source | experiment | statistic | value | 95% CI | criterion | supported |\n";
     out += "|---|---|---|---|---|---|---|---|\n";
     for (const auto& c : r.claims)
-      out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | **{}** |\n", c.claim, c.source, c.experiment, c.statistic,
-                         num(c.value, "{:+.4g}"), ci(c.ci_low, c.ci_high), c.criterion, c.supported ? "yes" : "no");
+      out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | **{}** |\n", md(c.claim), md(c.source), md(c.experiment),
+                         md(c.statistic), num(c.value, std::isnan(c.ci_low) ? "{:.4g}" : "{:+.4g}"),
+                         ci(c.ci_low, c.ci_high), md(c.criterion), c.supported ? "yes" : "no");
     out += fmt::format("\nIndicators scored on {} points whose NTG 95% CI excludes 0 ({} undetermined points left out):\n\n",
                        r.points.size() - static_cast<std::size_t>(r.undetermined), r.undetermined);
-    out += "| indicator (hypothesis) | formula | ROC AUC | fitted threshold | balanced accuracy | accuracy at predicted threshold |\n";
+    out += "| indicator (hypothesis) | formula | ROC AUC | fitted threshold | balanced accuracy there | balanced accuracy at the predicted threshold |\n";
     out += "|---|---|---|---|---|---|\n";
     for (const auto& s : r.indicators)
-      out += fmt::format("| {} | `{}` | {} | {} | {} | {} |\n", s.indicator.name, s.indicator.formula,
+      out += fmt::format("| {} | `{}` | {} | {} | {} | {} |\n", s.indicator.name, md(s.indicator.formula),
                          num(s.separation.auc), num(s.separation.threshold), num(s.separation.balanced_accuracy),
                          num(s.separation.predicted_accuracy));
     return out;

@@ -147,8 +147,8 @@ VerifyResult run_claims(const VerifyOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const bool quick = options.quick;
   const ExperimentSpec base = base_spec(quick);
-  const int seeds = quick ? 30 : 10;
-  const int grid_seeds = quick ? 10 : 6;
+  const int seeds = quick ? 30 : 20;
+  const int grid_seeds = 10;
 
   std::vector<Point> points;
   const auto add = [&](std::string group, std::string label, double x, ExperimentSpec spec, int n_seeds,
