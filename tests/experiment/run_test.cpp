@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "ptlab/experiment/config.hpp"
+#include "ptlab/experiment/upstream_cache.hpp"
 
 using namespace ptlab;
 using experiment::ExperimentSpec;
@@ -274,4 +275,46 @@ TEST(Outcome, ShippedConfigsKeepTheirVerdictOnThreeSeeds) {
     const auto r = experiment::run_experiment(spec, {.seeds = 3, .threads = 2});
     EXPECT_EQ(count_seeds(r, positive), 3) << file;
   }
+}
+
+TEST(UpstreamCache, SharedUpstreamsGiveTheSameBitsAndAreComputedOnce) {
+  experiment::UpstreamCache cache;
+  for (const double alpha : {0.0, 0.5, 1.0}) {
+    ExperimentSpec spec = tiny();
+    spec.transfer.alpha = alpha;
+    spec.downstream.n = alpha == 1.0 ? 12 : 10;  // downstream-only changes share the upstream
+    for (std::uint64_t seed : {0u, 1u}) {
+      auto cached = experiment::run_seed(spec, seed, &cache);
+      const auto fresh = experiment::run_seed(spec, seed);
+      cached.upstream.wall_s = fresh.upstream.wall_s;
+      expect_same_record(cached, fresh);
+    }
+  }
+  EXPECT_EQ(cache.misses(), 2);  // one upstream per seed
+  EXPECT_EQ(cache.hits(), 4);
+  // An upstream change is another entry.
+  ExperimentSpec other = tiny();
+  other.upstream.n = 41;
+  experiment::run_seed(other, 0, &cache);
+  EXPECT_EQ(cache.misses(), 3);
+  EXPECT_NE(experiment::upstream_key(other), experiment::upstream_key(tiny()));
+  ExperimentSpec theta = tiny();
+  theta.frame.theta = 30;
+  theta.dynamics.every = 0;
+  ExperimentSpec base = tiny();
+  base.dynamics.every = 0;
+  EXPECT_EQ(experiment::upstream_key(theta), experiment::upstream_key(base));  // θ only matters downstream
+  theta.dynamics.every = 50;
+  base.dynamics.every = 50;
+  EXPECT_NE(experiment::upstream_key(theta), experiment::upstream_key(base));  // … unless v_2 is probed
+}
+
+TEST(UpstreamCache, TinyBudgetEvictsButStaysCorrect) {
+  experiment::UpstreamCache cache(1.0);  // one byte: every finished entry is dropped
+  const ExperimentSpec spec = tiny();
+  const auto a = experiment::run_seed(spec, 4, &cache);
+  auto b = experiment::run_seed(spec, 4, &cache);
+  EXPECT_EQ(cache.misses(), 2);
+  b.upstream.wall_s = a.upstream.wall_s;
+  expect_same_record(a, b);
 }

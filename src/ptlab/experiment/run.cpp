@@ -14,6 +14,7 @@
 #include "ptlab/core/rng.hpp"
 #include "ptlab/data/task.hpp"
 #include "ptlab/experiment/detail/parallel.hpp"
+#include "ptlab/experiment/upstream_cache.hpp"
 #include "ptlab/model/cnn.hpp"
 
 namespace ptlab::experiment {
@@ -72,14 +73,15 @@ bool SeedRecord::valid() const {
          scratch.status != train::Status::diverged;
 }
 
-SeedOutcome run_seed_detailed(const ExperimentSpec& spec, std::uint64_t seed) {
+double UpstreamOutcome::bytes() const {
+  return 8.0 * static_cast<double>(W.size()) + static_cast<double>(record.curve.size() * sizeof(train::CurvePoint)) +
+         static_cast<double>(dynamics.summary.size()) * (sizeof(dynamics::SummaryRow) + 16.0) + 1024.0;
+}
+
+UpstreamOutcome run_upstream(const ExperimentSpec& spec, std::uint64_t seed) {
   using core::Rng;
   using core::Stream;
-  const auto start = Clock::now();
   const data::FrameOptions& frame = spec.frame;
-  const int d = frame.d;
-
-  // Upstream: task 1.
   const data::Signals s1 = data::make_signals(frame, spec.upstream, 1);
   Rng up_train_rng = Rng::stream(seed, Stream::upstream_train);
   Rng up_test_rng = Rng::stream(seed, Stream::upstream_test);
@@ -89,12 +91,30 @@ SeedOutcome run_seed_detailed(const ExperimentSpec& spec, std::uint64_t seed) {
   const data::Signals s2 = data::make_signals(frame, spec.downstream, 2);
   const dynamics::Probes probes{s1.u, s1.v, s2.v};
   const auto up_dynamics = recorder(spec, up_train, s1, probes);
-  auto t0 = Clock::now();
-  train::TrainResult up = train::gradient_descent(model::init_weights(spec.model, d, up_init_rng), {},
+  const auto t0 = Clock::now();
+  train::TrainResult up = train::gradient_descent(model::init_weights(spec.model, frame.d, up_init_rng), {},
                                                   up_train, up_test, spec.model,
                                                   with_curve(spec.upstream_train, spec.curve_every, spec.backend),
                                                   observer_of(up_dynamics));
-  const double up_wall = seconds_since(t0);
+  return UpstreamOutcome{std::move(up.W), to_record(up, seconds_since(t0)), take(up_dynamics)};
+}
+
+SeedOutcome run_seed_detailed(const ExperimentSpec& spec, std::uint64_t seed, UpstreamCache* cache) {
+  using core::Rng;
+  using core::Stream;
+  const auto start = Clock::now();
+  const data::FrameOptions& frame = spec.frame;
+  const int d = frame.d;
+
+  // Upstream: task 1 (shared through the cache by runs that differ only downstream).
+  std::shared_ptr<const UpstreamOutcome> up_shared =
+      cache != nullptr ? cache->get(spec, seed, [&] { return run_upstream(spec, seed); })
+                       : std::make_shared<const UpstreamOutcome>(run_upstream(spec, seed));
+  const UpstreamOutcome& up = *up_shared;
+  const data::Signals s1 = data::make_signals(frame, spec.upstream, 1);
+  const data::Signals s2 = data::make_signals(frame, spec.downstream, 2);
+  const dynamics::Probes probes{s1.u, s1.v, s2.v};
+  auto t0 = Clock::now();
 
   // Downstream: task 2, one training set, one test set and one fresh init for both models.
   Rng down_train_rng = Rng::stream(seed, Stream::downstream_train);
@@ -121,12 +141,12 @@ SeedOutcome run_seed_detailed(const ExperimentSpec& spec, std::uint64_t seed) {
   SeedOutcome out;
   SeedRecord& rec = out.record;
   rec.seed = seed;
-  rec.upstream = to_record(up, up_wall);
+  rec.upstream = up.record;
   rec.transfer = to_record(tr, tr_wall);
   rec.scratch = to_record(sc, sc_wall);
   rec.filters_inherited = inherited.filters_inherited;
   rec.entries_inherited = static_cast<long long>(inherited.entries_inherited);
-  rec.upstream_dynamics = take(up_dynamics);
+  rec.upstream_dynamics = up.dynamics;
   rec.transfer_dynamics = take(tr_dynamics);
   rec.scratch_dynamics = take(sc_dynamics);
   if (rec.valid()) {
@@ -135,7 +155,7 @@ SeedOutcome run_seed_detailed(const ExperimentSpec& spec, std::uint64_t seed) {
   } else {
     rec.ntg = rec.ntg_observed = std::numeric_limits<double>::quiet_NaN();
   }
-  out.upstream_W = std::move(up.W);
+  out.upstream_W = up.W;
   out.transfer_W = std::move(tr.W);
   out.scratch_W = std::move(sc.W);
   out.transfer = std::move(inherited);
@@ -159,8 +179,8 @@ PhaseRecord run_scratch(const ExperimentSpec& spec, std::uint64_t seed) {
   return to_record(sc, seconds_since(t0));
 }
 
-SeedRecord run_seed(const ExperimentSpec& spec, std::uint64_t seed) {
-  return run_seed_detailed(spec, seed).record;
+SeedRecord run_seed(const ExperimentSpec& spec, std::uint64_t seed, UpstreamCache* cache) {
+  return run_seed_detailed(spec, seed, cache).record;
 }
 
 const Stat& Summary::at(const std::string& name) const {

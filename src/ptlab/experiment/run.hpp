@@ -51,9 +51,24 @@ struct SeedOutcome {
   transfer::TransferResult transfer;                 ///< what was inherited
 };
 
-/// Runs one seed. A pure function of (spec, seed), except for the wall times.
-SeedOutcome run_seed_detailed(const ExperimentSpec& spec, std::uint64_t seed);
-SeedRecord run_seed(const ExperimentSpec& spec, std::uint64_t seed);
+/// What the upstream phase of a seed leaves for the downstream phases.
+struct UpstreamOutcome {
+  model::Weights W;                   ///< final upstream weights, 2m × d
+  PhaseRecord record;
+  dynamics::PhaseDynamics dynamics;
+  double bytes() const;               ///< memory held
+};
+
+/// Runs the upstream phase of a seed (task 1: data, init, GD).
+UpstreamOutcome run_upstream(const ExperimentSpec& spec, std::uint64_t seed);
+
+class UpstreamCache;
+
+/// Runs one seed. A pure function of (spec, seed), except for the wall times. With a cache, the
+/// upstream phase is taken from it when another run with the same upstream config and seed
+/// computed it (bit-identical to recomputing; its record keeps that run's wall time).
+SeedOutcome run_seed_detailed(const ExperimentSpec& spec, std::uint64_t seed, UpstreamCache* cache = nullptr);
+SeedRecord run_seed(const ExperimentSpec& spec, std::uint64_t seed, UpstreamCache* cache = nullptr);
 
 /// The scratch phase alone (no upstream, no transfer): the same record as run_seed(spec,
 /// seed).scratch, at about a third of the cost. For experiments on training from scratch.

@@ -9,6 +9,7 @@
 #include "ptlab/core/error.hpp"
 #include "ptlab/experiment/config.hpp"
 #include "ptlab/experiment/detail/parallel.hpp"
+#include "ptlab/experiment/upstream_cache.hpp"
 #include "ptlab/experiment/detail/toml_config.hpp"
 
 namespace ptlab::experiment {
@@ -200,12 +201,13 @@ SweepCounts run_sweep(const SweepSpec& sweep, const std::vector<GridPoint>& poin
 
   std::vector<SeedRecord> records(jobs.size());
   std::vector<std::string> errors(jobs.size());
+  UpstreamCache upstreams;  // points that differ only downstream share their upstream runs
   detail::parallel_for(
       static_cast<int>(jobs.size()), threads,
       [&](int j) {
         const SweepJob& job = jobs[static_cast<std::size_t>(j)];
         try {
-          records[static_cast<std::size_t>(j)] = run_seed(points[job.point].spec, job.seed);
+          records[static_cast<std::size_t>(j)] = run_seed(points[job.point].spec, job.seed, &upstreams);
         } catch (const std::exception& e) {
           errors[static_cast<std::size_t>(j)] = e.what();  // one failed cell never stops a sweep
         }

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "ptlab/experiment/config.hpp"
+#include "ptlab/experiment/upstream_cache.hpp"
 #include "ptlab/store/detail/sweep_rows.hpp"
 #endif
 
@@ -64,6 +65,7 @@ std::string receive_string(int source, int tag, MPI_Status& status) {
 
 void worker(const experiment::SweepSpec& sweep) {
   const auto points = experiment::grid(sweep);
+  experiment::UpstreamCache upstreams;  // per rank: hits when one rank gets several points of a seed
   MPI_Send(nullptr, 0, MPI_CHAR, 0, kReady, MPI_COMM_WORLD);
   for (;;) {
     MPI_Status status;
@@ -76,7 +78,7 @@ void worker(const experiment::SweepSpec& sweep) {
     std::string error;
     experiment::SeedRecord record;
     try {
-      record = experiment::run_seed(point.spec, seed);
+      record = experiment::run_seed(point.spec, seed, &upstreams);
     } catch (const std::exception& e) {
       error = e.what();
     }

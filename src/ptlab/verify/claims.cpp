@@ -10,6 +10,7 @@
 
 #include "ptlab/experiment/detail/parallel.hpp"
 #include "ptlab/experiment/run.hpp"
+#include "ptlab/experiment/upstream_cache.hpp"
 
 namespace ptlab::verify {
 namespace {
@@ -231,6 +232,7 @@ VerifyResult run_claims(const VerifyOptions& options) {
   const int threads = experiment::detail::resolve_threads(options.threads, static_cast<int>(jobs.size()));
   experiment::check_memory(base, threads);
   int finished = 0;
+  experiment::UpstreamCache upstreams;
   experiment::detail::parallel_for(
       static_cast<int>(jobs.size()), threads,
       [&](int i) {
@@ -238,7 +240,7 @@ VerifyResult run_claims(const VerifyOptions& options) {
         Point& p = points[static_cast<std::size_t>(j.point)];
         const auto s = static_cast<std::size_t>(j.seed);
         if (p.scratch_only) p.scratch[s] = experiment::run_scratch(p.spec, p.spec.seed + j.seed);
-        else p.records[s] = experiment::run_seed(p.spec, p.spec.seed + j.seed);
+        else p.records[s] = experiment::run_seed(p.spec, p.spec.seed + j.seed, &upstreams);
       },
       [&](int) {
         ++finished;
