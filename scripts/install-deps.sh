@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages that ptlab's build, tests and main job need.
 # Idempotent: packages already present are left alone; it says what it installs.
-# Run as root (or with sudo available). Usage: scripts/install-deps.sh
+# Run as root (or with sudo available).
+# Usage: scripts/install-deps.sh           build, tests, main job
+#        scripts/install-deps.sh --bench   also the benchmarks: Google Benchmark and the peers
+#                                          (PyTorch and NumPy from Debian) of bench/peers/
 set -euo pipefail
 
 packages=(
@@ -23,6 +26,16 @@ packages=(
   libgtest-dev      # unit tests
   libgmock-dev
 )
+if [ "${1:-}" = "--bench" ]; then
+  packages+=(
+    libbenchmark-dev  # micro-benchmarks (bench/)
+    python3-numpy     # NumPy peer (bench/peers/)
+    python3-torch     # PyTorch peer, CPU (bench/peers/)
+  )
+elif [ -n "${1:-}" ]; then
+  echo "install-deps: unknown option $1; expected --bench or nothing" >&2
+  exit 2
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -57,11 +57,16 @@ Eigen::VectorXd second_layer(int m) {
   return a;
 }
 
-// f_i = Σ_p (aᵀ σ(A))_{iP+p}, written into f (n).
+// f_i = Σ_p (aᵀ σ(A))_{iP+p}, written into f (n). ReLU, the default, runs as one vectorised
+// pass; the other activations element by element.
 void reduce_outputs(const ModelOptions& options, const Eigen::MatrixXd& A, const Eigen::VectorXd& a,
                     int P, Eigen::VectorXd& f) {
   const Eigen::Index n = A.cols() / P;
   f.setZero(n);
+  if (options.activation == Activation::relu) {
+    for (Eigen::Index c = 0; c < A.cols(); ++c) f(c / P) += a.dot(A.col(c).cwiseMax(0.0));
+    return;
+  }
   for (Eigen::Index c = 0; c < A.cols(); ++c) {
     double s = 0.0;
     for (Eigen::Index r = 0; r < A.rows(); ++r) s += a(r) * activate(options, A(r, c));
@@ -118,6 +123,14 @@ double Evaluator::loss_from_preactivations(bool coefficients) {
   loss /= static_cast<double>(n);
   if (!coefficients) return loss;
   // ∂L/∂w_{j,r} = (1/n) Σ_i ℓ'(y_i f_i) y_i a_{j,r} Σ_p σ'(⟨w_{j,r}, x_i⁽ᵖ⁾⟩) x_i⁽ᵖ⁾ = C Xᵀ.
+  if (options_.activation == Activation::relu) {
+    for (Eigen::Index c = 0; c < A_.cols(); ++c) {
+      const Eigen::Index i = c / P;
+      const double g = logistic_loss_grad(data_.y(i) * f_(i)) * data_.y(i) / static_cast<double>(n);
+      C_.col(c) = (A_.col(c).array() > 0.0).select(g * a_.array(), 0.0);
+    }
+    return loss;
+  }
   for (Eigen::Index c = 0; c < A_.cols(); ++c) {
     const Eigen::Index i = c / P;
     const double g = logistic_loss_grad(data_.y(i) * f_(i)) * data_.y(i) / static_cast<double>(n);
