@@ -31,6 +31,7 @@ if [ "${1:-}" = "--bench" ]; then
     libbenchmark-dev  # micro-benchmarks (bench/)
     python3-numpy     # NumPy peer (bench/peers/)
     python3-torch     # PyTorch peer, CPU (bench/peers/)
+    libopenblas0-pthread  # a fast BLAS for the peers (Debian otherwise links the reference BLAS)
   )
 elif [ -n "${1:-}" ]; then
   echo "install-deps: unknown option $1; expected --bench or nothing" >&2

@@ -53,7 +53,7 @@ class DenseEngine final : public Engine {
 
  private:
   model::Weights W_, grad_;
-  const Eigen::MatrixXd& trainable_;
+  Eigen::MatrixXd trainable_;  // a copy: callers may pass a temporary
   const data::Dataset& train_;
   const data::Dataset& test_;
   model::ModelOptions model_;

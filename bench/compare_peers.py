@@ -1,0 +1,85 @@
+#!/usr/bin/python3
+"""ptlab against the same model written in PyTorch and NumPy (bench/peers/), side by side.
+
+Each contender runs the default config (configs/paper.toml: d = 2000, m = 20, n1 = 200, n2 = 20,
+1000 GD steps per phase, test error every 50 steps) for --seeds seeds, --repeats times; the table
+gives the median wall time per run (upstream + transfer + scratch) and each peer's ratio to ptlab.
+ptlab runs with dynamics off (the peers do not record them). Needs scripts/install-deps.sh --bench
+and a built ptlab (scripts/build.sh).
+
+Usage: bench/compare_peers.py [--seeds 2] [--repeats 3] [--steps 1000] [--csv out.csv]
+"""
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PTLAB = os.path.join(ROOT, "build", "ptlab")
+PEERS = os.path.join(ROOT, "bench", "peers")
+
+
+def timed(cmd, env=None):
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    return time.perf_counter() - start
+
+
+def env_threads(n):
+    e = dict(os.environ)
+    e.update({"OMP_NUM_THREADS": str(n), "OPENBLAS_NUM_THREADS": str(n), "MKL_NUM_THREADS": str(n)})
+    return e
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--seeds", type=int, default=2)
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--steps", type=int, default=1000)
+    p.add_argument("--csv", help="also write the table as CSV")
+    a = p.parse_args()
+    if not os.access(PTLAB, os.X_OK):
+        sys.exit(f"compare_peers: {PTLAB} not found; expected a build (scripts/build.sh)")
+    cores = os.cpu_count() or 1
+    s, steps = a.seeds, a.steps
+    cfg = os.path.join(ROOT, "configs", "paper.toml")
+    sets = ["--set", "dynamics.every=0", "--set", f"upstream.steps={steps}", "--set", f"downstream.steps={steps}",
+            "--format", "csv"]
+    peer = ["--steps", str(steps)]
+    contenders = [
+        # (name, threads, runs, command, env)
+        ("ptlab span (auto)", 1, s, [PTLAB, "run", cfg, "--seeds", str(s), "--threads", "1"] + sets, None),
+        ("ptlab dense", 1, s, [PTLAB, "run", cfg, "--seeds", str(s), "--threads", "1", "--set", "run.backend=dense"] + sets, None),
+        ("pytorch", 1, s, ["/usr/bin/python3", os.path.join(PEERS, "peer_torch.py"), "--seeds", str(s), "--threads", "1"] + peer, env_threads(1)),
+        ("numpy", 1, s, ["/usr/bin/python3", os.path.join(PEERS, "peer_numpy.py"), "--seeds", str(s)] + peer, env_threads(1)),
+        (f"ptlab span (auto)", cores, cores * s, [PTLAB, "run", cfg, "--seeds", str(cores * s), "--threads", str(cores)] + sets, None),
+        (f"pytorch (default threads)", cores, s, ["/usr/bin/python3", os.path.join(PEERS, "peer_torch.py"), "--seeds", str(s), "--threads", str(cores)] + peer, None),
+    ]
+    rows = []
+    for name, threads, runs, cmd, env in contenders:
+        walls = [timed(cmd, env) / runs for _ in range(a.repeats)]
+        rows.append((name, threads, statistics.median(walls), min(walls), max(walls)))
+        print(f"  {name:<28} {threads} thread(s): {statistics.median(walls):8.3f} s per run", file=sys.stderr)
+    base = {t: w for (n, t, w, _, _) in rows if n.startswith("ptlab span")}
+    print(f"machine: {platform.processor() or platform.machine()}, {cores} cores; {s} seeds x {a.repeats} repeats; "
+          f"{steps} GD steps per phase")
+    print(f"{'contender':<28}{'threads':>8}{'s per run (median)':>20}{'range':>20}{'x slower than ptlab':>22}")
+    out = []
+    for name, threads, med, lo, hi in rows:
+        ratio = med / base[threads] if threads in base else float("nan")
+        print(f"{name:<28}{threads:>8}{med:>20.3f}{f'[{lo:.3f}, {hi:.3f}]':>20}{ratio:>22.1f}")
+        out.append({"contender": name, "threads": threads, "median_s_per_run": med, "min": lo, "max": hi,
+                    "ratio_to_ptlab": ratio})
+    if a.csv:
+        with open(a.csv, "w") as f:
+            f.write("contender,threads,median_s_per_run,min,max,ratio_to_ptlab\n")
+            for r in out:
+                f.write(f"{r['contender']},{r['threads']},{r['median_s_per_run']},{r['min']},{r['max']},{r['ratio_to_ptlab']}\n")
+
+
+if __name__ == "__main__":
+    main()
