@@ -24,9 +24,15 @@ PEERS = os.path.join(ROOT, "bench", "peers")
 
 
 def timed(cmd, env=None):
+    """Wall seconds of the work: a peer's own in-process timing when it prints one (so Python start-up
+    and `import torch`, about 1 s, are not charged to it), else the whole command's."""
     start = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    return time.perf_counter() - start
+    done = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    wall = time.perf_counter() - start
+    try:
+        return float(json.loads(done.stdout.decode().strip().splitlines()[-1])["wall_s"])
+    except (ValueError, KeyError, IndexError):
+        return wall
 
 
 def env_threads(n):

@@ -232,7 +232,10 @@ double estimated_bytes_per_seed(const ExperimentSpec& spec) {
   const double data = d * P * (n1 + n2 + 2 * nt);           // four data sets
   const double weights = 12 * rows * d;                       // W, gradients, inits, masks, results
   const double buffers = rows * P * (2 * std::max(n1, n2) + nt);  // pre-activations, coefficients
-  return 8.0 * (data + weights + buffers);
+  // Span backend (train/span.hpp): distinct patches B and T, Gram H, Bᵀ·T, W(0)·T, coefficients.
+  const double K = std::max(n1, n2) + P, Kt = nt + P;
+  const double span = d * (K + Kt) + K * K + K * Kt + rows * (Kt + 4 * K);
+  return 8.0 * (data + weights + buffers + span);
 }
 
 double estimated_record_bytes(const ExperimentSpec& spec) {
