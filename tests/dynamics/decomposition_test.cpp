@@ -50,14 +50,15 @@ double relative_error(const model::Weights& rebuilt, const model::Weights& W, co
 }
 
 // Runs GD with a Decomposition attached; checks the rebuild at every 7th step and at the end.
-double worst_rebuild_error(const Case& c, int steps = 60, double eta = 0.8) {
+double worst_rebuild_error(const Case& c, train::Backend backend, int steps = 60, double eta = 0.8) {
   Fixture s = setup(c);
   const auto directions = dynamics::signal_directions(c.layout, s.signals);
   dynamics::Decomposition dec(s.train, directions, static_cast<int>(s.W0.rows()));
   double worst = 0.0;
   int checked = 0;
   train::gradient_descent(s.W0, s.mask, s.train, s.test, s.model,
-                          {.steps = steps, .eta = eta, .weight_decay = c.weight_decay, .curve_every = steps},
+                          {.steps = steps, .eta = eta, .weight_decay = c.weight_decay, .curve_every = steps,
+                           .backend = backend},
                           [&](const train::StepView& v) {
                             if (v.step % 7 == 0 || v.C == nullptr) {
                               EXPECT_EQ(dec.coefficients().step, v.step);
@@ -89,7 +90,8 @@ TEST(Decomposition, RebuildsTheWeightsExactlyOverManyConfigs) {
   for (const Case& c : cases) {
     SCOPED_TRACE(::testing::Message() << "layout " << data::to_string(c.layout) << " activation "
                                       << model::to_string(c.activation) << " seed " << c.seed);
-    EXPECT_LT(worst_rebuild_error(c), 1e-8);
+    for (const auto backend : {train::Backend::dense, train::Backend::span})
+      EXPECT_LT(worst_rebuild_error(c, backend), 1e-8) << train::to_string(backend);
   }
 }
 
