@@ -20,6 +20,8 @@ packages=(
   libfmt-dev        # formatting
   libboost-math-dev # Student-t quantiles for confidence intervals
   libsqlite3-dev    # study stores of sweeps
+  zlib1g-dev        # gzipped IDX image files
+  dataset-fashion-mnist  # the real-data default of the deep half (/usr/share/datasets/fashion-mnist)
   gnuplot-nox       # figures (ptlab plot)
   libopenmpi-dev    # sweeps over MPI ranks (mpirun -n K ptlab sweep)
   openmpi-bin

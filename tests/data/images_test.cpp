@@ -1,0 +1,131 @@
+#include "ptlab/data/images.hpp"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "ptlab/core/error.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace ptlab;
+
+namespace {
+
+void put32(std::string& s, std::uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) s += static_cast<char>((v >> shift) & 0xff);
+}
+
+// An IDX image file of n images h × w with pixel (i, y, x) = (i + 3y + 5x) mod 256, and labels i mod 10.
+std::string idx_images(std::uint32_t n, std::uint32_t h, std::uint32_t w) {
+  std::string s;
+  put32(s, 0x803);
+  put32(s, n);
+  put32(s, h);
+  put32(s, w);
+  for (std::uint32_t i = 0; i < n; ++i)
+    for (std::uint32_t y = 0; y < h; ++y)
+      for (std::uint32_t x = 0; x < w; ++x) s += static_cast<char>((i + 3 * y + 5 * x) % 256);
+  return s;
+}
+
+std::string idx_labels(std::uint32_t n, int modulo = 10) {
+  std::string s;
+  put32(s, 0x801);
+  put32(s, n);
+  for (std::uint32_t i = 0; i < n; ++i) s += static_cast<char>(i % modulo);
+  return s;
+}
+
+class Images : public ptlab::testing::TempDirTest {
+ protected:
+  std::string gz(const std::string& name, const std::string& bytes) {
+    const std::string p = path(name);
+    gzFile f = gzopen(p.c_str(), "wb");
+    gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size()));
+    gzclose(f);
+    return p;
+  }
+  void expect_error(const std::function<void()>& f, const std::string& fragment) {
+    try {
+      f();
+      ADD_FAILURE() << "no error; expected one with " << fragment;
+    } catch (const core::InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+      EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos);
+    }
+  }
+};
+
+}  // namespace
+
+TEST_F(Images, IdxPlainAndGzippedReadTheSamePixels) {
+  const auto plain = data::read_idx(write("i", idx_images(7, 4, 3)), write("l", idx_labels(7)));
+  const auto zipped = data::read_idx(gz("i.gz", idx_images(7, 4, 3)), gz("l.gz", idx_labels(7)));
+  EXPECT_EQ(plain.n, 7);
+  EXPECT_EQ(plain.channels, 1);
+  EXPECT_EQ(plain.height, 4);
+  EXPECT_EQ(plain.width, 3);
+  EXPECT_EQ(plain.pixels, zipped.pixels);
+  EXPECT_EQ(plain.labels, zipped.labels);
+  // pixel (i = 5, y = 2, x = 1) = 5 + 6 + 5 = 16, at (5·4 + 2)·3 + 1
+  EXPECT_EQ(plain.pixels[(5 * 4 + 2) * 3 + 1], 16);
+  EXPECT_EQ(plain.labels[6], 6);
+}
+
+TEST_F(Images, BrokenIdxFilesAreOneLineErrorsNamingTheFile) {
+  const std::string good_labels = write("l", idx_labels(7));
+  std::string truncated = idx_images(7, 4, 3);
+  truncated.resize(truncated.size() - 5);
+  expect_error([&] { data::read_idx(write("t", truncated), good_labels); }, path("t") + ": 95 bytes; expected 16 + 7 × 4 × 3 = 100");
+  expect_error([&] { data::read_idx(write("m", "not an idx file at all"), good_labels); }, "expected magic 0x00000803");
+  expect_error([&] { data::read_idx(write("i", idx_images(8, 4, 3)), good_labels); }, "7 labels for the 8 images");
+  expect_error([&] { data::read_idx(write("i2", idx_images(12, 4, 3)), write("l12", idx_labels(12, 12))); },
+               "label 10 at index 10; expected labels in [0, 10)");
+  expect_error([&] { data::read_idx(path("missing"), good_labels); }, "no such file");
+  expect_error([&] { data::read_idx(write("i3", idx_images(7, 4, 3)), path("")); }, "not a regular file");
+  std::string bad_gz = "\x1f\x8b\x08\x00garbage that is not deflate data";
+  expect_error([&] { data::read_idx(write("bad.gz", bad_gz), good_labels); }, path("bad.gz") + ": ");
+}
+
+TEST_F(Images, Cifar10And100Records) {
+  // Two CIFAR-10 records: label, then 3072 pixels (channel-major: R plane, G plane, B plane).
+  std::string c10;
+  for (int r = 0; r < 2; ++r) {
+    c10 += static_cast<char>(r == 0 ? 3 : 9);
+    for (int k = 0; k < 3072; ++k) c10 += static_cast<char>((k / 1024) * 100 + r);
+  }
+  const auto s = data::read_cifar10({write("b1.bin", c10), write("b2.bin", c10)});
+  EXPECT_EQ(s.n, 4);
+  EXPECT_EQ(s.channels, 3);
+  EXPECT_EQ(s.labels, (std::vector<int>{3, 9, 3, 9}));
+  EXPECT_EQ(s.pixels[3072 + 2048], 201);  // image 1, blue plane: 2·100 + 1
+  EXPECT_EQ(s.classes, 10);
+  // CIFAR-100: coarse then fine label byte.
+  std::string c100;
+  c100 += static_cast<char>(7);
+  c100 += static_cast<char>(88);
+  c100 += std::string(3072, '\x05');
+  EXPECT_EQ(data::read_cifar100({write("c.bin", c100)}).labels[0], 88);
+  EXPECT_EQ(data::read_cifar100({write("c2.bin", c100)}, false).labels[0], 7);
+  EXPECT_EQ(data::read_cifar100({write("c3.bin", c100)}, false).classes, 20);
+  expect_error([&] { data::read_cifar10({write("short.bin", c10.substr(0, 3000))}); }, "whole number of 3073-byte");
+  std::string bad = c10;
+  bad[0] = static_cast<char>(10);
+  expect_error([&] { data::read_cifar10({write("bad.bin", bad)}); }, "label 10 in record 0");
+  expect_error([&] { data::read_cifar10({}); }, "no batch files");
+}
+
+TEST_F(Images, FashionMnistFromDebianWhenInstalled) {
+  if (!std::filesystem::exists(std::string(data::kFashionMnistDir) + "/t10k-images-idx3-ubyte.gz"))
+    GTEST_SKIP() << "dataset-fashion-mnist is not installed (scripts/install-deps.sh installs it)";
+  const auto test = data::load_fashion_mnist(false);
+  EXPECT_EQ(test.n, 10000);
+  EXPECT_EQ(test.height, 28);
+  EXPECT_EQ(test.width, 28);
+  std::vector<int> per_class(10, 0);
+  for (const int l : test.labels) ++per_class[static_cast<std::size_t>(l)];
+  for (const int c : per_class) EXPECT_EQ(c, 1000);  // Fashion-MNIST's test split is balanced
+  expect_error([&] { data::load_fashion_mnist(true, path("nowhere")); }, "dataset-fashion-mnist");
+}
