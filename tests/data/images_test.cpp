@@ -1,4 +1,5 @@
 #include "ptlab/data/images.hpp"
+#include "ptlab/data/image_task.hpp"
 
 #include <gtest/gtest.h>
 #include <zlib.h>
@@ -7,6 +8,7 @@
 #include <fstream>
 
 #include "ptlab/core/error.hpp"
+#include "ptlab/core/rng.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace ptlab;
@@ -128,4 +130,50 @@ TEST_F(Images, FashionMnistFromDebianWhenInstalled) {
   for (const int l : test.labels) ++per_class[static_cast<std::size_t>(l)];
   for (const int c : per_class) EXPECT_EQ(c, 1000);  // Fashion-MNIST's test split is balanced
   expect_error([&] { data::load_fashion_mnist(true, path("nowhere")); }, "dataset-fashion-mnist");
+}
+
+TEST(ImageTask, ClassSplitSubsamplingAndLabelNoise) {
+  // 10 classes × 25 images; pixel value = image index, so the chosen images can be traced.
+  data::ImageSet src;
+  src.n = 250;
+  src.channels = src.height = src.width = 1;
+  src.classes = 10;
+  for (int i = 0; i < 250; ++i) {
+    src.pixels.push_back(static_cast<std::uint8_t>(i));
+    src.labels.push_back(i % 10);
+  }
+  const auto map = data::class_split(10, 5, 5);  // Fashion-MNIST style: classes 5–9 → 0–4
+  EXPECT_EQ(map, (std::vector<int>{-1, -1, -1, -1, -1, 0, 1, 2, 3, 4}));
+  core::Rng rng(3);
+  const auto task = data::make_image_task(src, {.label_map = map, .per_class = 7}, rng);
+  EXPECT_EQ(task.n, 35);
+  EXPECT_EQ(task.classes, 5);
+  std::vector<int> per(5, 0);
+  for (int k = 0; k < task.n; ++k) {
+    const int label = task.labels[static_cast<std::size_t>(k)];
+    ++per[static_cast<std::size_t>(label)];
+    EXPECT_EQ(task.pixels[static_cast<std::size_t>(k)] % 10, label + 5);  // source class 5 + label
+  }
+  for (const int c : per) EXPECT_EQ(c, 7);
+  // Same rng seed, same images; another seed, other images.
+  core::Rng again(3), other(4);
+  EXPECT_EQ(data::make_image_task(src, {.label_map = map, .per_class = 7}, again).pixels, task.pixels);
+  EXPECT_NE(data::make_image_task(src, {.label_map = map, .per_class = 7}, other).pixels, task.pixels);
+  // Label noise 0.5: about half the labels change, always to another valid label.
+  core::Rng noisy_rng(5);
+  const auto noisy = data::make_image_task(src, {.label_map = map, .label_noise = 0.5}, noisy_rng);
+  int changed = 0;
+  for (int k = 0; k < noisy.n; ++k) {
+    const int clean = src.labels[static_cast<std::size_t>(noisy.pixels[static_cast<std::size_t>(k)])] - 5;
+    ASSERT_GE(noisy.labels[static_cast<std::size_t>(k)], 0);
+    ASSERT_LT(noisy.labels[static_cast<std::size_t>(k)], 5);
+    changed += noisy.labels[static_cast<std::size_t>(k)] != clean ? 1 : 0;
+  }
+  EXPECT_EQ(noisy.n, 125);
+  EXPECT_NEAR(changed / 125.0, 0.5, 0.13);
+  // Bad options: one-line errors.
+  EXPECT_THROW(data::make_image_task(src, {.label_map = {0, 1}}, rng), core::InputError);
+  EXPECT_THROW(data::make_image_task(src, {.label_map = map, .per_class = 26}, rng), core::InputError);
+  EXPECT_THROW(data::make_image_task(src, {.label_map = map, .label_noise = 1.0}, rng), core::InputError);
+  EXPECT_THROW(data::class_split(10, 9, 2), core::InputError);
 }

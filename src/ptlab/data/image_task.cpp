@@ -1,0 +1,80 @@
+#include "ptlab/data/image_task.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "ptlab/core/error.hpp"
+
+namespace ptlab::data {
+
+std::vector<int> class_split(int classes, int first, int count) {
+  if (first < 0 || count < 2 || first + count > classes)
+    throw core::InputError(fmt::format("class split {}..{} of {} classes; expected at least two classes inside [0, {})",
+                                       first, first + count - 1, classes, classes));
+  std::vector<int> map(static_cast<std::size_t>(classes), -1);
+  for (int c = 0; c < count; ++c) map[static_cast<std::size_t>(first + c)] = c;
+  return map;
+}
+
+ImageSet make_image_task(const ImageSet& source, const ImageTaskOptions& options, core::Rng& rng) {
+  const auto& map = options.label_map;
+  if (static_cast<int>(map.size()) != source.classes)
+    throw core::InputError(fmt::format("label map of {} entries; expected one per source class ({})", map.size(),
+                                       source.classes));
+  const std::set<int> labels(map.begin(), map.end());
+  const int count = static_cast<int>(std::count_if(labels.begin(), labels.end(), [](int l) { return l >= 0; }));
+  for (const int l : map)
+    if (l < -1 || l >= count)
+      throw core::InputError(fmt::format("label map entry {}; expected -1 (drop) or a task label in [0, {}) with no "
+                                         "gaps", l, count));
+  if (count < 2) throw core::InputError("label map keeps fewer than two task labels; expected at least two");
+  if (!(options.label_noise >= 0.0 && options.label_noise < 1.0))
+    throw core::InputError(fmt::format("label noise {}; expected a probability in [0, 1)", options.label_noise));
+  if (options.per_class < 0)
+    throw core::InputError(fmt::format("per-class count {}; expected ≥ 0 (0 = all)", options.per_class));
+
+  // Candidates per task label, in source order; then a partial Fisher–Yates draw of per_class.
+  std::vector<std::vector<int>> by_label(static_cast<std::size_t>(count));
+  for (int i = 0; i < source.n; ++i) {
+    const int l = map[static_cast<std::size_t>(source.labels[static_cast<std::size_t>(i)])];
+    if (l >= 0) by_label[static_cast<std::size_t>(l)].push_back(i);
+  }
+  std::vector<int> keep;
+  for (int l = 0; l < count; ++l) {
+    auto& pool = by_label[static_cast<std::size_t>(l)];
+    const int want = options.per_class > 0 ? options.per_class : static_cast<int>(pool.size());
+    if (want > static_cast<int>(pool.size()))
+      throw core::InputError(fmt::format("task label {} has {} images; expected at least per_class = {}", l, pool.size(),
+                                         want));
+    for (int k = 0; k < want; ++k) {
+      const auto j = static_cast<std::size_t>(k) + rng.below(pool.size() - static_cast<std::size_t>(k));
+      std::swap(pool[static_cast<std::size_t>(k)], pool[j]);
+    }
+    keep.insert(keep.end(), pool.begin(), pool.begin() + want);
+  }
+  std::sort(keep.begin(), keep.end());
+
+  ImageSet out;
+  out.n = static_cast<int>(keep.size());
+  out.channels = source.channels;
+  out.height = source.height;
+  out.width = source.width;
+  out.classes = count;
+  const std::size_t size = source.image_size();
+  out.pixels.reserve(keep.size() * size);
+  for (const int i : keep) {
+    const auto at = source.pixels.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(i) * size);
+    out.pixels.insert(out.pixels.end(), at, at + static_cast<std::ptrdiff_t>(size));
+    int label = map[static_cast<std::size_t>(source.labels[static_cast<std::size_t>(i)])];
+    if (options.label_noise > 0.0 && rng.uniform() < options.label_noise) {
+      const int other = static_cast<int>(rng.below(static_cast<std::uint64_t>(count - 1)));
+      label = other >= label ? other + 1 : other;  // uniform over the other count − 1 labels
+    }
+    out.labels.push_back(label);
+  }
+  return out;
+}
+
+}  // namespace ptlab::data
