@@ -25,6 +25,8 @@ packages=(
   gnuplot-nox       # figures (ptlab plot)
   libopenmpi-dev    # sweeps over MPI ranks (mpirun -n K ptlab sweep)
   openmpi-bin
+  libtorch-dev      # the deep half (LibTorch C++ frontend, CPU)
+  libopenblas0-pthread  # a fast BLAS for LibTorch (Debian otherwise links the reference BLAS)
   libgtest-dev      # unit tests
   libgmock-dev
 )
@@ -33,7 +35,6 @@ if [ "${1:-}" = "--bench" ]; then
     libbenchmark-dev  # micro-benchmarks (bench/)
     python3-numpy     # NumPy peer (bench/peers/)
     python3-torch     # PyTorch peer, CPU (bench/peers/)
-    libopenblas0-pthread  # a fast BLAS for the peers (Debian otherwise links the reference BLAS)
   )
 elif [ -n "${1:-}" ]; then
   echo "install-deps: unknown option $1; expected --bench or nothing" >&2

@@ -1,0 +1,185 @@
+#include "ptlab/transfer/deep/copy.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "ptlab/core/error.hpp"
+#include "ptlab/core/rng.hpp"
+
+namespace ptlab::transfer::deep {
+namespace {
+
+std::uint64_t fnv1a(const std::string& s) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (const unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
+  return h;
+}
+
+bool has_prefix(const std::string& name, const std::string& prefix) {
+  return name.size() > prefix.size() && name.compare(0, prefix.size(), prefix) == 0 && name[prefix.size()] == '.';
+}
+
+// Index of the block owning `name`, or −1.
+int block_of(const std::string& name, const model::deep::Blocks& blocks) {
+  for (std::size_t b = 0; b < blocks.names.size(); ++b)
+    if (has_prefix(name, blocks.names[b])) return static_cast<int>(b);
+  return -1;
+}
+
+// ⌊α·C⌋ distinct channels of C, uniformly, from a stream fixed by (seed, block, C).
+std::vector<std::int64_t> choose_channels(std::int64_t C, double alpha, std::uint64_t seed, int block) {
+  core::Rng rng(core::splitmix64(seed ^ fnv1a(fmt::format("{}/{}", block, C))));
+  std::vector<std::int64_t> all(static_cast<std::size_t>(C));
+  for (std::int64_t c = 0; c < C; ++c) all[static_cast<std::size_t>(c)] = c;
+  const auto k = static_cast<std::int64_t>(std::floor(alpha * static_cast<double>(C) + 1e-9));
+  for (std::int64_t i = 0; i < k; ++i) {
+    const auto j = i + static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(C - i)));
+    std::swap(all[static_cast<std::size_t>(i)], all[static_cast<std::size_t>(j)]);
+  }
+  all.resize(static_cast<std::size_t>(k));
+  return all;
+}
+
+}  // namespace
+
+std::int64_t Report::copied() const {
+  std::int64_t s = 0;
+  for (const auto& t : tensors) s += t.copied;
+  return s;
+}
+
+std::int64_t Report::total() const {
+  std::int64_t s = 0;
+  for (const auto& t : tensors) s += t.total;
+  return s;
+}
+
+std::string Report::text() const {
+  std::string out;
+  for (const auto& t : tensors) {
+    std::string shape;
+    for (const auto d : t.shape) shape += (shape.empty() ? "" : "x") + std::to_string(d);
+    out += fmt::format("{:<40} {:>16} {:>10}/{:<10} {}\n", t.name, shape.empty() ? "scalar" : shape, t.copied, t.total,
+                       t.note);
+  }
+  for (const auto& n : unmatched_source) out += fmt::format("{:<40} (in the source only; not used)\n", n);
+  out += fmt::format("copied {} of {} entries ({:.1f}%)\n", copied(), total(),
+                     total() > 0 ? 100.0 * static_cast<double>(copied()) / static_cast<double>(total()) : 0.0);
+  return out;
+}
+
+State state_of(const torch::nn::Module& module) {
+  State s;
+  for (const auto& p : module.named_parameters(true)) s[p.key()] = p.value().detach();
+  for (const auto& b : module.named_buffers(true)) s[b.key()] = b.value().detach();
+  return s;
+}
+
+Report transfer(const State& source, torch::nn::Module& target, const model::deep::Blocks& blocks, const Options& o) {
+  if (!(o.alpha >= 0.0 && o.alpha <= 1.0))
+    throw core::InputError(fmt::format("transfer alpha {}; expected a value in [0, 1]", o.alpha));
+  if (o.rule == Rule::blocks && (o.blocks < 0 || o.blocks > static_cast<int>(blocks.names.size())))
+    throw core::InputError(fmt::format("transfer blocks {}; expected 0 to {} (the model's blocks)", o.blocks,
+                                       blocks.names.size()));
+  torch::NoGradGuard no_grad;
+  Report report;
+  State targets;
+  for (const auto& p : target.named_parameters(true)) targets[p.key()] = p.value();
+  for (const auto& b : target.named_buffers(true)) targets[b.key()] = b.value();
+  for (const auto& [name, src] : source)
+    if (!targets.count(name)) report.unmatched_source.push_back(name);
+  for (auto& [name, dst] : targets) {
+    TensorReport t{name, dst.sizes().vec(), 0, dst.numel(), ""};
+    const auto it = source.find(name);
+    const int block = block_of(name, blocks);
+    const bool head = has_prefix(name, "head");
+    if (it == source.end()) {
+      t.note = "not in source";
+    } else if (it->second.sizes() != dst.sizes()) {
+      t.note = "shape mismatch: source " + fmt::format("{}", fmt::join(it->second.sizes().vec(), "x"));
+      report.mis_shaped.push_back(name);
+    } else if (head && !o.copy_head) {
+      t.note = "head: not copied";
+    } else {
+      const torch::Tensor src = it->second.to(dst.device(), dst.scalar_type());
+      switch (o.rule) {
+        case Rule::all:
+          dst.copy_(src);
+          t.copied = dst.numel();
+          break;
+        case Rule::blocks:
+          if (block >= 0 && block < o.blocks) {
+            dst.copy_(src);
+            t.copied = dst.numel();
+          } else {
+            t.note = "beyond the first k blocks";
+          }
+          break;
+        case Rule::channel:
+          if (dst.dim() == 0) {  // counters such as num_batches_tracked move with any copy
+            if (o.alpha > 0) {
+              dst.copy_(src);
+              t.copied = 1;
+            }
+          } else {
+            const auto channels = choose_channels(dst.size(0), o.alpha, o.seed, block);
+            if (!channels.empty()) {
+              const auto idx = torch::tensor(channels, torch::kLong).to(dst.device());
+              dst.index_copy_(0, idx, src.index_select(0, idx));
+              t.copied = static_cast<std::int64_t>(channels.size()) * (dst.numel() / dst.size(0));
+            }
+          }
+          break;
+        case Rule::entry: {
+          auto gen = at::make_generator<at::CPUGeneratorImpl>(core::splitmix64(o.seed ^ fnv1a(name)));
+          const auto mask = torch::rand(dst.sizes(), gen, torch::TensorOptions().dtype(torch::kFloat)) < o.alpha;
+          dst.copy_(torch::where(mask.to(dst.device()), src, dst));
+          t.copied = mask.sum().item<std::int64_t>();
+          break;
+        }
+      }
+    }
+    report.tensors.push_back(std::move(t));
+  }
+  return report;
+}
+
+void save_state(const torch::nn::Module& module, const std::string& path) {
+  c10::Dict<std::string, torch::Tensor> dict;
+  for (const auto& [name, tensor] : state_of(module)) dict.insert(name, tensor.cpu());
+  const std::vector<char> bytes = torch::pickle_save(dict);
+  std::ofstream out(path, std::ios::binary);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!out) throw core::InputError(fmt::format("{}: cannot write the weights archive", path));
+}
+
+State load_state(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw core::InputError(fmt::format("{}: no such file; expected a weights archive (ptlab or torch.save)", path));
+  std::ifstream in(path, std::ios::binary);
+  const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  c10::IValue value;
+  try {
+    value = torch::pickle_load(bytes);
+  } catch (const std::exception& e) {
+    std::string why = e.what();
+    why = why.substr(0, why.find('\n'));
+    throw core::InputError(fmt::format("{}: not a weights archive ({}); expected a file from ptlab or "
+                                       "torch.save(model.state_dict(), path)", path, why));
+  }
+  if (!value.isGenericDict())
+    throw core::InputError(fmt::format("{}: holds a {}; expected a name → tensor dictionary", path, value.tagKind()));
+  State s;
+  for (const auto& entry : value.toGenericDict()) {
+    if (!entry.key().isString() || !entry.value().isTensor())
+      throw core::InputError(fmt::format("{}: an entry is not name → tensor; expected a state_dict", path));
+    s[entry.key().toStringRef()] = entry.value().toTensor();
+  }
+  return s;
+}
+
+}  // namespace ptlab::transfer::deep

@@ -1,0 +1,158 @@
+// The deep half on tiny inputs: model shapes, parameter transfer (what the report says was copied
+// is exactly what changed), BatchNorm statistics, the head rule, archives.
+#include <gtest/gtest.h>
+
+#include "ptlab/core/error.hpp"
+#include "ptlab/model/deep/models.hpp"
+#include "ptlab/transfer/deep/copy.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace ptlab;
+namespace md = ptlab::model::deep;
+namespace td = ptlab::transfer::deep;
+
+namespace {
+
+std::shared_ptr<md::Net> net(const std::string& arch, int classes = 5, int channels = 1, int size = 16) {
+  torch::manual_seed(static_cast<std::uint64_t>(classes * 7 + channels));
+  return md::make_model({arch, channels, classes, size});
+}
+
+// A source whose BatchNorm running statistics are not the defaults (so copying them shows).
+std::shared_ptr<md::Net> trained_looking(const std::string& arch, int classes = 5) {
+  auto n = net(arch, classes + 100);  // another seed
+  auto m = md::make_model({arch, 1, classes, 16});
+  torch::NoGradGuard g;
+  for (auto& p : m->named_parameters()) p.value().normal_();
+  for (auto& b : m->named_buffers())
+    if (b.value().is_floating_point()) b.value().uniform_(0.5, 2.0);
+  return m;
+}
+
+}  // namespace
+
+TEST(DeepModels, EveryArchitectureMapsImagesToLogits) {
+  for (const auto& arch : md::architectures()) {
+    for (const int channels : {1, 3}) {
+      auto m = net(arch, 7, channels, 16);
+      m->eval();
+      const auto y = m->forward(torch::randn({2, channels, 16, 16}));
+      EXPECT_EQ(y.sizes().vec(), (std::vector<std::int64_t>{2, 7})) << arch;
+      const auto blocks = m->blocks().names;
+      EXPECT_EQ(blocks.back(), "head") << arch;
+      // Every parameter belongs to a block.
+      for (const auto& p : m->named_parameters()) {
+        bool owned = false;
+        for (const auto& b : blocks) owned = owned || p.key().rfind(b + ".", 0) == 0;
+        EXPECT_TRUE(owned) << arch << ": " << p.key();
+      }
+    }
+  }
+  EXPECT_THROW(md::make_model({"alexnet", 1, 10, 28}), core::InputError);
+  EXPECT_THROW(md::make_model({"vit", 1, 10, 30}), core::InputError);
+}
+
+TEST(DeepTransfer, ChannelRuleCopiesExactlyWhatItReports) {
+  auto source = trained_looking("resnet8");
+  auto target = net("resnet8");
+  const td::State before = [&] {
+    td::State s;
+    for (const auto& [k, v] : td::state_of(*target)) s[k] = v.clone();
+    return s;
+  }();
+  const auto src = td::state_of(*source);
+  const auto report = td::transfer(src, *target, target->blocks(), {.rule = td::Rule::channel, .alpha = 0.5, .seed = 9});
+  const auto after = td::state_of(*target);
+  for (const auto& t : report.tensors) {
+    const auto& a = after.at(t.name);
+    const auto& b = before.at(t.name);
+    const auto& s = src.at(t.name);
+    // Every entry is either the source's (copied) or untouched, and the count matches the report.
+    const auto equal_src = (a == s);
+    const auto equal_old = (a == b);
+    EXPECT_TRUE((equal_src | equal_old).all().item<bool>()) << t.name;
+    const auto changed = (a != b).sum().item<std::int64_t>();
+    EXPECT_LE(changed, t.copied) << t.name;
+    if (t.name.rfind("head", 0) == 0) {
+      EXPECT_EQ(t.copied, 0);
+      EXPECT_EQ(t.note, "head: not copied");
+    } else if (a.dim() > 0 && a.size(0) >= 2) {
+      EXPECT_EQ(t.copied, (a.size(0) / 2) * (a.numel() / a.size(0))) << t.name;  // ⌊0.5·C⌋ channels
+      EXPECT_EQ((a == s).sum().item<std::int64_t>() >= t.copied, true) << t.name;
+    }
+  }
+  // A conv and its BatchNorm (same block, same C) move the same channels; running stats included.
+  const auto conv = after.at("stage1.0.conv1.weight"), conv_src = src.at("stage1.0.conv1.weight");
+  const auto mean = after.at("stage1.0.bn1.running_mean"), mean_src = src.at("stage1.0.bn1.running_mean");
+  for (std::int64_t c = 0; c < conv.size(0); ++c) {
+    const bool conv_copied = torch::equal(conv[c], conv_src[c]);
+    const bool mean_copied = mean[c].item<float>() == mean_src[c].item<float>();
+    EXPECT_EQ(conv_copied, mean_copied) << "channel " << c;
+  }
+  EXPECT_GT(report.copied(), 0);
+  EXPECT_LT(report.copied(), report.total());
+}
+
+TEST(DeepTransfer, BlocksRuleAndHeadAndShapes) {
+  auto source = trained_looking("resnet8", 10);  // 10 classes: the head's shape differs
+  auto target = net("resnet8", 5);
+  const auto src = td::state_of(*source);
+  const auto report = td::transfer(src, *target, target->blocks(),
+                                   {.rule = td::Rule::blocks, .blocks = 2, .copy_head = true});
+  const auto after = td::state_of(*target);
+  for (const auto& t : report.tensors) {
+    const bool first_two = t.name.rfind("stem.", 0) == 0 || t.name.rfind("stage1.0.", 0) == 0;
+    if (first_two) {
+      EXPECT_TRUE(torch::equal(after.at(t.name), src.at(t.name))) << t.name;
+      EXPECT_EQ(t.copied, t.total);
+    } else {
+      EXPECT_EQ(t.copied, 0) << t.name;
+    }
+  }
+  EXPECT_EQ(report.mis_shaped, (std::vector<std::string>{"head.bias", "head.weight"}));
+  EXPECT_THROW(td::transfer(src, *target, target->blocks(), {.rule = td::Rule::blocks, .blocks = 99}), core::InputError);
+  EXPECT_THROW(td::transfer(src, *target, target->blocks(), {.alpha = 1.5}), core::InputError);
+  EXPECT_NE(report.text().find("shape mismatch"), std::string::npos);
+}
+
+class DeepArchive : public ptlab::testing::TempDirTest {};
+
+TEST_F(DeepArchive, SaveLoadRoundTripAndImportReport) {
+  auto source = trained_looking("vgg11");
+  td::save_state(*source, path("w.pt"));
+  const auto loaded = td::load_state(path("w.pt"));
+  const auto original = td::state_of(*source);
+  ASSERT_EQ(loaded.size(), original.size());
+  for (const auto& [k, v] : original) EXPECT_TRUE(torch::equal(loaded.at(k), v)) << k;
+  // An archive with an extra key and a wrong shape: reported, never copied.
+  auto extra = loaded;
+  extra["not.a.layer"] = torch::zeros({3});
+  extra["stage1.0.weight"] = torch::zeros({1, 1, 1, 1});
+  auto target = net("vgg11");
+  const auto report = td::transfer(extra, *target, target->blocks(), {.rule = td::Rule::all});
+  EXPECT_EQ(report.unmatched_source, (std::vector<std::string>{"not.a.layer"}));
+  EXPECT_EQ(report.mis_shaped, (std::vector<std::string>{"stage1.0.weight"}));
+  std::ofstream(path("junk.pt")) << "junk";
+  EXPECT_THROW(td::load_state(path("junk.pt")), core::InputError);
+  EXPECT_THROW(td::load_state(path("missing.pt")), core::InputError);
+}
+
+TEST_F(DeepArchive, PythonTorchSaveAndLoadInterop) {
+  if (std::system("/usr/bin/python3 -c 'import torch' > /dev/null 2>&1") != 0)
+    GTEST_SKIP() << "Debian's python3-torch is not installed (scripts/install-deps.sh --bench)";
+  // Python → ptlab: a state_dict saved by torch.save.
+  const std::string py = path("py.pt");
+  ASSERT_EQ(std::system(("/usr/bin/python3 -c \"import torch; torch.save({'stem.0.weight': torch.arange(6.).reshape(2, 3), "
+                         "'head.bias': torch.ones(5)}, '" + py + "')\"").c_str()), 0);
+  const auto s = td::load_state(py);
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_EQ(s.at("stem.0.weight").sum().item<float>(), 15.0f);
+  // ptlab → Python: torch.load reads save_state's archive.
+  auto m = net("resnet8");
+  td::save_state(*m, path("ptlab.pt"));
+  const float expected = td::state_of(*m).at("head.weight").sum().item<float>();
+  const std::string check = "/usr/bin/python3 -c \"import torch, sys; d = torch.load('" + path("ptlab.pt") +
+                            "'); sys.exit(0 if abs(d['head.weight'].sum().item() - (" + std::to_string(expected) +
+                            ")) < 1e-4 and 'stage1.0.bn1.running_var' in d else 1)\"";
+  EXPECT_EQ(std::system(check.c_str()), 0);
+}
