@@ -27,8 +27,11 @@ def timed(cmd, env=None):
     """Wall seconds of the work: a peer's own in-process timing when it prints one (so Python start-up
     and `import torch`, about 1 s, are not charged to it), else the whole command's."""
     start = time.perf_counter()
-    done = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     wall = time.perf_counter() - start
+    if done.returncode != 0:
+        why = done.stderr.decode(errors="replace").strip().splitlines()
+        sys.exit(f"compare_peers: {' '.join(cmd[:3])} failed: {why[-1] if why else 'exit code ' + str(done.returncode)}")
     try:
         return float(json.loads(done.stdout.decode().strip().splitlines()[-1])["wall_s"])
     except (ValueError, KeyError, IndexError):
@@ -42,12 +45,19 @@ def env_threads(n):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--seeds", type=int, default=2)
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--steps", type=int, default=1000)
     p.add_argument("--csv", help="also write the table as CSV")
     a = p.parse_args()
+    if a.seeds < 1 or a.repeats < 1 or a.steps < 1:
+        p.error("--seeds, --repeats and --steps: expected integers >= 1")
+    if a.csv:
+        try:
+            open(a.csv, "a").close()
+        except OSError as e:
+            p.error(f"--csv {a.csv}: cannot write ({e.strerror})")
     if not os.access(PTLAB, os.X_OK):
         sys.exit(f"compare_peers: {PTLAB} not found; expected a build (scripts/build.sh)")
     cores = os.cpu_count() or 1

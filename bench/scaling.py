@@ -43,7 +43,11 @@ def timed(cmd, repeats):
     walls = []
     for _ in range(repeats):
         start = time.perf_counter()
-        done = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+        done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        if done.returncode != 0:
+            why = done.stderr.decode(errors="replace").strip().splitlines()
+            sys.exit(f"scaling: {os.path.basename(cmd[0 if cmd[0] != '/usr/bin/python3' else 1])} failed: "
+                     f"{why[-1] if why else 'exit code ' + str(done.returncode)}")
         wall = time.perf_counter() - start
         try:  # a peer's in-process time, without Python start-up and imports
             wall = float(json.loads(done.stdout.decode().strip().splitlines()[-1])["wall_s"])
@@ -54,16 +58,24 @@ def timed(cmd, repeats):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--steps", type=int, default=200)
     p.add_argument("--repeats", type=int, default=1)
     p.add_argument("--peers", default="torch,numpy")
     p.add_argument("--out", default=os.path.join(ROOT, "bench", "out"))
     a = p.parse_args()
+    if a.steps < 1 or a.repeats < 1:
+        p.error("--steps and --repeats: expected integers >= 1")
+    peers = [x for x in a.peers.split(",") if x]
+    for peer in peers:
+        if peer not in ("torch", "numpy"):
+            p.error(f"--peers {peer}: expected torch and/or numpy, comma-separated (or empty)")
     if not os.access(PTLAB, os.X_OK):
         sys.exit(f"scaling: {PTLAB} not found; expected a build (scripts/build.sh)")
-    os.makedirs(a.out, exist_ok=True)
-    peers = [x for x in a.peers.split(",") if x]
+    try:
+        os.makedirs(a.out, exist_ok=True)
+    except OSError as e:
+        p.error(f"--out {a.out}: cannot create the directory ({e.strerror})")
     rows = []
     for axis, values in AXES.items():
         for v in values:

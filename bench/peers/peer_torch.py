@@ -4,7 +4,7 @@ whole-batch matmuls, autograd for the gradient, no Python loop over samples).
 
 One run = upstream GD on task 1 -> filter transfer of floor(alpha*m) filters per class ->
 downstream GD with transfer and from scratch on task 2; test error every `curve_every` steps,
-as `ptlab run` does. Defaults: configs/paper.toml. Prints one JSON line per run and a summary.
+as `ptlab run` does. Defaults: configs/paper.toml. Prints one JSON line: wall time and mean NTG.
 Usage: peer_torch.py [--seeds N] [--threads T] [--d D] [--n1 N1] [--n2 N2] [--m M] [--steps T]
 """
 import argparse

@@ -28,7 +28,7 @@ double seconds_since(Clock::time_point start) {
 
 PhaseRecord to_record(const train::TrainResult& r, double wall_s) {
   return PhaseRecord{r.status, r.steps, r.train_loss, r.train_error, r.test_error, r.test_error_true,
-                     r.curve, wall_s};
+                     r.curve, wall_s, r.backend};
 }
 
 train::GdOptions with_curve(train::GdOptions gd, int curve_every, train::Backend backend) {

@@ -24,6 +24,7 @@ struct PhaseRecord {
   double test_error_true = 0.0; ///< against true labels ŷ
   std::vector<train::CurvePoint> curve;
   double wall_s = 0.0;          ///< wall-clock seconds of this phase (not part of the pure result)
+  train::Backend backend = train::Backend::dense;  ///< the GD backend that ran (run.backend = "auto" resolved)
 };
 
 struct SeedRecord {

@@ -40,6 +40,16 @@ std::string transfer_text(const transfer::TransferOptions& t) {
   return s + (t.freeze ? " frozen" : " fine-tuned");
 }
 
+// "span" or, when run.backend = "auto", what it resolved to per phase: "auto: span/span/span".
+std::string backend_text(const experiment::ExperimentResult& result) {
+  const std::string requested = train::to_string(result.spec.backend);
+  if (result.records.empty()) return requested;
+  const auto& r = result.records.front();
+  const std::string used = fmt::format("{}/{}/{} (upstream/transfer/scratch)", train::to_string(r.upstream.backend),
+                                       train::to_string(r.transfer.backend), train::to_string(r.scratch.backend));
+  return result.spec.backend == train::Backend::automatic ? "auto: " + used : used;
+}
+
 }  // namespace
 
 std::string seeds_csv(const experiment::ExperimentResult& result) {
@@ -75,12 +85,14 @@ std::string text_table(const experiment::ExperimentResult& result, const std::st
       "  d={} m={} {} sigma_0={} |u|={} theta={}\n"
       "  upstream:   n1={} |v1|={} sigma_p1={} p1={} eta={} steps={}\n"
       "  downstream: n2={} |v2|={} sigma_p2={} p2={} eta={} steps={}\n"
-      "  transfer:   {}\n\n",
+      "  transfer:   {}\n"
+      "  backend:    {}\n\n",
       title, experiment::config_hash(spec), spec.seed, spec.seed + spec.seeds - 1, result.threads,
       result.threads == 1 ? "" : "s", result.wall_s, spec.frame.d, spec.model.m,
       model::to_string(spec.model.activation), spec.model.sigma_0, spec.frame.norm_u, spec.frame.theta, up.n,
       up.norm_v, up.sigma_p, up.p, spec.upstream_train.eta, spec.upstream_train.steps, down.n, down.norm_v,
-      down.sigma_p, down.p, spec.downstream_train.eta, spec.downstream_train.steps, transfer_text(spec.transfer));
+      down.sigma_p, down.p, spec.downstream_train.eta, spec.downstream_train.steps, transfer_text(spec.transfer),
+      backend_text(result));
   out +=
       "  up = upstream model (task 1); tr = downstream with transfer; sc = downstream from scratch (task 2)\n"
       "  loss = final training loss; err = test error vs observed labels; err* = vs true labels\n"

@@ -20,7 +20,7 @@ json phase_json(const experiment::PhaseRecord& p) {
   return json{{"status", train::to_string(p.status)},   {"steps", p.steps},
               {"train_loss", number(p.train_loss)},      {"train_error", number(p.train_error)},
               {"test_error", number(p.test_error)},      {"test_error_true", number(p.test_error_true)},
-              {"wall_s", p.wall_s}};
+              {"wall_s", p.wall_s},                     {"backend", train::to_string(p.backend)}};
 }
 
 json stat_json(const experiment::Stat& s) {

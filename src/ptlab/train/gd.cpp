@@ -81,6 +81,7 @@ TrainResult gradient_descent(model::Weights W0, const Eigen::MatrixXd& trainable
                                : detail::make_dense(std::move(W0), trainable, train, test, model);
 
   TrainResult result;
+  result.backend = backend;
   model::Evaluator evaluator(model, train);
 
   const auto record = [&](int step, double loss) {

@@ -53,6 +53,7 @@ struct TrainResult {
   double test_error = 0.0;
   double test_error_true = 0.0;
   std::vector<CurvePoint> curve;  ///< at step 0, every curve_every steps, and at the end
+  Backend backend = Backend::dense;  ///< the backend that ran (automatic resolved)
 };
 
 /// What GD exposes to an observer at step t (dynamics/ uses it to track the exact γ/ρ coefficients).
