@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "ptlab/core/error.hpp"
+#include "ptlab/core/rng.hpp"
+#include "ptlab/train/deep/trainer.hpp"
 #include "ptlab/model/deep/models.hpp"
 #include "ptlab/transfer/deep/copy.hpp"
 #include "support/temp_dir.hpp"
@@ -155,4 +157,65 @@ TEST_F(DeepArchive, PythonTorchSaveAndLoadInterop) {
                             "'); sys.exit(0 if abs(d['head.weight'].sum().item() - (" + std::to_string(expected) +
                             ")) < 1e-4 and 'stage1.0.bn1.running_var' in d else 1)\"";
   EXPECT_EQ(std::system(check.c_str()), 0);
+}
+
+namespace {
+
+// A two-class toy task: class 1 images have a bright 4 × 4 square in the top-left corner.
+data::ImageSet toy(int n, std::uint64_t seed) {
+  core::Rng rng(seed);
+  data::ImageSet s;
+  s.n = n;
+  s.channels = 1;
+  s.height = s.width = 12;
+  s.classes = 2;
+  for (int i = 0; i < n; ++i) {
+    const int label = static_cast<int>(rng.below(2));
+    s.labels.push_back(label);
+    for (int y = 0; y < 12; ++y)
+      for (int x = 0; x < 12; ++x) {
+        const bool square = label == 1 && y < 4 && x < 4;
+        s.pixels.push_back(static_cast<std::uint8_t>(square ? 230 : rng.below(80)));
+      }
+  }
+  return s;
+}
+
+}  // namespace
+
+TEST(DeepTrain, SmallResNetLearnsAToyTaskAndFrozenLayersStayPut) {
+  torch::manual_seed(0);
+  auto m = md::make_model({"resnet8", 1, 2, 12});
+  // Freeze the stem (AnB): its parameters must not move.
+  for (auto& p : m->named_parameters())
+    if (p.key().rfind("stem.", 0) == 0) p.value().set_requires_grad(false);
+  const auto stem_before = td::state_of(*m).at("stem.0.weight").clone();
+  const auto records = ptlab::train::deep::train_model(*m, toy(256, 1), toy(128, 2),
+                                                       {.lr = 0.05, .epochs = 4, .batch_size = 32, .seed = 3});
+  ASSERT_EQ(records.size(), 4u);
+  EXPECT_GT(records.back().test_accuracy, 0.95);
+  EXPECT_LT(records.back().train_loss, records.front().train_loss);
+  EXPECT_TRUE(torch::equal(td::state_of(*m).at("stem.0.weight"), stem_before));
+  EXPECT_GT(records.back().images_per_s, 0.0);
+}
+
+TEST(DeepTrain, AdamWAugmentationNoiseAndBadOptions) {
+  torch::manual_seed(1);
+  auto m = md::make_model({"vit", 1, 2, 12});
+  const auto r = ptlab::train::deep::train_model(
+      *m, toy(128, 4), toy(64, 5),
+      {.optimizer = "adamw", .lr = 1e-3, .weight_decay = 0.01, .epochs = 2, .batch_size = 32, .augment = true,
+       .input_noise = 0.1, .seed = 2});
+  EXPECT_EQ(r.size(), 2u);
+  EXPECT_TRUE(std::isfinite(r.back().train_loss));
+  EXPECT_THROW(ptlab::train::deep::train_model(*m, toy(8, 1), toy(8, 2), {.optimizer = "lbfgs"}), core::InputError);
+  EXPECT_THROW(ptlab::train::deep::train_model(*m, toy(8, 1), toy(8, 2), {.epochs = 0}), core::InputError);
+  // The same seed gives the same training (same shuffles, same initial weights).
+  torch::manual_seed(7);
+  auto a = md::make_model({"resnet8", 1, 2, 12});
+  torch::manual_seed(7);
+  auto b = md::make_model({"resnet8", 1, 2, 12});
+  const auto ra = ptlab::train::deep::train_model(*a, toy(64, 1), toy(32, 2), {.epochs = 1, .batch_size = 16, .seed = 5});
+  const auto rb = ptlab::train::deep::train_model(*b, toy(64, 1), toy(32, 2), {.epochs = 1, .batch_size = 16, .seed = 5});
+  EXPECT_EQ(ra.back().train_loss, rb.back().train_loss);
 }

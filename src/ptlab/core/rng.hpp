@@ -18,6 +18,7 @@ enum class Stream : std::uint64_t {
   downstream_test = 5,
   downstream_init = 6,
   transfer_choice = 7,
+  deep_training = 8,  // shuffling, augmentation and input noise of deep-net training
 };
 
 /// SplitMix64 finaliser (Steele et al. 2014): a bijective 64-bit mix used to derive stream seeds.

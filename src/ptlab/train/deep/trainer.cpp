@@ -1,0 +1,115 @@
+#include "ptlab/train/deep/trainer.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <numbers>
+
+#include "ptlab/core/error.hpp"
+#include "ptlab/core/rng.hpp"
+
+namespace ptlab::train::deep {
+
+torch::Tensor to_tensor(const data::ImageSet& images) {
+  auto bytes = torch::from_blob(const_cast<std::uint8_t*>(images.pixels.data()),
+                                {images.n, images.channels, images.height, images.width}, torch::kUInt8);
+  return (bytes.to(torch::kFloat) / 255.0 - 0.5) / 0.5;
+}
+
+double accuracy(model::deep::Net& model, const torch::Tensor& x, const torch::Tensor& y, int batch_size) {
+  torch::NoGradGuard no_grad;
+  model.eval();
+  std::int64_t correct = 0;
+  for (std::int64_t i = 0; i < x.size(0); i += batch_size) {
+    const auto end = std::min<std::int64_t>(i + batch_size, x.size(0));
+    const auto logits = model.forward(x.slice(0, i, end));
+    correct += (logits.argmax(1) == y.slice(0, i, end)).sum().item<std::int64_t>();
+  }
+  return x.size(0) > 0 ? static_cast<double>(correct) / static_cast<double>(x.size(0)) : 0.0;
+}
+
+namespace {
+
+// Random crop with 2-pixel zero padding and a horizontal flip, per image.
+torch::Tensor augment(const torch::Tensor& batch, core::Rng& rng) {
+  const auto h = batch.size(2), w = batch.size(3);
+  const auto padded = torch::constant_pad_nd(batch, {2, 2, 2, 2}, -1.0);  // −1 = black after scaling
+  std::vector<torch::Tensor> out;
+  for (std::int64_t i = 0; i < batch.size(0); ++i) {
+    const auto dy = static_cast<std::int64_t>(rng.below(5)), dx = static_cast<std::int64_t>(rng.below(5));
+    auto img = padded[i].slice(1, dy, dy + h).slice(2, dx, dx + w);
+    if (rng.uniform() < 0.5) img = img.flip({2});
+    out.push_back(img);
+  }
+  return torch::stack(out);
+}
+
+}  // namespace
+
+std::vector<EpochRecord> train_model(model::deep::Net& model, const data::ImageSet& train, const data::ImageSet& test,
+                                     const TrainOptions& o, const std::function<void(int, int, int)>& progress) {
+  if (o.optimizer != "sgd" && o.optimizer != "adamw")
+    throw core::InputError(fmt::format("optimizer '{}'; expected \"sgd\" or \"adamw\"", o.optimizer));
+  if (o.epochs < 1 || o.batch_size < 1 || !(o.lr > 0) || !(o.weight_decay >= 0) || !(o.input_noise >= 0))
+    throw core::InputError("training options: expected epochs ≥ 1, batch_size ≥ 1, lr > 0, weight_decay ≥ 0 and "
+                           "input_noise ≥ 0");
+  if (train.n == 0) throw core::InputError("training set is empty; expected at least one image");
+  const torch::Tensor x = to_tensor(train), x_test = to_tensor(test);
+  const torch::Tensor y = torch::tensor(train.labels, torch::kLong);
+  const torch::Tensor y_test = torch::tensor(test.labels, torch::kLong);
+
+  std::vector<torch::Tensor> params;
+  for (auto& p : model.parameters())
+    if (p.requires_grad()) params.push_back(p);
+  std::unique_ptr<torch::optim::Optimizer> opt;
+  if (o.optimizer == "sgd")
+    opt = std::make_unique<torch::optim::SGD>(
+        params, torch::optim::SGDOptions(o.lr).momentum(o.momentum).weight_decay(o.weight_decay));
+  else
+    opt = std::make_unique<torch::optim::AdamW>(params, torch::optim::AdamWOptions(o.lr).weight_decay(o.weight_decay));
+
+  core::Rng rng = core::Rng::stream(o.seed, core::Stream::deep_training);
+  torch::manual_seed(o.seed);
+  const int batches = static_cast<int>((train.n + o.batch_size - 1) / o.batch_size);
+  const double total_steps = static_cast<double>(batches) * o.epochs;
+  std::vector<EpochRecord> records;
+  int step = 0;
+  for (int epoch = 1; epoch <= o.epochs; ++epoch) {
+    model.train();
+    const auto start = std::chrono::steady_clock::now();
+    // Shuffle with our own stream, so the order is the same on every platform.
+    std::vector<std::int64_t> order(static_cast<std::size_t>(train.n));
+    for (std::int64_t i = 0; i < train.n; ++i) order[static_cast<std::size_t>(i)] = i;
+    for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
+    const auto perm = torch::tensor(order, torch::kLong);
+    double loss_sum = 0.0;
+    std::int64_t correct = 0;
+    for (int b = 0; b < batches; ++b) {
+      const auto idx = perm.slice(0, static_cast<std::int64_t>(b) * o.batch_size,
+                                  std::min<std::int64_t>(static_cast<std::int64_t>(b + 1) * o.batch_size, train.n));
+      torch::Tensor xb = x.index_select(0, idx);
+      const torch::Tensor yb = y.index_select(0, idx);
+      if (o.augment) xb = augment(xb, rng);
+      if (o.input_noise > 0) xb = xb + o.input_noise * torch::randn_like(xb);
+      if (o.cosine)
+        for (auto& group : opt->param_groups())
+          group.options().set_lr(0.5 * o.lr * (1.0 + std::cos(std::numbers::pi * step / total_steps)));
+      opt->zero_grad();
+      const auto logits = model.forward(xb);
+      const auto loss = torch::nn::functional::cross_entropy(logits, yb);
+      loss.backward();
+      opt->step();
+      ++step;
+      loss_sum += loss.item<double>() * static_cast<double>(idx.size(0));
+      correct += (logits.argmax(1) == yb).sum().item<std::int64_t>();
+      if (progress) progress(epoch, b + 1, batches);
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    records.push_back({epoch, loss_sum / train.n, static_cast<double>(correct) / train.n,
+                       test.n > 0 ? accuracy(model, x_test, y_test) : 0.0, train.n / seconds});
+  }
+  return records;
+}
+
+}  // namespace ptlab::train::deep

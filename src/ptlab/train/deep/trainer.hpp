@@ -1,0 +1,53 @@
+#pragma once
+// Training and evaluation of the deep models (DESIGN.md §2) with LibTorch: mini-batch SGD with
+// momentum or AdamW, cosine learning-rate schedule, weight decay, optional augmentation and
+// Gaussian input noise (the "upstream noise" knob), evaluation after every epoch. CPU by default;
+// CUDA when LibTorch was built with it and a device is present.
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ptlab/data/images.hpp"
+#include "ptlab/model/deep/models.hpp"
+
+namespace ptlab::train::deep {
+
+struct TrainOptions {
+  std::string optimizer = "sgd";  ///< "sgd" (with momentum) or "adamw"
+  double lr = 0.05;               ///< peak learning rate
+  double momentum = 0.9;          ///< SGD only
+  double weight_decay = 5e-4;
+  int epochs = 5;
+  int batch_size = 128;
+  bool cosine = true;             ///< cosine decay from lr to 0 over all steps (else constant)
+  bool augment = false;           ///< random crop (padding 2) and horizontal flip
+  double input_noise = 0.0;       ///< σ of Gaussian noise added to the normalised inputs
+  std::uint64_t seed = 0;         ///< shuffling, augmentation, noise
+};
+
+struct EpochRecord {
+  int epoch = 0;
+  double train_loss = 0.0;      ///< mean cross-entropy over the epoch's batches
+  double train_accuracy = 0.0;  ///< on the (augmented, noisy) batches as trained
+  double test_accuracy = 0.0;   ///< clean test set, eval mode
+  double images_per_s = 0.0;    ///< training throughput of the epoch
+};
+
+/// Images as a float tensor N × C × H × W, scaled to [−1, 1] ((x/255 − 0.5)/0.5).
+torch::Tensor to_tensor(const data::ImageSet& images);
+
+/// Accuracy of `model` (eval mode, no gradients) on images x with labels y, in batches.
+double accuracy(model::deep::Net& model, const torch::Tensor& x, const torch::Tensor& y, int batch_size = 256);
+
+/// Trains `model` in place on `train`, evaluating on `test` after each epoch; parameters with
+/// requires_grad = false (frozen by transfer) are not updated. `progress(epoch, batch, batches)`
+/// is called after every batch when set. Throws core::InputError for bad options (unknown
+/// optimizer, non-positive epochs, batch size or learning rate, negative noise or weight decay).
+std::vector<EpochRecord> train_model(model::deep::Net& model, const data::ImageSet& train, const data::ImageSet& test,
+                                     const TrainOptions& options,
+                                     const std::function<void(int, int, int)>& progress = {});
+
+}  // namespace ptlab::train::deep
