@@ -32,5 +32,6 @@ Action add_plot_command(CLI::App& app, Io& io);
 Action add_report_command(CLI::App& app, Io& io);
 Action add_theory_command(CLI::App& app, Io& io);
 Action add_verify_command(CLI::App& app, Io& io);
+Action add_deep_command(CLI::App& app, Io& io);
 
 }  // namespace ptlab::cli

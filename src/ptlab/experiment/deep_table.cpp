@@ -1,0 +1,32 @@
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "ptlab/experiment/deep_run.hpp"
+
+namespace ptlab::experiment {
+
+std::string deep_table(const DeepResult& r, const std::string& title) {
+  const auto& s = r.spec;
+  std::string out = fmt::format(
+      "{}  ({} seeds, {} threads, {:.1f} s)\n  data: {}; upstream classes {} ({} per class, {} epochs); downstream "
+      "classes {} ({} per class, {} epochs)\n  model: {}; transfer: rule={}{}\n\n",
+      title, s.seeds, r.threads, r.wall_s, s.dataset, fmt::join(s.upstream.classes, ","), s.upstream.per_class,
+      s.upstream.epochs, fmt::join(s.downstream.classes, ","), s.downstream.per_class, s.downstream.epochs, s.arch,
+      s.rule, s.freeze ? " frozen" : " fine-tuned");
+  const std::string name = s.rule == "blocks" ? "k" : "alpha";
+  out += fmt::format("  {:>6} {:>18} {:>18} {:>30}\n", name, "scratch acc", "transfer acc", "gain (points), 95% CI");
+  const auto acc = [](const Stat& x) {
+    return std::isfinite(x.std) ? fmt::format("{:.4f} ± {:.4f}", x.mean, x.std) : fmt::format("{:.4f}", x.mean);
+  };
+  for (const auto& row : r.summary) {
+    const std::string ci = std::isfinite(row.gain.ci_low)
+                               ? fmt::format("{:+.2f} [{:+.2f}, {:+.2f}]", row.gain.mean, row.gain.ci_low, row.gain.ci_high)
+                               : fmt::format("{:+.2f}", row.gain.mean);
+    out += fmt::format("  {:>6g} {:>18} {:>18} {:>30}\n", row.setting, acc(row.scratch), acc(row.transfer), ci);
+  }
+  out += "\n  gain = 100 · (transfer − scratch accuracy) on the downstream test set; > 0 transfer helps (= −100·NTG)\n";
+  return out;
+}
+
+}  // namespace ptlab::experiment
