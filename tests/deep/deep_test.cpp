@@ -8,6 +8,9 @@
 #include "ptlab/model/deep/models.hpp"
 #include "ptlab/transfer/deep/copy.hpp"
 #include "support/temp_dir.hpp"
+#include "ptlab/experiment/deep_run.hpp"
+#include "ptlab/data/images.hpp"
+#include <fstream>
 
 using namespace ptlab;
 namespace md = ptlab::model::deep;
@@ -218,4 +221,66 @@ TEST(DeepTrain, AdamWAugmentationNoiseAndBadOptions) {
   const auto ra = ptlab::train::deep::train_model(*a, toy(64, 1), toy(32, 2), {.epochs = 1, .batch_size = 16, .seed = 5});
   const auto rb = ptlab::train::deep::train_model(*b, toy(64, 1), toy(32, 2), {.epochs = 1, .batch_size = 16, .seed = 5});
   EXPECT_EQ(ra.back().train_loss, rb.back().train_loss);
+}
+
+namespace {
+
+void write_idx(const std::string& images, const std::string& labels, const data::ImageSet& s) {
+  const auto put32 = [](std::ofstream& f, std::uint32_t v) {
+    for (int shift = 24; shift >= 0; shift -= 8) f.put(static_cast<char>((v >> shift) & 0xff));
+  };
+  std::ofstream fi(images, std::ios::binary), fl(labels, std::ios::binary);
+  put32(fi, 0x803);
+  put32(fi, static_cast<std::uint32_t>(s.n));
+  put32(fi, static_cast<std::uint32_t>(s.height));
+  put32(fi, static_cast<std::uint32_t>(s.width));
+  fi.write(reinterpret_cast<const char*>(s.pixels.data()), static_cast<std::streamsize>(s.pixels.size()));
+  put32(fl, 0x801);
+  put32(fl, static_cast<std::uint32_t>(s.n));
+  for (const int l : s.labels) fl.put(static_cast<char>(l));
+}
+
+// Four classes: the bright square in one of four corners.
+data::ImageSet corners(int n, std::uint64_t seed) {
+  core::Rng rng(seed);
+  data::ImageSet s;
+  s.n = n;
+  s.channels = 1;
+  s.height = s.width = 12;
+  s.classes = 10;
+  for (int i = 0; i < n; ++i) {
+    const int label = static_cast<int>(rng.below(4));
+    s.labels.push_back(label);
+    for (int y = 0; y < 12; ++y)
+      for (int x = 0; x < 12; ++x) {
+        const bool square = (label / 2 == 0 ? y < 4 : y >= 8) && (label % 2 == 0 ? x < 4 : x >= 8);
+        s.pixels.push_back(static_cast<std::uint8_t>(square ? 230 : rng.below(60)));
+      }
+  }
+  return s;
+}
+
+}  // namespace
+
+TEST_F(DeepArchive, DeepExperimentOnUserIdxFiles) {
+  write_idx(path("train-images-idx3-ubyte"), path("train-labels-idx1-ubyte"), corners(400, 1));
+  write_idx(path("t10k-images-idx3-ubyte"), path("t10k-labels-idx1-ubyte"), corners(200, 2));
+  auto spec = ptlab::experiment::parse_deep_config(
+      "[data]\ndataset = \"idx\"\ndir = \"" + dir_.string() +
+          "\"\n[upstream]\nclasses = [0, 1]\nper_class = 90\nepochs = 5\nbatch_size = 32\n"
+          "[downstream]\nclasses = [2, 3]\nper_class = 10\nepochs = 2\nbatch_size = 8\n"
+          "[transfer]\nalphas = [0.0, 1.0]\n[run]\nseeds = 1\nthreads = 1\n",
+      "tiny.toml");
+  const auto r = ptlab::experiment::run_deep(spec);
+  ASSERT_EQ(r.records.size(), 2u);
+  // α = 0 copies nothing: the transfer run is the scratch run, to the bit.
+  EXPECT_EQ(r.records[0].transfer_accuracy, r.records[0].scratch_accuracy);
+  EXPECT_EQ(r.records[0].copied_fraction, 0.0);
+  EXPECT_GT(r.records[1].copied_fraction, 0.9);  // α = 1: everything but the head
+  EXPECT_GT(r.records[0].upstream_accuracy, 0.8);
+  const std::string table = ptlab::experiment::deep_table(r, "tiny");
+  EXPECT_NE(table.find("transfer acc"), std::string::npos);
+  // Missing files: one line naming the directory.
+  spec.dir = path("nowhere");
+  EXPECT_THROW(ptlab::experiment::run_deep(spec), core::InputError);
 }
