@@ -7,6 +7,8 @@
 #include <limits>
 #include <mutex>
 #include <stdexcept>
+#include <tuple>
+#include <utility>
 
 #include "ptlab/experiment/detail/parallel.hpp"
 #include "ptlab/experiment/run.hpp"
@@ -41,6 +43,19 @@ std::string values_text(const std::vector<double>& v) {
   return "{" + s + "}";
 }
 
+// Least squares y ≈ a + b·x: returns (b, a).
+std::pair<double, double> ols(const std::vector<double>& x, const std::vector<double>& y) {
+  const double n = static_cast<double>(x.size());
+  double mx = 0, my = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) mx += x[i], my += y[i];
+  mx /= n;
+  my /= n;
+  double sxy = 0, sxx = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) sxy += (x[i] - mx) * (y[i] - my), sxx += (x[i] - mx) * (x[i] - mx);
+  const double b = sxy / sxx;
+  return {b, my - b * mx};
+}
+
 // Per-seed slopes of NTG against x over a claim's points (seeds paired across points), then the
 // mean slope with its t CI over seeds: a paired design, so the seed effect cancels.
 experiment::Stat seed_slopes(const std::vector<const Point*>& points, bool log2_x) {
@@ -54,13 +69,7 @@ experiment::Stat seed_slopes(const std::vector<const Point*>& points, bool log2_
       y.push_back(p->records[s].ntg);
     }
     if (x.size() < 2) continue;
-    double mx = 0, my = 0;
-    for (std::size_t i = 0; i < x.size(); ++i) mx += x[i], my += y[i];
-    mx /= static_cast<double>(x.size());
-    my /= static_cast<double>(x.size());
-    double sxy = 0, sxx = 0;
-    for (std::size_t i = 0; i < x.size(); ++i) sxy += (x[i] - mx) * (y[i] - my), sxx += (x[i] - mx) * (x[i] - mx);
-    slopes.push_back(sxy / sxx);
+    slopes.push_back(ols(x, y).first);
   }
   return experiment::summarize(slopes);
 }
@@ -77,15 +86,11 @@ std::vector<double> ntg_values(const Point& p) {
 Slope fit_slope(const std::vector<double>& x, const std::vector<double>& y) {
   if (x.size() != y.size() || x.size() < 3) throw std::invalid_argument("fit_slope: needs ≥ 3 paired points");
   const double n = static_cast<double>(x.size());
-  double mx = 0, my = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) mx += x[i], my += y[i];
-  mx /= n;
-  my /= n;
-  double sxy = 0, sxx = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) sxy += (x[i] - mx) * (y[i] - my), sxx += (x[i] - mx) * (x[i] - mx);
   Slope s;
-  s.slope = sxy / sxx;
-  s.intercept = my - s.slope * mx;
+  std::tie(s.slope, s.intercept) = ols(x, y);
+  double mx = 0, sxx = 0;
+  for (const double v : x) mx += v / n;
+  for (const double v : x) sxx += (v - mx) * (v - mx);
   double sse = 0;
   for (std::size_t i = 0; i < x.size(); ++i) {
     const double e = y[i] - (s.intercept + s.slope * x[i]);
