@@ -22,7 +22,7 @@ std::string deep_table(const DeepResult& r, const std::string& title) {
   for (const auto& row : r.summary) {
     const std::string ci = std::isfinite(row.gain.ci_low)
                                ? fmt::format("{:+.2f} [{:+.2f}, {:+.2f}]", row.gain.mean, row.gain.ci_low, row.gain.ci_high)
-                               : fmt::format("{:+.2f}", row.gain.mean);
+                               : fmt::format("{:+.2f} (no CI: 1 seed)", row.gain.mean);
     out += fmt::format("  {:>6g} {:>18} {:>18} {:>30}\n", row.setting, acc(row.scratch), acc(row.transfer), ci);
   }
   out += "\n  gain = 100 · (transfer − scratch accuracy) on the downstream test set; > 0 transfer helps (= −100·NTG)\n";
