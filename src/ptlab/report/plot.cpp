@@ -153,6 +153,18 @@ int csv_step(const std::string& cell, const std::string& source, int number) {
   return static_cast<int>(x);
 }
 
+// Calls row(cells, line number) for each data line of a 7-column CSV text (the header skipped).
+template <class Row>
+void for_each_row(const std::string& text, const std::string& source, Row row) {
+  std::istringstream lines(text);
+  int number = 0;
+  for (std::string line; std::getline(lines, line);) {
+    ++number;
+    const auto c = csv_cells(line, 7, source, number);
+    if (!c.empty()) row(c, number);
+  }
+}
+
 std::string terminal(const std::string& format) {
   // noenhanced: key names such as data.norm_u must not turn into subscripts.
   if (format == "svg") return "set terminal svg size 800,600 dynamic noenhanced font 'Helvetica,16' linewidth 1.5";
@@ -315,16 +327,11 @@ std::vector<std::string> plot_curves(const std::vector<Run>& runs, const fs::pat
   for (const Run& r : runs) {
     const std::string key = r.point.dump();
     if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
-    std::istringstream lines(r.curves);
-    int number = 0;
-    for (std::string line; std::getline(lines, line);) {
-      ++number;
-      const auto c = csv_cells(line, 7, r.source, number);
-      if (c.empty()) continue;
+    for_each_row(r.curves, r.source, [&](const std::vector<std::string>& c, int number) {
       const int step = csv_step(c[2], r.source, number);
       const double error = csv_number(c[6], r.source, number, "test_error_true");
       if (std::isfinite(error)) curves[key][c[1]][step].push_back(error);
-    }
+    });
   }
   if (curves.empty()) throw core::InputError("plot --kind curves: no learning-curve points; expected finished runs");
   if (keys.size() > 50) keys.resize(50);
@@ -379,21 +386,16 @@ std::vector<std::string> plot_dynamics(const std::vector<Run>& runs, const fs::p
   std::vector<std::string> gammas;
   for (const Run& r : runs) {
     const std::string key = r.point.dump();
-    std::istringstream lines(r.dynamics);
-    int number = 0;
-    for (std::string line; std::getline(lines, line);) {
-      ++number;
-      const auto c = csv_cells(line, 7, r.source, number);
-      if (c.empty()) continue;
+    for_each_row(r.dynamics, r.source, [&](const std::vector<std::string>& c, int number) {
       const int step = csv_step(c[2], r.source, number);
       const double mean = csv_number(c[5], r.source, number, "mean");
       csv_number(c[6], r.source, number, "extreme");
-      if (!std::isfinite(mean)) continue;
+      if (!std::isfinite(mean)) return;
       if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
       if (c[4].rfind("gamma", 0) == 0 && std::find(gammas.begin(), gammas.end(), c[4]) == gammas.end())
         gammas.push_back(c[4]);
       series[key][c[1] + "/" + c[3] + "/" + c[4]][step].push_back(mean);
-    }
+    });
   }
   if (keys.empty())
     throw core::InputError("plot --kind dynamics: no γ/ρ records; expected runs with dynamics.every > 0");
