@@ -34,4 +34,15 @@ Action add_theory_command(CLI::App& app, Io& io);
 Action add_verify_command(CLI::App& app, Io& io);
 Action add_deep_command(CLI::App& app, Io& io);
 
+/// What `ptlab deep` runs, shared with `ptlab sweep` (which hands deep configs to it).
+struct DeepArgs {
+  std::string path;
+  std::vector<std::string> sets;
+  int seeds = 0;
+  std::string store;        ///< study file ("" = none)
+  std::string checkpoints;  ///< upstream checkpoint directory ("" = none)
+  bool show_transfer = false;
+};
+int run_deep_command(Io& io, const DeepArgs& args);
+
 }  // namespace ptlab::cli

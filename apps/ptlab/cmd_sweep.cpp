@@ -7,6 +7,7 @@
 #include "cli.hpp"
 #include "progress.hpp"
 #include "ptlab/core/error.hpp"
+#include "ptlab/experiment/deep_spec.hpp"
 #include "ptlab/experiment/sweep.hpp"
 #include "ptlab/store/study_mpi.hpp"
 #include "ptlab/store/study_run.hpp"
@@ -56,6 +57,7 @@ Action add_sweep_command(CLI::App& app, Io& io) {
     std::vector<std::string> sets;
     std::string store;
     std::string shard;
+    std::string checkpoints;
     int threads = 0;
   };
   auto args = std::make_shared<Args>();
@@ -71,6 +73,8 @@ Action add_sweep_command(CLI::App& app, Io& io) {
   cmd->add_option("--shard", args->shard,
                   "Run only shard I of N (I/N, 0-based; e.g. --shard $SLURM_ARRAY_TASK_ID/8) into its own store; "
                   "combine the shards with ptlab merge")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  cmd->add_option("--checkpoints", args->checkpoints, "Deep configs: directory for upstream checkpoints (see ptlab deep)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   return [&io, args]() {
     int shard_index = 0, shard_count = 1;
@@ -88,6 +92,18 @@ Action add_sweep_command(CLI::App& app, Io& io) {
       if (shard_count < 1 || shard_index < 0 || shard_index >= shard_count)
         throw core::InputError(fmt::format("--shard {}: expected I/N with 0 ≤ I < N, e.g. 0/4", args->shard));
     }
+    if (experiment::is_deep_config(args->path)) {  // a deep sweep: `ptlab deep` runs it
+      if (shard_count > 1 || args->threads > 0 || store::launched_under_mpi())
+        throw core::InputError(fmt::format("{}: a deep config; --shard, --threads and MPI apply to theory sweeps only "
+                                           "(deep runs use every core through LibTorch)", args->path));
+      return run_deep_command(io, {.path = args->path, .sets = args->sets,
+                                   .store = !args->store.empty() ? args->store
+                                                                 : std::filesystem::path(args->path).stem().string() + ".db",
+                                   .checkpoints = args->checkpoints});
+    }
+    if (!args->checkpoints.empty())
+      throw core::InputError(fmt::format("--checkpoints {}: applies to deep configs; {} is a theory sweep (its runs "
+                                         "take seconds and are not checkpointed)", args->checkpoints, args->path));
     const experiment::SweepSpec sweep = experiment::load_sweep(args->path, args->sets);
     const std::string stem = std::filesystem::path(args->path).stem().string();
     // Each shard writes its own store: NAME.shard-I-of-N.db beside --store (or the config's name).

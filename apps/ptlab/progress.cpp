@@ -27,4 +27,8 @@ void Progress::update(int done, int total) {
   }
 }
 
+void Progress::note(const std::string& line) {
+  if (terminal_) err_ << "\r\033[K" << line << "\n" << std::flush;  // clear the bar's line first
+}
+
 }  // namespace ptlab::cli

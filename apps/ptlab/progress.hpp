@@ -13,6 +13,8 @@ class Progress {
       : err_(err), terminal_(terminal), what_(std::move(what)), start_(std::chrono::steady_clock::now()) {}
   /// Reports `done` of `total` items finished.
   void update(int done, int total);
+  /// Prints one line above the bar (on a terminal; nothing otherwise, so logs stay short).
+  void note(const std::string& line);
 
  private:
   std::ostream& err_;

@@ -77,4 +77,42 @@ ImageSet make_image_task(const ImageSet& source, const ImageTaskOptions& options
   return out;
 }
 
+std::vector<std::uint8_t> rotate90(const std::uint8_t* image, int channels, int size, int k) {
+  const auto n = static_cast<std::size_t>(size);
+  std::vector<std::uint8_t> out(static_cast<std::size_t>(channels) * n * n);
+  for (int c = 0; c < channels; ++c) {
+    const std::uint8_t* in = image + static_cast<std::size_t>(c) * n * n;
+    std::uint8_t* o = out.data() + static_cast<std::size_t>(c) * n * n;
+    for (std::size_t r = 0; r < n; ++r)
+      for (std::size_t col = 0; col < n; ++col) {
+        // Counter-clockwise by 90°: output (r, col) takes input (col, n−1−r); k times.
+        std::size_t sr = r, sc = col;
+        for (int t = 0; t < (k % 4 + 4) % 4; ++t) {
+          const std::size_t nr = sc, nc = n - 1 - sr;
+          sr = nr;
+          sc = nc;
+        }
+        o[r * n + col] = in[sr * n + sc];
+      }
+  }
+  return out;
+}
+
+ImageSet rotation_task(const ImageSet& images, core::Rng& rng) {
+  if (images.height != images.width)
+    throw core::InputError(fmt::format("rotation task: images of {} × {}; expected square images", images.height,
+                                       images.width));
+  ImageSet out = images;
+  out.classes = 4;
+  const std::size_t size = images.image_size();
+  for (int i = 0; i < images.n; ++i) {
+    const int k = static_cast<int>(rng.below(4));
+    const auto at = static_cast<std::size_t>(i) * size;
+    const auto turned = rotate90(images.pixels.data() + at, images.channels, images.height, k);
+    std::copy(turned.begin(), turned.end(), out.pixels.begin() + static_cast<std::ptrdiff_t>(at));
+    out.labels[static_cast<std::size_t>(i)] = k;
+  }
+  return out;
+}
+
 }  // namespace ptlab::data

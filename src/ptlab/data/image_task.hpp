@@ -30,4 +30,15 @@ std::vector<int> class_split(int classes, int first, int count);
 /// [0, count), a task label with fewer than per_class images, or label_noise outside [0, 1).
 ImageSet make_image_task(const ImageSet& source, const ImageTaskOptions& options, core::Rng& rng);
 
+/// The rotation-prediction pretext task (Gidaris et al. 2018, "Unsupervised representation
+/// learning by predicting image rotations"): each image of `images` is turned by k · 90°
+/// counter-clockwise with k drawn uniformly from {0, 1, 2, 3} by `rng`, and labelled k. The class
+/// labels of `images` are ignored; `classes` of the result is 4. It gives the cross-task pair of
+/// DESIGN.md §2: a self-supervised upstream task, a classification downstream task. Throws
+/// core::InputError for non-square images.
+ImageSet rotation_task(const ImageSet& images, core::Rng& rng);
+
+/// `image` (c × h × h, one image of an ImageSet) turned by k · 90° counter-clockwise.
+std::vector<std::uint8_t> rotate90(const std::uint8_t* image, int channels, int size, int k);
+
 }  // namespace ptlab::data

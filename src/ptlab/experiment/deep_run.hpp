@@ -10,6 +10,14 @@
 
 namespace ptlab::experiment {
 
+/// One epoch of a training stage (train/deep's EpochRecord without LibTorch).
+struct DeepEpoch {
+  int epoch = 0;
+  double train_loss = 0.0;      ///< mean cross-entropy over the epoch's batches
+  double train_accuracy = 0.0;  ///< on the batches as trained (augmented, noisy, noisy labels)
+  double test_accuracy = 0.0;   ///< clean test set
+};
+
 /// One seed at one transfer setting (α, or k for the blocks rule).
 struct DeepRecord {
   std::uint64_t seed = 0;
@@ -19,6 +27,8 @@ struct DeepRecord {
   double scratch_accuracy = 0.0;     ///< the paired scratch run (same data, init and order)
   double copied_fraction = 0.0;      ///< entries copied / entries of the downstream model
   double wall_s = 0.0;
+  std::vector<DeepEpoch> upstream_curve;  ///< empty when the upstream weights were imported
+  std::vector<DeepEpoch> transfer_curve, scratch_curve;
   /// Accuracy gain in points: 100 · (transfer − scratch); > 0 transfer helps (= −100·NTG).
   double gain() const { return 100.0 * (transfer_accuracy - scratch_accuracy); }
 };
@@ -34,16 +44,37 @@ struct DeepResult {
   std::vector<DeepSummary> summary;  ///< per setting, in config order
   std::string transfer_report;       ///< the per-tensor report of the first transfer (seed 0, first setting > 0)
   int threads = 1;
+  std::string device = "cpu";        ///< where the models trained ("cpu" or "cuda")
   double wall_s = 0.0;
+};
+
+/// How to run (not what): hooks for stores and progress displays, and where checkpoints go.
+struct DeepRunOptions {
+  /// A directory for upstream checkpoints: the trained upstream weights of each seed are saved
+  /// there (DIR/upstream-HASH-seedS.pt, a weights archive that transfer.import also reads, plus
+  /// a .json with its accuracy and curve) and loaded instead of retrained when present. "" = none.
+  std::string checkpoints;
+  /// Settings for which skip(seed, setting) is true are not run (e.g. already in a store); a seed
+  /// whose settings are all skipped trains nothing.
+  std::function<bool(std::uint64_t, double)> skip;
+  /// Called with each record as soon as it is finished.
+  std::function<void(const DeepRecord&)> on_record;
+  /// One short line per finished stage.
+  std::function<void(const std::string&)> message;
+  /// (batches done, batches in total) after every training batch.
+  std::function<void(std::int64_t, std::int64_t)> batches;
 };
 
 /// Whether this build has the deep half (LibTorch).
 bool deep_available();
 
-/// Runs the experiment: per seed, upstream training (or import), then per setting a transfer run
-/// and, once per seed, the scratch run. `progress(message)` gets one short line per finished
-/// stage. Throws core::InputError for missing data files or weights; without LibTorch, says so.
-DeepResult run_deep(const DeepSpec& spec, const std::function<void(const std::string&)>& progress = {});
+/// Runs the experiment: per seed, upstream training (or import, or a checkpoint), then per
+/// setting a transfer run and, once per seed, the scratch run. Throws core::InputError for
+/// missing data files or weights, run.device = "cuda" without a GPU; without LibTorch, says so.
+DeepResult run_deep(const DeepSpec& spec, const DeepRunOptions& options = {});
+
+/// The summary rows (per setting, in config order) of a set of records.
+std::vector<DeepSummary> summarize_deep(const DeepSpec& spec, const std::vector<DeepRecord>& records);
 
 /// The paper-style table: per setting, scratch and transfer accuracy and the gain with its 95% CI.
 std::string deep_table(const DeepResult& result, const std::string& title);

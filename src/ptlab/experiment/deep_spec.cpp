@@ -75,6 +75,9 @@ struct Reader {
 };
 
 void train_keys(const Reader& r, const std::string& s, DeepTrainSpec& t) {
+  r.choice(s + ".task", t.task, {"classes", "rotation"});
+  if (s == "downstream" && t.task != "classes")
+    r.fail(s + ".task", r.at(s + ".task"), "\"classes\" (rotation prediction is an upstream pretext task)");
   r.list(s + ".classes", t.classes, 0, 99);
   r.integer(s + ".per_class", t.per_class, 0, 1000000);
   r.number(s + ".label_noise", t.label_noise, 0, 1, true);
@@ -92,8 +95,8 @@ void train_keys(const Reader& r, const std::string& s, DeepTrainSpec& t) {
 
 const std::set<std::string> kKeys = {
     "data.dataset", "data.dir", "model.arch", "transfer.rule", "transfer.alphas", "transfer.blocks", "transfer.freeze",
-    "transfer.import", "run.seeds", "run.seed", "run.threads"};
-const std::set<std::string> kTrainKeys = {"classes", "per_class", "label_noise", "input_noise", "optimizer", "lr",
+    "transfer.import", "transfer.select", "run.seeds", "run.seed", "run.threads", "run.device"};
+const std::set<std::string> kTrainKeys = {"task", "classes", "per_class", "label_noise", "input_noise", "optimizer", "lr",
                                           "weight_decay", "epochs", "batch_size", "augment"};
 
 void check_keys(const toml::table& t, const std::string& source) {
@@ -128,6 +131,9 @@ DeepSpec parse_deep_config(const std::string& text, const std::string& source_na
   train_keys(r, "downstream", d.downstream);
   r.choice("model.arch", d.arch, {"resnet8", "resnet20", "resnet18", "vgg11", "vgg16", "vit"});
   r.choice("transfer.rule", d.rule, {"channel", "entry", "blocks"});
+  r.choice("transfer.select", d.select, {"random", "activation"});
+  if (d.select != "random" && d.rule != "channel")
+    r.fail("transfer.select", r.at("transfer.select"), "\"random\" unless rule = \"channel\" (it picks channels)");
   r.list("transfer.alphas", d.alphas, 0, 1);
   r.list("transfer.blocks", d.blocks, 0, 1000, true);
   r.boolean("transfer.freeze", d.freeze);
@@ -141,15 +147,15 @@ DeepSpec parse_deep_config(const std::string& text, const std::string& source_na
   r.integer("run.seed", seed, 0, 1000000000);
   d.seed = static_cast<std::uint64_t>(seed);
   r.integer("run.threads", d.threads, 0, 1024);
+  r.choice("run.device", d.device, {"auto", "cpu", "cuda"});
   return d;
 }
 
-DeepSpec load_deep_config(const std::string& path, const std::vector<std::string>& overrides) {
-  const std::string text = detail::read_text(path);
-  if (overrides.empty()) return parse_deep_config(text, path);
-  // --set section.key=value: applied to the parsed table, which is then validated as a whole
-  // (line numbers then refer to the merged text, so messages name "PATH with --set").
-  toml::table table = detail::parse_toml(text, path);
+namespace {
+
+// --set section.key=value: applied to the parsed table, which is then validated as a whole
+// (line numbers then refer to the merged text, so messages name "SOURCE with --set").
+DeepSpec apply_overrides(toml::table table, const std::string& source, const std::vector<std::string>& overrides) {
   for (const auto& o : overrides) {
     const auto eq = o.find('=');
     const auto dot = o.find('.');
@@ -169,7 +175,84 @@ DeepSpec load_deep_config(const std::string& path, const std::vector<std::string
   }
   std::ostringstream out;
   out << table;
-  return parse_deep_config(out.str(), path + " with --set");
+  return parse_deep_config(out.str(), overrides.empty() ? source : source + " with --set");
+}
+
+std::string numbers(const std::vector<double>& v) {
+  std::string out;
+  for (const double x : v) out += (out.empty() ? "" : ", ") + fmt::format("{}", x);
+  return "[" + out + "]";
+}
+
+std::string quoted(const std::string& s) {
+  std::ostringstream out;
+  out << toml::value<std::string>(s);  // TOML escaping
+  return out.str();
+}
+
+std::string train_section(const std::string& name, const DeepTrainSpec& t) {
+  return fmt::format(
+      "[{}]\ntask = \"{}\"\nclasses = [{}]\nper_class = {}\nlabel_noise = {}\ninput_noise = {}\noptimizer = \"{}\"\n"
+      "lr = {}\nweight_decay = {}\nepochs = {}\nbatch_size = {}\naugment = {}\n\n",
+      name, t.task, fmt::join(t.classes, ", "), t.per_class, t.label_noise, t.input_noise, t.optimizer, t.lr,
+      t.weight_decay, t.epochs, t.batch_size, t.augment);
+}
+
+std::uint64_t fnv1a(const std::string& s) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (const unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
+  return h;
+}
+
+}  // namespace
+
+DeepSpec load_deep_config(const std::string& path, const std::vector<std::string>& overrides) {
+  const std::string text = detail::read_text(path);
+  if (overrides.empty()) return parse_deep_config(text, path);
+  return apply_overrides(detail::parse_toml(text, path), path, overrides);
+}
+
+DeepSpec with_overrides(const DeepSpec& spec, const std::vector<std::string>& overrides) {
+  const std::string text = deep_canonical_toml(spec);
+  return apply_overrides(detail::parse_toml(text, "config"), "config", overrides);
+}
+
+std::string deep_canonical_toml(const DeepSpec& d) {
+  std::string out = fmt::format("[data]\ndataset = \"{}\"\ndir = {}\n\n", d.dataset, quoted(d.dir));
+  out += train_section("upstream", d.upstream);
+  out += train_section("downstream", d.downstream);
+  out += fmt::format("[model]\narch = \"{}\"\n\n", d.arch);
+  std::vector<double> blocks(d.blocks.begin(), d.blocks.end());
+  out += fmt::format("[transfer]\nrule = \"{}\"\nselect = \"{}\"\nalphas = {}\nblocks = {}\nfreeze = {}\nimport = {}\n\n",
+                     d.rule, d.select, numbers(d.alphas), numbers(blocks), d.freeze, quoted(d.import_weights));
+  out += fmt::format("[run]\nseeds = {}\nseed = {}\nthreads = {}\ndevice = \"{}\"\n", d.seeds, d.seed, d.threads,
+                     d.device);
+  return out;
+}
+
+std::string deep_run_hash(const DeepSpec& spec) {
+  DeepSpec s = spec;
+  s.seeds = 1;
+  s.seed = 0;
+  s.threads = 0;
+  s.device = "auto";
+  return fmt::format("{:016x}", fnv1a(deep_canonical_toml(s)));
+}
+
+DeepSpec at_setting(const DeepSpec& spec, double setting) {
+  DeepSpec s = spec;
+  if (s.rule == "blocks") s.blocks = {static_cast<int>(setting)};
+  else s.alphas = {setting};
+  return s;
+}
+
+bool is_deep_config(const std::string& path) {
+  try {
+    const toml::table t = detail::parse_toml(detail::read_text(path), path);
+    return t.contains("model") || t.contains("data");
+  } catch (const core::InputError&) {
+    return false;
+  }
 }
 
 }  // namespace ptlab::experiment

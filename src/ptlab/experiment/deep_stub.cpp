@@ -6,7 +6,7 @@ namespace ptlab::experiment {
 
 bool deep_available() { return false; }
 
-DeepResult run_deep(const DeepSpec&, const std::function<void(const std::string&)>&) {
+DeepResult run_deep(const DeepSpec&, const DeepRunOptions&) {
   throw core::InputError("ptlab deep: this ptlab was built without LibTorch; expected Debian's libtorch-dev "
                          "(scripts/install-deps.sh) and a rebuild");
 }

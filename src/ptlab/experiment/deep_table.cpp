@@ -6,14 +6,34 @@
 
 namespace ptlab::experiment {
 
+std::vector<DeepSummary> summarize_deep(const DeepSpec& spec, const std::vector<DeepRecord>& records) {
+  std::vector<double> settings;
+  if (spec.rule == "blocks") settings.assign(spec.blocks.begin(), spec.blocks.end());
+  else settings = spec.alphas;
+  std::vector<DeepSummary> out;
+  for (const double setting : settings) {
+    std::vector<double> sc, tr, gain;
+    for (const auto& r : records)
+      if (r.setting == setting) {
+        sc.push_back(r.scratch_accuracy);
+        tr.push_back(r.transfer_accuracy);
+        gain.push_back(r.gain());
+      }
+    if (!sc.empty()) out.push_back({setting, summarize(sc), summarize(tr), summarize(gain)});
+  }
+  return out;
+}
+
 std::string deep_table(const DeepResult& r, const std::string& title) {
   const auto& s = r.spec;
   std::string out = fmt::format(
-      "{}  ({} seeds, {} threads, {:.1f} s)\n  data: {}; upstream classes {} ({} per class, {} epochs); downstream "
-      "classes {} ({} per class, {} epochs)\n  model: {}; transfer: rule={}{}\n\n",
-      title, s.seeds, r.threads, r.wall_s, s.dataset, fmt::join(s.upstream.classes, ","), s.upstream.per_class,
+      "{}  ({} seeds, {} threads on {}, {:.1f} s)\n  data: {}; upstream {}classes {} ({} per class, {} epochs); downstream "
+      "classes {} ({} per class, {} epochs)\n  model: {}; transfer: rule={}{}{}\n\n",
+      title, s.seeds, r.threads, r.device, r.wall_s, s.dataset,
+      s.upstream.task == "rotation" ? "rotation prediction on " : "", fmt::join(s.upstream.classes, ","), s.upstream.per_class,
       s.upstream.epochs, fmt::join(s.downstream.classes, ","), s.downstream.per_class, s.downstream.epochs, s.arch,
-      s.rule, s.freeze ? " frozen" : " fine-tuned");
+      s.rule, s.rule == "blocks" ? (s.freeze ? " frozen (AnB)" : " fine-tuned (AnB+)") : "",
+      s.rule == "channel" ? fmt::format(", channels {}", s.select == "activation" ? "by activation" : "random") : "");
   const std::string name = s.rule == "blocks" ? "k" : "alpha";
   out += fmt::format("  {:>6} {:>18} {:>18} {:>30}\n", name, "scratch acc", "transfer acc", "gain (points), 95% CI");
   const auto acc = [](const Stat& x) {

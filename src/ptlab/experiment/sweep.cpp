@@ -8,96 +8,13 @@
 
 #include "ptlab/core/error.hpp"
 #include "ptlab/experiment/config.hpp"
+#include "ptlab/experiment/detail/axis.hpp"
 #include "ptlab/experiment/detail/parallel.hpp"
 #include "ptlab/experiment/upstream_cache.hpp"
 #include "ptlab/experiment/detail/toml_config.hpp"
 
 namespace ptlab::experiment {
-namespace {
-
-std::string literal(const toml::node& node) {
-  std::ostringstream out;
-  if (const auto* s = node.as_string()) {
-    out << '"' << s->get() << '"';
-  } else if (const auto* f = node.as_floating_point()) {
-    out << fmt::format("{}", f->get());
-  } else {
-    node.visit([&](const auto& v) { out << v; });
-  }
-  return out.str();
-}
-
-// [start, stop, count] of linspace/logspace.
-std::vector<double> range_values(const toml::node& node, const std::string& where, bool log) {
-  const auto* arr = node.as_array();
-  const char* form = log ? "logspace" : "linspace";
-  const auto fail = [&]() {
-    throw core::InputError(fmt::format("{}: {} = {}: expected [start, stop, count] with count an integer ≥ 1", where,
-                                       form, arr == nullptr ? literal(node) : "a malformed array"));
-  };
-  if (arr == nullptr || arr->size() != 3) fail();
-  const auto number = [&](std::size_t i) {
-    const toml::node& n = *arr->get(i);
-    if (const auto* x = n.as_floating_point()) return x->get();
-    if (const auto* x = n.as_integer()) return static_cast<double>(x->get());
-    fail();
-    return 0.0;
-  };
-  const double a = number(0), b = number(1);
-  const auto* count = arr->get(2)->as_integer();
-  if (count == nullptr || count->get() < 1 || count->get() > 100000 || !std::isfinite(a) || !std::isfinite(b)) fail();
-  const auto k = static_cast<int>(count->get());
-  std::vector<double> out;
-  for (int i = 0; i < k; ++i) {
-    const double t = k == 1 ? 0.0 : static_cast<double>(i) / (k - 1);
-    const double x = a + (b - a) * t;
-    out.push_back(log ? std::pow(10.0, x) : x);
-  }
-  return out;
-}
-
-Axis parse_axis(const toml::table& t, const std::string& where) {
-  const auto* key = t.get_as<std::string>("key");
-  if (key == nullptr) throw core::InputError(fmt::format("{}: expected key = \"section.name\" in [[sweep.axis]]", where));
-  Axis axis{key->get(), {}};
-  const KeyType type = key_type(axis.key);
-  int forms = 0;
-  for (const auto& [name, node] : t) {
-    const std::string n(name.str());
-    if (n == "key") continue;
-    if (n != "values" && n != "linspace" && n != "logspace")
-      throw core::InputError(fmt::format("{}: [[sweep.axis]] {}: unknown field '{}'; expected values, linspace or logspace",
-                                         where, axis.key, n));
-    ++forms;
-    if (n == "values") {
-      const auto* arr = node.as_array();
-      if (arr == nullptr) throw core::InputError(fmt::format("{}: {} values: expected an array", where, axis.key));
-      for (const auto& v : *arr) axis.values.push_back(literal(v));
-    } else {
-      for (const double x : range_values(node, where + ": " + axis.key, n == "logspace")) {
-        if (type == KeyType::integer) {
-          axis.values.push_back(fmt::format("{}", std::llround(x)));
-        } else if (type == KeyType::number) {
-          axis.values.push_back(fmt::format("{:.6g}", x));  // 0.333333, not 0.3333333333333333
-        } else {
-          throw core::InputError(fmt::format("{}: {}: {} needs a numeric key", where, axis.key, n));
-        }
-      }
-    }
-  }
-  if (forms != 1)
-    throw core::InputError(fmt::format("{}: [[sweep.axis]] {}: expected exactly one of values, linspace, logspace", where,
-                                       axis.key));
-  // Rounding can repeat integer values; keep the first of each.
-  std::vector<std::string> unique;
-  for (const auto& v : axis.values)
-    if (std::find(unique.begin(), unique.end(), v) == unique.end()) unique.push_back(v);
-  axis.values = unique;
-  if (axis.values.empty()) throw core::InputError(fmt::format("{}: sweep axis {} is empty; expected at least one value", where, axis.key));
-  return axis;
-}
-
-}  // namespace
+using detail::literal;
 
 SweepSpec parse_sweep(const std::string& text, const std::string& source_name,
                       const std::vector<std::string>& overrides) {
@@ -125,7 +42,7 @@ SweepSpec parse_sweep(const std::string& text, const std::string& source_name,
         throw core::InputError(fmt::format("{}: sweep.axis: expected [[sweep.axis]] tables", where));
       for (const auto& a : *arr) {
         const std::string at = fmt::format("{}:{}", source_name, a.source().begin.line);
-        Axis axis = parse_axis(*a.as_table(), at);
+        Axis axis = detail::parse_axis(*a.as_table(), at, key_type);
         for (const Axis& other : out.axes)
           if (other.key == axis.key) throw core::InputError(fmt::format("{}: sweep axis {} appears twice", at, axis.key));
         // Validate every value now, so a bad one fails before any run.

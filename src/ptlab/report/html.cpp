@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ptlab/core/error.hpp"
+#include "ptlab/store/deep_study.hpp"
 #include "ptlab/experiment/config.hpp"
 #include "ptlab/report/plot.hpp"
 #include "ptlab/store/study_run.hpp"
@@ -128,7 +129,7 @@ std::string write_report(const store::Study& study, const std::string& out_dir) 
 <h1>ptlab study <code>{0}</code></h1>
 <p class="meta">{2} runs over {3} grid points &middot; schema version {4} &middot; created {5} &middot; ptlab {6}</p>
 <p>NTG = err<sub>transfer</sub> &minus; err<sub>scratch</sub> on the downstream test set (true labels):
-negative means transfer helps. &ldquo;helps&rdquo; / &ldquo;hurts&rdquo;: the 95% Student-t CI over seeds excludes 0.</p>
+negative means transfer helps (for deep runs, the accuracy gain in points is &minus;100&middot;NTG). &ldquo;helps&rdquo; / &ldquo;hurts&rdquo;: the 95% Student-t CI over seeds excludes 0.</p>
 <h2>Results</h2>
 <table><thead><tr>)html",
                                  escape(fs::path(study.path()).filename().string()), kStyle, rows.size(), points.size(),
@@ -151,7 +152,8 @@ negative means transfer helps. &ldquo;helps&rdquo; / &ldquo;hurts&rdquo;: the 95
         verdict);
   }
   html += "</tbody></table>\n";
-  html += indicator_section(rows);
+  // The indicators are functions of the theory model's parameters; deep runs have none.
+  if (!store::is_deep_study(study)) html += indicator_section(rows);
   html += "<h2>Figures</h2>\n";
   for (const auto& [file, caption] : figures)
     html += fmt::format("<figure><img src=\"{}\" alt=\"{}\"><figcaption>{}</figcaption></figure>\n", escape(file),

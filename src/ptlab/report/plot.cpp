@@ -335,6 +335,8 @@ std::vector<std::string> plot_curves(const std::vector<Run>& runs, const fs::pat
   }
   if (curves.empty()) throw core::InputError("plot --kind curves: no learning-curve points; expected finished runs");
   if (keys.size() > 50) keys.resize(50);
+  // Deep runs record one point per epoch, theory runs one per GD step.
+  const bool deep = !runs.empty() && runs.front().record.is_object() && runs.front().record.value("kind", "") == "deep";
   prepare_dir(dir);
   std::vector<std::string> files;
   for (std::size_t k = 0; k < keys.size(); ++k) {
@@ -354,7 +356,7 @@ std::vector<std::string> plot_curves(const std::vector<Run>& runs, const fs::pat
     const ordered_json point = ordered_json::parse(keys[k]);
     for (const auto& [a, v] : point.items()) title += (title.empty() ? "" : ", ") + a + " = " + label(v.dump());
     const std::string body = fmt::format(R"gp(set title {0}
-set xlabel "GD step (downstream)"
+set xlabel {2}
 set ylabel "test error (true labels)"
 set grid
 set key top right
@@ -365,7 +367,8 @@ plot {1} index 0 using 1:3:4 with filledcurves lc rgb "#1b7837" notitle, \
      {1} index 1 using 1:2 with lines lw 2 lc rgb "#762a83" title "scratch"
 )gp",
                                          quoted("learning curves: " + (title.empty() ? std::string("all runs") : title)),
-                                         quoted(data_path.string()));
+                                         quoted(data_path.string()),
+                                         quoted(deep ? "epoch (downstream)" : "GD step (downstream)"));
     for (auto& f : render(dir, fmt::format("curves-{}", k), body, formats)) files.push_back(std::move(f));
   }
   return files;

@@ -7,6 +7,8 @@
 #include <sstream>
 #include <vector>
 
+#include "ptlab/store/deep_study.hpp"
+
 namespace ptlab::store {
 namespace {
 
@@ -23,6 +25,16 @@ const std::vector<std::pair<std::string, std::string>>& metric_columns() {
       c.emplace_back(m, fmt::format("/{}", m));
     return c;
   }();
+  return columns;
+}
+
+// The metric columns of a deep study (store/deep_study.hpp's record).
+const std::vector<std::pair<std::string, std::string>>& deep_metric_columns() {
+  static const std::vector<std::pair<std::string, std::string>> columns = {
+      {"upstream_test_accuracy", "/upstream/test_accuracy"}, {"transfer_test_accuracy", "/transfer/test_accuracy"},
+      {"scratch_test_accuracy", "/scratch/test_accuracy"},   {"gain_points", "/gain_points"},
+      {"ntg", "/ntg"},                                       {"copied_fraction", "/copied_fraction"},
+      {"wall_s", "/wall_s"}};
   return columns;
 }
 
@@ -59,15 +71,16 @@ std::string axis_cells(const json& point, const std::vector<std::string>& axes) 
 std::string export_runs_csv(const Study& study) {
   const std::vector<RunRow> rows = study.rows();
   const std::vector<std::string> axes = axis_columns(rows);
+  const auto& columns = is_deep_study(study) ? deep_metric_columns() : metric_columns();
   std::string out = "run_hash,seed,status";
   for (const auto& a : axes) out += "," + cell(json(a));
-  for (const auto& [column, pointer] : metric_columns()) out += "," + column;
+  for (const auto& [column, pointer] : columns) out += "," + column;
   out += ",error\n";
   for (const RunRow& row : rows) {
     const json record = json::parse(row.record);
     out += fmt::format("{},{},{}", row.run_hash, row.seed, row.status);
     out += axis_cells(json::parse(row.point), axes);
-    for (const auto& [column, pointer] : metric_columns()) {
+    for (const auto& [column, pointer] : columns) {
       const json::json_pointer ptr(pointer);
       out += "," + (record.contains(ptr) ? cell(record[ptr]) : std::string());
     }

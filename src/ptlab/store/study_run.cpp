@@ -184,7 +184,7 @@ std::pair<int, int> merge_studies(const std::string& output, const std::vector<s
   auto present = out.finished();
   int copied = 0, kept = 0;
   for (const Study& source : sources) {
-    for (const auto& key : {"created_utc", "axes"})
+    for (const auto& key : {"created_utc", "axes", "kind"})
       if (!out.meta(key) && source.meta(key)) out.set_meta(key, *source.meta(key));
     for (const RunRow& row : source.rows()) {
       if (present.count({row.run_hash, row.seed})) {

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "ptlab/core/error.hpp"
@@ -16,7 +17,10 @@
 namespace ptlab::experiment {
 namespace {
 
+namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 struct Splits {
   data::ImageSet train, test;
@@ -24,7 +28,7 @@ struct Splits {
 
 std::string first_existing(const std::string& dir, const std::vector<std::string>& names) {
   for (const auto& n : names)
-    if (std::filesystem::exists(dir + "/" + n)) return dir + "/" + n;
+    if (fs::exists(dir + "/" + n)) return dir + "/" + n;
   throw core::InputError(fmt::format("{}: none of {} found; expected the data set's files there", dir,
                                      fmt::join(names, ", ")));
 }
@@ -56,75 +60,213 @@ std::vector<int> label_map(const DeepTrainSpec& t, int classes) {
   return map;
 }
 
+// The training and test sets of one stage: a class split, or (upstream) rotation prediction on
+// the images of the classes.
+struct Stage {
+  data::ImageSet train, test;
+};
+
+Stage make_stage(const Splits& data, const DeepTrainSpec& t, core::Rng& rng) {
+  const auto map = label_map(t, data.train.classes);
+  Stage s{data::make_image_task(data.train, {.label_map = map, .per_class = t.per_class, .label_noise = t.label_noise}, rng),
+          data::make_image_task(data.test, {.label_map = map}, rng)};
+  if (t.task == "rotation") {
+    s.train = data::rotation_task(s.train, rng);
+    s.test = data::rotation_task(s.test, rng);
+  }
+  return s;
+}
+
+// Training images of a stage, known before sampling (for the progress total).
+std::int64_t stage_images(const Splits& data, const DeepTrainSpec& t) {
+  if (t.per_class > 0) return static_cast<std::int64_t>(t.per_class) * static_cast<std::int64_t>(t.classes.size());
+  std::int64_t n = 0;
+  for (const int label : data.train.labels)
+    for (const int c : t.classes) n += label == c;
+  return n;
+}
+
+std::int64_t stage_batches(std::int64_t images, const DeepTrainSpec& t) {
+  return (images + t.batch_size - 1) / t.batch_size * t.epochs;
+}
+
 train::deep::TrainOptions options_of(const DeepTrainSpec& t, std::uint64_t seed) {
   return {.optimizer = t.optimizer, .lr = t.lr, .weight_decay = t.weight_decay, .epochs = t.epochs,
           .batch_size = t.batch_size, .augment = t.augment, .input_noise = t.input_noise, .seed = seed};
 }
 
+std::vector<DeepEpoch> curve_of(const std::vector<train::deep::EpochRecord>& records) {
+  std::vector<DeepEpoch> out;
+  for (const auto& r : records) out.push_back({r.epoch, r.train_loss, r.train_accuracy, r.test_accuracy});
+  return out;
+}
+
 // A fresh model whose initial weights depend only on (seed, stream): the transfer and scratch
-// runs of a pair start from the same fresh weights.
-std::shared_ptr<model::deep::Net> fresh(const model::deep::ModelSpec& m, std::uint64_t seed, core::Stream stream) {
+// runs of a pair start from the same fresh weights (drawn on the CPU, then moved).
+std::shared_ptr<model::deep::Net> fresh(const model::deep::ModelSpec& m, std::uint64_t seed, core::Stream stream,
+                                        const torch::Device& device) {
   torch::manual_seed(core::splitmix64(seed ^ static_cast<std::uint64_t>(stream)));
-  return model::deep::make_model(m);
+  auto net = model::deep::make_model(m);
+  net->to(device);
+  return net;
+}
+
+torch::Device resolve_device(const std::string& device) {
+  const bool cuda = torch::cuda::is_available();
+  if (device == "cuda" && !cuda)
+    throw core::InputError("run.device = \"cuda\": this LibTorch has no CUDA support or sees no GPU; expected "
+                           "\"cpu\" or \"auto\"");
+  return (device == "cuda" || (device == "auto" && cuda)) ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+}
+
+// Upstream checkpoints: DIR/upstream-HASH-seedS.pt (weights archive) and .csv (its curve). The
+// hash covers what the upstream stage depends on: data, upstream section and architecture.
+struct Checkpoint {
+  fs::path weights, curve;
+};
+
+Checkpoint checkpoint_of(const DeepSpec& spec, const std::string& dir, std::uint64_t seed) {
+  DeepSpec u;
+  u.dataset = spec.dataset;
+  u.dir = spec.dir;
+  u.upstream = spec.upstream;
+  u.arch = spec.arch;
+  const std::string stem = fmt::format("upstream-{}-seed{}", deep_run_hash(u), seed);
+  return {fs::path(dir) / (stem + ".pt"), fs::path(dir) / (stem + ".csv")};
+}
+
+std::vector<DeepEpoch> read_curve(const fs::path& path) {
+  std::ifstream in(path);
+  std::vector<DeepEpoch> out;
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    DeepEpoch e;
+    if (std::sscanf(line.c_str(), "%d,%lf,%lf,%lf", &e.epoch, &e.train_loss, &e.train_accuracy, &e.test_accuracy) != 4)
+      throw core::InputError(fmt::format("{}: malformed line '{}'; expected epoch,train_loss,train_accuracy,"
+                                         "test_accuracy (delete the checkpoint to retrain)", path.string(), line));
+    out.push_back(e);
+  }
+  if (out.empty())
+    throw core::InputError(fmt::format("{}: no epochs; expected a checkpoint curve (delete the checkpoint to retrain)",
+                                       path.string()));
+  return out;
+}
+
+void write_checkpoint(const Checkpoint& c, model::deep::Net& model, const std::vector<DeepEpoch>& curve) {
+  std::error_code ec;
+  fs::create_directories(c.weights.parent_path(), ec);
+  {
+    std::ofstream out(c.curve);
+    out << "epoch,train_loss,train_accuracy,test_accuracy\n";
+    for (const auto& e : curve)
+      out << fmt::format("{},{},{},{}\n", e.epoch, e.train_loss, e.train_accuracy, e.test_accuracy);
+    if (!out) throw core::InputError(fmt::format("{}: cannot write the checkpoint", c.curve.string()));
+  }
+  // The weights last, under a temporary name: a present .pt means a complete checkpoint.
+  const fs::path tmp = c.weights.string() + ".tmp";
+  transfer::deep::save_state(model, tmp.string());
+  fs::rename(tmp, c.weights, ec);
+  if (ec) throw core::InputError(fmt::format("{}: cannot write the checkpoint: {}", c.weights.string(), ec.message()));
 }
 
 }  // namespace
 
 bool deep_available() { return true; }
 
-DeepResult run_deep(const DeepSpec& spec, const std::function<void(const std::string&)>& progress) {
+DeepResult run_deep(const DeepSpec& spec, const DeepRunOptions& options) {
   const auto start = Clock::now();
   const auto say = [&](const std::string& m) {
-    if (progress) progress(m);
+    if (options.message) options.message(m);
   };
   DeepResult result;
   result.spec = spec;
   result.threads = spec.threads > 0 ? spec.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   torch::set_num_threads(result.threads);
+  const torch::Device device = resolve_device(spec.device);
+  result.device = device.is_cuda() ? "cuda" : "cpu";
   const Splits data = load(spec);
   const bool blocks_rule = spec.rule == "blocks";
   std::vector<double> settings;
   if (blocks_rule) for (const int k : spec.blocks) settings.push_back(k);
   else settings = spec.alphas;
 
+  // What each seed has to do, and the batches that makes (for the progress display).
+  std::vector<std::vector<double>> todo(static_cast<std::size_t>(spec.seeds));
+  std::int64_t total = 0, done = 0;
+  const std::int64_t up_batches = stage_batches(stage_images(data, spec.upstream), spec.upstream);
+  const std::int64_t down_batches = stage_batches(stage_images(data, spec.downstream), spec.downstream);
   for (int s = 0; s < spec.seeds; ++s) {
     const std::uint64_t seed = spec.seed + static_cast<std::uint64_t>(s);
-    // Upstream: task 1, trained (or imported).
+    for (const double setting : settings)
+      if (!options.skip || !options.skip(seed, setting)) todo[static_cast<std::size_t>(s)].push_back(setting);
+    if (todo[static_cast<std::size_t>(s)].empty()) continue;
+    const bool upstream_ready = !spec.import_weights.empty() ||
+                                (!options.checkpoints.empty() && fs::exists(checkpoint_of(spec, options.checkpoints, seed).weights));
+    total += (upstream_ready ? 0 : up_batches) + down_batches * static_cast<std::int64_t>(1 + todo[static_cast<std::size_t>(s)].size());
+  }
+  const auto batch_progress = [&](int, int, int) {
+    ++done;
+    if (options.batches) options.batches(done, total);
+  };
+
+  for (int s = 0; s < spec.seeds; ++s) {
+    const std::uint64_t seed = spec.seed + static_cast<std::uint64_t>(s);
+    if (todo[static_cast<std::size_t>(s)].empty()) continue;
+    // Upstream: task 1, trained, or read from a checkpoint or an imported archive.
     core::Rng up_rng = core::Rng::stream(seed, core::Stream::upstream_train);
-    const auto up_map = label_map(spec.upstream, data.train.classes);
-    const auto up_train = data::make_image_task(
-        data.train, {.label_map = up_map, .per_class = spec.upstream.per_class, .label_noise = spec.upstream.label_noise},
-        up_rng);
-    const auto up_test = data::make_image_task(data.test, {.label_map = up_map}, up_rng);
-    const model::deep::ModelSpec up_model{spec.arch, data.train.channels, up_train.classes, data.train.height};
-    auto upstream = fresh(up_model, seed, core::Stream::upstream_init);
+    const Stage up = make_stage(data, spec.upstream, up_rng);
+    const model::deep::ModelSpec up_model{spec.arch, data.train.channels, up.train.classes, data.train.height};
+    auto upstream = fresh(up_model, seed, core::Stream::upstream_init, device);
+    std::vector<DeepEpoch> up_curve;
     double up_accuracy = std::numeric_limits<double>::quiet_NaN();
     transfer::deep::State source;
+    const Checkpoint checkpoint = options.checkpoints.empty() ? Checkpoint{} : checkpoint_of(spec, options.checkpoints, seed);
     if (!spec.import_weights.empty()) {
       source = transfer::deep::load_state(spec.import_weights);
+      // Into the upstream model too, for activation scores (a head of another shape stays fresh).
+      transfer::deep::transfer(source, *upstream, upstream->blocks(), {.rule = transfer::deep::Rule::all, .copy_head = true});
+    } else if (!checkpoint.weights.empty() && fs::exists(checkpoint.weights)) {
+      source = transfer::deep::load_state(checkpoint.weights.string());
+      const auto report = transfer::deep::transfer(source, *upstream, upstream->blocks(),
+                                                   {.rule = transfer::deep::Rule::all, .copy_head = true});
+      if (report.copied() != report.total() || !report.unmatched_source.empty())
+        throw core::InputError(fmt::format("{}: does not match this upstream model ({} of {} entries); expected a "
+                                           "checkpoint of the same config (delete it to retrain)",
+                                           checkpoint.weights.string(), report.copied(), report.total()));
+      source = transfer::deep::state_of(*upstream);
+      up_curve = read_curve(checkpoint.curve);
+      up_accuracy = up_curve.back().test_accuracy;
+      say(fmt::format("seed {}: upstream read from {} (test accuracy {:.4f})", seed, checkpoint.weights.string(), up_accuracy));
     } else {
-      const auto records = train::deep::train_model(*upstream, up_train, up_test, options_of(spec.upstream, seed));
+      const auto records = train::deep::train_model(*upstream, up.train, up.test, options_of(spec.upstream, seed), batch_progress);
+      up_curve = curve_of(records);
       up_accuracy = records.back().test_accuracy;
       source = transfer::deep::state_of(*upstream);
-      say(fmt::format("seed {}: upstream trained ({} images, test accuracy {:.4f}, {:.0f} images/s)", seed, up_train.n,
-                      up_accuracy, records.back().images_per_s));
+      if (!checkpoint.weights.empty()) write_checkpoint(checkpoint, *upstream, up_curve);
+      say(fmt::format("seed {}: upstream trained ({} images, {} task, test accuracy {:.4f}, {:.0f} images/s)", seed,
+                      up.train.n, spec.upstream.task, up_accuracy, records.back().images_per_s));
     }
     // Downstream: task 2; the scratch run once per seed, then one transfer run per setting.
     core::Rng down_rng = core::Rng::stream(seed, core::Stream::downstream_train);
-    const auto down_map = label_map(spec.downstream, data.train.classes);
-    const auto down_train = data::make_image_task(data.train, {.label_map = down_map, .per_class = spec.downstream.per_class},
-                                                  down_rng);
-    const auto down_test = data::make_image_task(data.test, {.label_map = down_map}, down_rng);
-    const model::deep::ModelSpec down_model{spec.arch, data.train.channels, down_train.classes, data.train.height};
+    const Stage down = make_stage(data, spec.downstream, down_rng);
+    const model::deep::ModelSpec down_model{spec.arch, data.train.channels, down.train.classes, data.train.height};
     const auto train_options = options_of(spec.downstream, seed + 1000003);
     const auto t0 = Clock::now();
-    auto scratch = fresh(down_model, seed, core::Stream::downstream_init);
-    const double scratch_accuracy = train::deep::train_model(*scratch, down_train, down_test, train_options).back().test_accuracy;
-    const double scratch_s = std::chrono::duration<double>(Clock::now() - t0).count();
-    say(fmt::format("seed {}: scratch trained ({} images, test accuracy {:.4f})", seed, down_train.n, scratch_accuracy));
-    for (const double setting : settings) {
+    auto scratch = fresh(down_model, seed, core::Stream::downstream_init, device);
+    const auto scratch_curve = curve_of(train::deep::train_model(*scratch, down.train, down.test, train_options, batch_progress));
+    const double scratch_accuracy = scratch_curve.back().test_accuracy;
+    const double scratch_s = seconds_since(t0);
+    say(fmt::format("seed {}: scratch trained ({} images, test accuracy {:.4f})", seed, down.train.n, scratch_accuracy));
+    std::map<std::string, torch::Tensor> scores;
+    if (spec.select == "activation") {
+      // Which upstream channels respond most to the downstream images (at most 512 of them).
+      const auto probe = train::deep::to_tensor(down.train).slice(0, 0, std::min(512, down.train.n)).to(device);
+      scores = transfer::deep::channel_scores(*upstream, probe);
+    }
+    for (const double setting : todo[static_cast<std::size_t>(s)]) {
       const auto t1 = Clock::now();
-      auto model = fresh(down_model, seed, core::Stream::downstream_init);
+      auto model = fresh(down_model, seed, core::Stream::downstream_init, device);
       transfer::deep::Options o;
       o.rule = blocks_rule ? transfer::deep::Rule::blocks
                            : spec.rule == "entry" ? transfer::deep::Rule::entry : transfer::deep::Rule::channel;
@@ -132,32 +274,26 @@ DeepResult run_deep(const DeepSpec& spec, const std::function<void(const std::st
       o.blocks = blocks_rule ? static_cast<int>(setting) : 0;
       o.copy_head = false;  // the label sets of the two tasks differ
       o.seed = core::splitmix64(seed ^ static_cast<std::uint64_t>(core::Stream::transfer_choice));
+      o.scores = scores;
       const auto report = transfer::deep::transfer(source, *model, model->blocks(), o);
       if (result.transfer_report.empty() && setting > 0) result.transfer_report = report.text();
       if (spec.freeze)  // AnB: the copied blocks stay fixed
         for (auto& p : model->named_parameters())
           for (const auto& t : report.tensors)
             if (t.name == p.key() && t.copied == t.total && t.total > 0) p.value().set_requires_grad(false);
-      const double accuracy = train::deep::train_model(*model, down_train, down_test, train_options).back().test_accuracy;
-      DeepRecord r{seed, setting, up_accuracy, accuracy, scratch_accuracy,
+      const auto curve = curve_of(train::deep::train_model(*model, down.train, down.test, train_options, batch_progress));
+      DeepRecord r{seed, setting, up_accuracy, curve.back().test_accuracy, scratch_accuracy,
                    report.total() > 0 ? static_cast<double>(report.copied()) / static_cast<double>(report.total()) : 0.0,
-                   std::chrono::duration<double>(Clock::now() - t1).count() + scratch_s / settings.size()};
-      result.records.push_back(r);
+                   seconds_since(t1) + scratch_s / static_cast<double>(todo[static_cast<std::size_t>(s)].size()),
+                   up_curve, curve, scratch_curve};
       say(fmt::format("seed {}: {} = {:g}: transfer {:.4f}, scratch {:.4f}, gain {:+.2f} points", seed,
-                      blocks_rule ? "k" : "alpha", setting, accuracy, scratch_accuracy, r.gain()));
+                      blocks_rule ? "k" : "alpha", setting, r.transfer_accuracy, scratch_accuracy, r.gain()));
+      if (options.on_record) options.on_record(r);
+      result.records.push_back(std::move(r));
     }
   }
-  for (const double setting : settings) {
-    std::vector<double> sc, tr, gain;
-    for (const auto& r : result.records)
-      if (r.setting == setting) {
-        sc.push_back(r.scratch_accuracy);
-        tr.push_back(r.transfer_accuracy);
-        gain.push_back(r.gain());
-      }
-    result.summary.push_back({setting, summarize(sc), summarize(tr), summarize(gain)});
-  }
-  result.wall_s = std::chrono::duration<double>(Clock::now() - start).count();
+  result.summary = summarize_deep(spec, result.records);
+  result.wall_s = seconds_since(start);
   return result;
 }
 

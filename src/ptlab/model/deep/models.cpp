@@ -66,6 +66,12 @@ class ResNet final : public Net {
     return head_(torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1));
   }
   Blocks blocks() const override { return blocks_; }
+  std::vector<torch::Tensor> block_outputs(torch::Tensor x) override {
+    std::vector<torch::Tensor> out{x = stem_->forward(x)};
+    for (auto& s : stages_)
+      for (auto& block : *s) out.push_back(x = block.forward(x));
+    return out;
+  }
 
  private:
   nn::Sequential stem_{nullptr};
@@ -110,6 +116,11 @@ class Vgg final : public Net {
     return head_(torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1));
   }
   Blocks blocks() const override { return blocks_; }
+  std::vector<torch::Tensor> block_outputs(torch::Tensor x) override {
+    std::vector<torch::Tensor> out;
+    for (auto& s : stages_) out.push_back(x = s->forward(x));
+    return out;
+  }
 
  private:
   std::vector<nn::Sequential> stages_;
@@ -201,6 +212,14 @@ class Vit final : public Net {
     return head_(norm_(x[0]));  // the class token
   }
   Blocks blocks() const override { return blocks_; }
+  std::vector<torch::Tensor> block_outputs(torch::Tensor x) override {
+    x = embed_(x);  // N × L × E
+    std::vector<torch::Tensor> out{x.transpose(1, 2)};
+    x = x.transpose(0, 1);
+    for (auto& b : layers_) out.push_back((x = b(x)).permute({1, 2, 0}));
+    out.push_back(norm_(x).permute({1, 2, 0}));
+    return out;
+  }
 
  private:
   Embed embed_{nullptr};

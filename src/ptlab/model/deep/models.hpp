@@ -38,6 +38,9 @@ class Net : public torch::nn::Module {
  public:
   virtual torch::Tensor forward(torch::Tensor x) = 0;
   virtual Blocks blocks() const = 0;
+  /// The output of every block but the head, in blocks() order, each as N × C × … (channels in
+  /// dim 1; a ViT's L × N × E tokens come as N × E × L). For activation-based channel selection.
+  virtual std::vector<torch::Tensor> block_outputs(torch::Tensor x) = 0;
 };
 
 /// Builds the model; throws core::InputError for an unknown architecture or an image size ViT

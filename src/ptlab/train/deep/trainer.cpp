@@ -55,9 +55,12 @@ std::vector<EpochRecord> train_model(model::deep::Net& model, const data::ImageS
     throw core::InputError("training options: expected epochs ≥ 1, batch_size ≥ 1, lr > 0, weight_decay ≥ 0 and "
                            "input_noise ≥ 0");
   if (train.n == 0) throw core::InputError("training set is empty; expected at least one image");
-  const torch::Tensor x = to_tensor(train), x_test = to_tensor(test);
-  const torch::Tensor y = torch::tensor(train.labels, torch::kLong);
-  const torch::Tensor y_test = torch::tensor(test.labels, torch::kLong);
+  // The data follow the model: on a GPU the (small) sets are moved there once.
+  const auto params_all = model.parameters();
+  const torch::Device device = params_all.empty() ? torch::Device(torch::kCPU) : params_all.front().device();
+  const torch::Tensor x = to_tensor(train).to(device), x_test = to_tensor(test).to(device);
+  const torch::Tensor y = torch::tensor(train.labels, torch::kLong).to(device);
+  const torch::Tensor y_test = torch::tensor(test.labels, torch::kLong).to(device);
 
   std::vector<torch::Tensor> params;
   for (auto& p : model.parameters())
@@ -82,7 +85,7 @@ std::vector<EpochRecord> train_model(model::deep::Net& model, const data::ImageS
     std::vector<std::int64_t> order(static_cast<std::size_t>(train.n));
     for (std::int64_t i = 0; i < train.n; ++i) order[static_cast<std::size_t>(i)] = i;
     for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
-    const auto perm = torch::tensor(order, torch::kLong);
+    const auto perm = torch::tensor(order, torch::kLong).to(device);
     double loss_sum = 0.0;
     std::int64_t correct = 0;
     for (int b = 0; b < batches; ++b) {

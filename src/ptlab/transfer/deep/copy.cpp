@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -43,7 +45,37 @@ std::vector<std::int64_t> choose_channels(std::int64_t C, double alpha, std::uin
   return all;
 }
 
+// The ⌊α·C⌋ channels of highest score (ties: lower index first).
+std::vector<std::int64_t> top_channels(const torch::Tensor& score, double alpha) {
+  const auto C = score.numel();
+  const auto k = static_cast<std::int64_t>(std::floor(alpha * static_cast<double>(C) + 1e-9));
+  const auto s = score.to(torch::kCPU, torch::kDouble).contiguous();
+  const double* v = s.data_ptr<double>();
+  std::vector<std::int64_t> order(static_cast<std::size_t>(C));
+  for (std::int64_t c = 0; c < C; ++c) order[static_cast<std::size_t>(c)] = c;
+  std::stable_sort(order.begin(), order.end(), [&](std::int64_t a, std::int64_t b) { return v[a] > v[b]; });
+  order.resize(static_cast<std::size_t>(k));
+  return order;
+}
+
 }  // namespace
+
+std::map<std::string, torch::Tensor> channel_scores(model::deep::Net& model, const torch::Tensor& x) {
+  torch::NoGradGuard no_grad;
+  const bool was_training = model.is_training();
+  model.eval();
+  const auto outputs = model.block_outputs(x);
+  model.train(was_training);
+  const auto names = model.blocks().names;
+  std::map<std::string, torch::Tensor> scores;
+  for (std::size_t b = 0; b < outputs.size() && b < names.size(); ++b) {
+    std::vector<std::int64_t> dims;
+    for (std::int64_t d = 0; d < outputs[b].dim(); ++d)
+      if (d != 1) dims.push_back(d);
+    scores[names[b]] = outputs[b].abs().mean(dims).cpu();
+  }
+  return scores;
+}
 
 std::int64_t Report::copied() const {
   std::int64_t s = 0;
@@ -61,7 +93,10 @@ std::string Report::text() const {
   std::string out;
   for (const auto& t : tensors) {
     std::string shape;
-    for (const auto d : t.shape) shape += (shape.empty() ? "" : "x") + std::to_string(d);
+    for (const auto d : t.shape) {
+      if (!shape.empty()) shape += 'x';
+      shape += std::to_string(d);
+    }
     out += fmt::format("{:<40} {:>16} {:>10}/{:<10} {}\n", t.name, shape.empty() ? "scalar" : shape, t.copied, t.total,
                        t.note);
   }
@@ -125,7 +160,13 @@ Report transfer(const State& source, torch::nn::Module& target, const model::dee
               t.copied = 1;
             }
           } else {
-            const auto channels = choose_channels(dst.size(0), o.alpha, o.seed, block);
+            const auto scored = block >= 0 ? o.scores.find(blocks.names[static_cast<std::size_t>(block)]) : o.scores.end();
+            const bool by_activation = scored != o.scores.end() && scored->second.numel() == dst.size(0);
+            if (!o.scores.empty())
+              t.note = by_activation ? "channels by activation"
+                                     : fmt::format("channels random (no activation score for {} channels)", dst.size(0));
+            const auto channels = by_activation ? top_channels(scored->second, o.alpha)
+                                                : choose_channels(dst.size(0), o.alpha, o.seed, block);
             if (!channels.empty()) {
               const auto idx = torch::tensor(channels, torch::kLong).to(dst.device());
               dst.index_copy_(0, idx, src.index_select(0, idx));

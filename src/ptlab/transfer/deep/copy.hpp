@@ -30,6 +30,11 @@ struct Options {
   int blocks = 0;             ///< blocks rule: how many blocks, from the input side
   bool copy_head = false;     ///< also transfer "head.*" (only meaningful when the label sets agree)
   std::uint64_t seed = 0;     ///< the choice of channels and entries
+  /// Channel rule, activation-based selection: block name → one score per output channel of the
+  /// block (channel_scores()). A tensor of a scored block whose dim 0 has as many channels takes
+  /// the ⌊α·C⌋ channels of highest score; other tensors fall back to the seeded random choice
+  /// (said in the report). Empty: every choice is random.
+  std::map<std::string, torch::Tensor> scores;
 };
 
 /// What happened to one target tensor.
@@ -59,6 +64,10 @@ State state_of(const torch::nn::Module& module);
 /// prefixes its name followed by '.'. Throws core::InputError for α outside [0, 1] or k outside
 /// [0, number of blocks].
 Report transfer(const State& source, torch::nn::Module& target, const model::deep::Blocks& blocks, const Options& options);
+
+/// Activation scores for channel selection: the mean |output| of each channel of each block of
+/// `model` (eval mode, no gradients) on the images x (N × C × H × W), keyed by block name.
+std::map<std::string, torch::Tensor> channel_scores(model::deep::Net& model, const torch::Tensor& x);
 
 /// Saves parameters and buffers as a name → tensor archive (torch::pickle_save). Python reads it
 /// with torch.load(path).

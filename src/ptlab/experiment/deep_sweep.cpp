@@ -1,0 +1,111 @@
+#include "ptlab/experiment/deep_sweep.hpp"
+
+#include <fmt/format.h>
+
+#include <sstream>
+
+#include "ptlab/core/error.hpp"
+#include "ptlab/experiment/detail/axis.hpp"
+#include "ptlab/experiment/detail/toml_config.hpp"
+
+namespace ptlab::experiment {
+
+KeyType deep_key_type(const std::string& key) {
+  const auto dot = key.find('.');
+  const std::string section = key.substr(0, dot == std::string::npos ? 0 : dot);
+  const std::string name = dot == std::string::npos ? key : key.substr(dot + 1);
+  if (section == "upstream" || section == "downstream") {
+    if (name == "per_class" || name == "epochs" || name == "batch_size") return KeyType::integer;
+    if (name == "label_noise" || name == "input_noise" || name == "lr" || name == "weight_decay") return KeyType::number;
+    if (name == "augment") return KeyType::boolean;
+    if (name == "optimizer" || name == "task") return KeyType::choice;
+  }
+  if (key == "data.dataset" || key == "model.arch" || key == "transfer.rule" || key == "transfer.select" ||
+      key == "run.device" || key == "data.dir" || key == "transfer.import")
+    return KeyType::choice;
+  if (key == "transfer.freeze") return KeyType::boolean;
+  if (key == "run.seed" || key == "run.threads") return KeyType::integer;
+  throw core::InputError(fmt::format("sweep axis {}: not a deep config key that can vary; expected a single-valued key of "
+                                     "configs/deep/fmnist_resnet.toml (transfer.alphas and transfer.blocks are "
+                                     "swept by every point already)", key));
+}
+
+DeepSweepSpec parse_deep_sweep(const std::string& text, const std::string& source_name,
+                               const std::vector<std::string>& overrides) {
+  toml::table table = detail::parse_toml(text, source_name);
+  toml::table sweep;
+  if (const toml::node* node = table.get("sweep")) {
+    if (!node->is_table())
+      throw core::InputError(fmt::format("{}: sweep: expected a [sweep] table with [[sweep.axis]] entries", source_name));
+    sweep = *node->as_table();
+    table.erase("sweep");
+  }
+  std::ostringstream rest;
+  rest << table;
+  DeepSweepSpec out;
+  // Line numbers of the base config refer to the file only when nothing was removed from it.
+  const std::string base_name = sweep.empty() ? source_name : source_name + " (without [sweep])";
+  out.base = with_overrides(parse_deep_config(rest.str(), base_name), overrides);
+  out.seeds = out.base.seeds;
+  for (const auto& [name, node] : sweep) {
+    const std::string n(name.str());
+    const std::string where = fmt::format("{}:{}", source_name, node.source().begin.line);
+    if (n == "seeds") {
+      const auto* s = node.as_integer();
+      if (s == nullptr || s->get() < 1 || s->get() > 1000)
+        throw core::InputError(fmt::format("{}: sweep.seeds = {}: expected an integer in [1, 1000]", where,
+                                           detail::literal(node)));
+      out.seeds = static_cast<int>(s->get());
+    } else if (n == "axis") {
+      const auto* arr = node.as_array();
+      if (arr == nullptr || !arr->is_array_of_tables())
+        throw core::InputError(fmt::format("{}: sweep.axis: expected [[sweep.axis]] tables", where));
+      for (const auto& a : *arr) {
+        const std::string at = fmt::format("{}:{}", source_name, a.source().begin.line);
+        Axis axis = detail::parse_axis(*a.as_table(), at, deep_key_type);
+        for (const Axis& other : out.axes)
+          if (other.key == axis.key) throw core::InputError(fmt::format("{}: sweep axis {} appears twice", at, axis.key));
+        for (const auto& v : axis.values) {  // validate every value before any run
+          try {
+            with_overrides(out.base, {axis.key + "=" + v});
+          } catch (const core::InputError& e) {
+            throw core::InputError(fmt::format("{}: sweep axis {} = {}: {}", at, axis.key, v, e.what()));
+          }
+        }
+        out.axes.push_back(std::move(axis));
+      }
+    } else {
+      throw core::InputError(fmt::format("{}: unknown key 'sweep.{}'; expected sweep.seeds or [[sweep.axis]]", where, n));
+    }
+  }
+  if (!sweep.empty() && out.axes.empty())
+    throw core::InputError(fmt::format("{}: [sweep] has no axis; expected at least one [[sweep.axis]]", source_name));
+  for (const auto& o : overrides)
+    for (const Axis& axis : out.axes)
+      if (o.substr(0, o.find('=')) == axis.key)
+        throw core::InputError(fmt::format("--set {}: {} is an axis of this sweep; expected to change the axis in {}",
+                                           o, axis.key, source_name));
+  return out;
+}
+
+DeepSweepSpec load_deep_sweep(const std::string& path, const std::vector<std::string>& overrides) {
+  return parse_deep_sweep(detail::read_text(path), path, overrides);
+}
+
+std::vector<DeepGridPoint> deep_grid(const DeepSweepSpec& sweep) {
+  std::vector<DeepGridPoint> points{DeepGridPoint{sweep.base, {}}};
+  for (const Axis& axis : sweep.axes) {
+    std::vector<DeepGridPoint> next;
+    for (const DeepGridPoint& p : points)
+      for (const auto& v : axis.values) {
+        DeepGridPoint q{with_overrides(p.spec, {axis.key + "=" + v}), p.values};
+        q.values.push_back(v);
+        next.push_back(std::move(q));
+      }
+    points = std::move(next);
+  }
+  for (DeepGridPoint& p : points) p.spec.seeds = sweep.seeds;
+  return points;
+}
+
+}  // namespace ptlab::experiment
