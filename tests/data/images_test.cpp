@@ -177,3 +177,35 @@ TEST(ImageTask, ClassSplitSubsamplingAndLabelNoise) {
   EXPECT_THROW(data::make_image_task(src, {.label_map = map, .label_noise = 1.0}, rng), core::InputError);
   EXPECT_THROW(data::class_split(10, 9, 2), core::InputError);
 }
+
+TEST(RotationTask, LabelsAreTheQuarterTurnsAndTurningBackRestoresTheImage) {
+  data::ImageSet s;
+  s.n = 40;
+  s.channels = 3;
+  s.height = s.width = 5;
+  s.classes = 10;
+  core::Rng fill(3);
+  for (std::size_t i = 0; i < s.n * s.image_size(); ++i) s.pixels.push_back(static_cast<std::uint8_t>(fill.below(256)));
+  for (int i = 0; i < s.n; ++i) s.labels.push_back(i % 10);
+  // One quarter turn counter-clockwise of a 2 × 2 image [[a, b], [c, d]] is [[b, d], [a, c]].
+  const std::vector<std::uint8_t> small{1, 2, 3, 4};
+  EXPECT_EQ(data::rotate90(small.data(), 1, 2, 1), (std::vector<std::uint8_t>{2, 4, 1, 3}));
+  EXPECT_EQ(data::rotate90(small.data(), 1, 2, 4), small);
+  core::Rng rng(11);
+  const auto r = data::rotation_task(s, rng);
+  EXPECT_EQ(r.classes, 4);
+  ASSERT_EQ(r.n, s.n);
+  std::vector<int> seen(4, 0);
+  for (int i = 0; i < r.n; ++i) {
+    const int k = r.labels[static_cast<std::size_t>(i)];
+    ASSERT_GE(k, 0);
+    ASSERT_LT(k, 4);
+    ++seen[static_cast<std::size_t>(k)];
+    const auto at = static_cast<std::size_t>(i) * s.image_size();
+    const auto back = data::rotate90(r.pixels.data() + at, 3, 5, 4 - k);
+    EXPECT_TRUE(std::equal(back.begin(), back.end(), s.pixels.begin() + static_cast<std::ptrdiff_t>(at))) << i;
+  }
+  for (const int c : seen) EXPECT_GT(c, 0);  // 40 draws: every turn appears
+  s.width = 6;
+  EXPECT_THROW(data::rotation_task(s, rng), core::InputError);
+}

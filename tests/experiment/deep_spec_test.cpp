@@ -1,4 +1,5 @@
 #include "ptlab/experiment/deep_spec.hpp"
+#include "ptlab/experiment/deep_sweep.hpp"
 
 #include <gtest/gtest.h>
 
@@ -52,4 +53,67 @@ TEST(DeepSpec, BadKeysAndValuesAreOneLineErrors) {
     EXPECT_FALSE(e.empty());
     EXPECT_EQ(e.find('\n'), std::string::npos);
   }
+}
+
+TEST(DeepSpec, NewKeysCanonicalTextAndRunHash) {
+  const auto d = experiment::parse_deep_config(
+      "[upstream]\ntask = \"rotation\"\n[transfer]\nselect = \"activation\"\n[run]\ndevice = \"cpu\"\n", "d.toml");
+  EXPECT_EQ(d.upstream.task, "rotation");
+  EXPECT_EQ(d.select, "activation");
+  EXPECT_EQ(d.device, "cpu");
+  // The canonical text parses back to the same text (every key, fixed order).
+  const std::string text = experiment::deep_canonical_toml(d);
+  EXPECT_EQ(experiment::deep_canonical_toml(experiment::parse_deep_config(text, "c.toml")), text);
+  // The run hash ignores seeds, threads and device, but not the science.
+  auto other = d;
+  other.seeds = 9;
+  other.seed = 4;
+  other.threads = 1;
+  other.device = "cuda";
+  EXPECT_EQ(experiment::deep_run_hash(other), experiment::deep_run_hash(d));
+  other.downstream.per_class = 7;
+  EXPECT_NE(experiment::deep_run_hash(other), experiment::deep_run_hash(d));
+  EXPECT_EQ(experiment::at_setting(d, 0.5).alphas, (std::vector<double>{0.5}));
+  EXPECT_NE(experiment::deep_run_hash(experiment::at_setting(d, 0.5)), experiment::deep_run_hash(experiment::at_setting(d, 1.0)));
+  EXPECT_EQ(experiment::with_overrides(d, {"upstream.per_class=33"}).upstream.per_class, 33);
+  EXPECT_NE(error_of("[downstream]\ntask = \"rotation\"\n").find("downstream.task"), std::string::npos);
+  EXPECT_NE(error_of("[transfer]\nrule = \"entry\"\nselect = \"activation\"\n").find("transfer.select"), std::string::npos);
+  EXPECT_NE(error_of("[run]\ndevice = \"tpu\"\n").find("run.device"), std::string::npos);
+  EXPECT_TRUE(experiment::is_deep_config(PTLAB_SOURCE_DIR "/configs/deep/fmnist_resnet.toml"));
+  EXPECT_FALSE(experiment::is_deep_config(PTLAB_SOURCE_DIR "/configs/paper.toml"));
+}
+
+TEST(DeepSweep, AxesGridAndErrors) {
+  const std::string base = "[upstream]\nper_class = 100\n[run]\nseeds = 2\n";
+  const auto sweep = experiment::parse_deep_sweep(
+      base + "[sweep]\nseeds = 3\n[[sweep.axis]]\nkey = \"upstream.per_class\"\nlogspace = [1, 2, 3]\n"
+             "[[sweep.axis]]\nkey = \"transfer.select\"\nvalues = [\"random\", \"activation\"]\n",
+      "s.toml");
+  EXPECT_EQ(sweep.seeds, 3);
+  ASSERT_EQ(sweep.axes.size(), 2u);
+  EXPECT_EQ(sweep.axes[0].values, (std::vector<std::string>{"10", "32", "100"}));  // integer key: rounded
+  const auto grid = experiment::deep_grid(sweep);
+  ASSERT_EQ(grid.size(), 6u);
+  EXPECT_EQ(grid[1].spec.upstream.per_class, 10);  // first axis slowest
+  EXPECT_EQ(grid[1].spec.select, "activation");
+  EXPECT_EQ(grid[5].spec.upstream.per_class, 100);
+  EXPECT_EQ(grid[5].spec.seeds, 3);
+  // A plain config is a sweep of one point.
+  EXPECT_EQ(experiment::deep_grid(experiment::parse_deep_sweep(base, "p.toml")).size(), 1u);
+  const auto error = [&](const std::string& sweep_text, const std::vector<std::string>& sets = {}) {
+    try {
+      experiment::parse_deep_sweep(base + sweep_text, "s.toml", sets);
+    } catch (const core::InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_NE(error("[sweep]\n[[sweep.axis]]\nkey = \"transfer.alphas\"\nvalues = [[0.5]]\n").find("swept by every point"),
+            std::string::npos);
+  EXPECT_NE(error("[sweep]\n[[sweep.axis]]\nkey = \"upstream.label_noise\"\nvalues = [0.2, 1.5]\n").find("label_noise"),
+            std::string::npos);
+  EXPECT_NE(error("[sweep]\nseeds = 2\n").find("no axis"), std::string::npos);
+  EXPECT_NE(error("[sweep]\n[[sweep.axis]]\nkey = \"upstream.epochs\"\nvalues = [1, 2]\n", {"upstream.epochs=3"})
+                .find("is an axis"),
+            std::string::npos);
 }

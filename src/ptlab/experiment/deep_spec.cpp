@@ -88,6 +88,7 @@ void train_keys(const Reader& r, const std::string& s, DeepTrainSpec& t) {
   r.integer(s + ".epochs", t.epochs, 1, 10000);
   r.integer(s + ".batch_size", t.batch_size, 1, 65536);
   r.boolean(s + ".augment", t.augment);
+  r.integer(s + ".eval_every", t.eval_every, 1, 10000);
   const std::set<int> distinct(t.classes.begin(), t.classes.end());
   if (distinct.size() != t.classes.size() || t.classes.size() < 2)
     r.fail(s + ".classes", r.at(s + ".classes"), "at least two distinct classes");
@@ -97,7 +98,7 @@ const std::set<std::string> kKeys = {
     "data.dataset", "data.dir", "model.arch", "transfer.rule", "transfer.alphas", "transfer.blocks", "transfer.freeze",
     "transfer.import", "transfer.select", "run.seeds", "run.seed", "run.threads", "run.device"};
 const std::set<std::string> kTrainKeys = {"task", "classes", "per_class", "label_noise", "input_noise", "optimizer", "lr",
-                                          "weight_decay", "epochs", "batch_size", "augment"};
+                                          "weight_decay", "epochs", "batch_size", "augment", "eval_every"};
 
 void check_keys(const toml::table& t, const std::string& source) {
   for (const auto& [section, node] : t) {
@@ -193,9 +194,9 @@ std::string quoted(const std::string& s) {
 std::string train_section(const std::string& name, const DeepTrainSpec& t) {
   return fmt::format(
       "[{}]\ntask = \"{}\"\nclasses = [{}]\nper_class = {}\nlabel_noise = {}\ninput_noise = {}\noptimizer = \"{}\"\n"
-      "lr = {}\nweight_decay = {}\nepochs = {}\nbatch_size = {}\naugment = {}\n\n",
+      "lr = {}\nweight_decay = {}\nepochs = {}\nbatch_size = {}\naugment = {}\neval_every = {}\n\n",
       name, t.task, fmt::join(t.classes, ", "), t.per_class, t.label_noise, t.input_noise, t.optimizer, t.lr,
-      t.weight_decay, t.epochs, t.batch_size, t.augment);
+      t.weight_decay, t.epochs, t.batch_size, t.augment, t.eval_every);
 }
 
 std::uint64_t fnv1a(const std::string& s) {
@@ -247,12 +248,23 @@ DeepSpec at_setting(const DeepSpec& spec, double setting) {
 }
 
 bool is_deep_config(const std::string& path) {
+  // Deep and theory configs share section names ([data], [model], …) but not keys: a file is deep
+  // when it reads as a deep config (its [sweep] table aside) and not as a theory one.
   try {
-    const toml::table t = detail::parse_toml(detail::read_text(path), path);
-    return t.contains("model") || t.contains("data");
+    toml::table t = detail::parse_toml(detail::read_text(path), path);
+    t.erase("sweep");
+    std::ostringstream text;
+    text << t;
+    parse_deep_config(text.str(), path);
   } catch (const core::InputError&) {
     return false;
   }
+  try {
+    detail::spec_from_table(detail::parse_toml(detail::read_text(path), path), path, true);
+  } catch (const core::InputError&) {
+    return true;
+  }
+  return false;
 }
 
 }  // namespace ptlab::experiment

@@ -24,6 +24,7 @@ struct DeepTrainSpec {
   int epochs = 5;
   int batch_size = 128;
   bool augment = false;
+  int eval_every = 1;         ///< test accuracy every this many epochs (and after the last)
 };
 
 struct DeepSpec {
@@ -61,8 +62,8 @@ DeepSpec at_setting(const DeepSpec& spec, double setting);
 /// The spec with `--set section.key=value` overrides applied, validated as a whole.
 DeepSpec with_overrides(const DeepSpec& spec, const std::vector<std::string>& overrides);
 
-/// Whether a config file is a deep config (it has a [model] or [data] section, which theory
-/// configs lack); false for unreadable files (the caller's own reader reports those).
+/// Whether a config file is a deep config: it reads as one (a [sweep] table aside) and not as a
+/// theory config. False for unreadable or invalid files (the theory reader then reports them).
 bool is_deep_config(const std::string& path);
 
 /// Reads a deep config (TOML). Keys the file omits keep the defaults above. Throws

@@ -15,7 +15,7 @@ KeyType deep_key_type(const std::string& key) {
   const std::string section = key.substr(0, dot == std::string::npos ? 0 : dot);
   const std::string name = dot == std::string::npos ? key : key.substr(dot + 1);
   if (section == "upstream" || section == "downstream") {
-    if (name == "per_class" || name == "epochs" || name == "batch_size") return KeyType::integer;
+    if (name == "per_class" || name == "epochs" || name == "batch_size" || name == "eval_every") return KeyType::integer;
     if (name == "label_noise" || name == "input_noise" || name == "lr" || name == "weight_decay") return KeyType::number;
     if (name == "augment") return KeyType::boolean;
     if (name == "optimizer" || name == "task") return KeyType::choice;

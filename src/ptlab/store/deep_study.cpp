@@ -134,9 +134,11 @@ experiment::DeepRecord deep_record_of(const nlohmann::json& j) {
 std::string deep_curves_rows(const experiment::DeepRecord& r) {
   std::string out;
   const auto phase = [&](const char* name, const std::vector<experiment::DeepEpoch>& curve) {
-    for (const auto& e : curve)
-      out += fmt::format("{},{},{},{},{},{},{}\n", r.seed, name, e.epoch, e.train_loss, 1.0 - e.train_accuracy,
-                         1.0 - e.test_accuracy, 1.0 - e.test_accuracy);
+    for (const auto& e : curve) {
+      // An epoch without evaluation (eval_every > 1) has empty test cells, as diverged values do.
+      const std::string test = std::isfinite(e.test_accuracy) ? fmt::format("{}", 1.0 - e.test_accuracy) : "";
+      out += fmt::format("{},{},{},{},{},{},{}\n", r.seed, name, e.epoch, e.train_loss, 1.0 - e.train_accuracy, test, test);
+    }
   };
   phase("upstream", r.upstream_curve);
   phase("transfer", r.transfer_curve);

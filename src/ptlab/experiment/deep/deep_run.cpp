@@ -92,7 +92,8 @@ std::int64_t stage_batches(std::int64_t images, const DeepTrainSpec& t) {
 
 train::deep::TrainOptions options_of(const DeepTrainSpec& t, std::uint64_t seed) {
   return {.optimizer = t.optimizer, .lr = t.lr, .weight_decay = t.weight_decay, .epochs = t.epochs,
-          .batch_size = t.batch_size, .augment = t.augment, .input_noise = t.input_noise, .seed = seed};
+          .batch_size = t.batch_size, .augment = t.augment, .input_noise = t.input_noise, .seed = seed,
+          .eval_every = t.eval_every};
 }
 
 std::vector<DeepEpoch> curve_of(const std::vector<train::deep::EpochRecord>& records) {

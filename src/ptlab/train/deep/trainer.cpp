@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 #include "ptlab/core/error.hpp"
@@ -51,8 +52,8 @@ std::vector<EpochRecord> train_model(model::deep::Net& model, const data::ImageS
                                      const TrainOptions& o, const std::function<void(int, int, int)>& progress) {
   if (o.optimizer != "sgd" && o.optimizer != "adamw")
     throw core::InputError(fmt::format("optimizer '{}'; expected \"sgd\" or \"adamw\"", o.optimizer));
-  if (o.epochs < 1 || o.batch_size < 1 || !(o.lr > 0) || !(o.weight_decay >= 0) || !(o.input_noise >= 0))
-    throw core::InputError("training options: expected epochs ≥ 1, batch_size ≥ 1, lr > 0, weight_decay ≥ 0 and "
+  if (o.epochs < 1 || o.batch_size < 1 || o.eval_every < 1 || !(o.lr > 0) || !(o.weight_decay >= 0) || !(o.input_noise >= 0))
+    throw core::InputError("training options: expected epochs ≥ 1, batch_size ≥ 1, eval_every ≥ 1, lr > 0, weight_decay ≥ 0 and "
                            "input_noise ≥ 0");
   if (train.n == 0) throw core::InputError("training set is empty; expected at least one image");
   // The data follow the model: on a GPU the (small) sets are moved there once.
@@ -109,8 +110,10 @@ std::vector<EpochRecord> train_model(model::deep::Net& model, const data::ImageS
       if (progress) progress(epoch, b + 1, batches);
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const bool evaluate = test.n > 0 && (epoch % o.eval_every == 0 || epoch == o.epochs);
     records.push_back({epoch, loss_sum / train.n, static_cast<double>(correct) / train.n,
-                       test.n > 0 ? accuracy(model, x_test, y_test) : 0.0, train.n / seconds});
+                       evaluate ? accuracy(model, x_test, y_test) : std::numeric_limits<double>::quiet_NaN(),
+                       train.n / seconds});
   }
   return records;
 }

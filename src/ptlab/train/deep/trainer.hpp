@@ -26,13 +26,14 @@ struct TrainOptions {
   bool augment = false;           ///< random crop (padding 2) and horizontal flip
   double input_noise = 0.0;       ///< σ of Gaussian noise added to the normalised inputs
   std::uint64_t seed = 0;         ///< shuffling, augmentation, noise
+  int eval_every = 1;             ///< evaluate every this many epochs and after the last one
 };
 
 struct EpochRecord {
   int epoch = 0;
   double train_loss = 0.0;      ///< mean cross-entropy over the epoch's batches
   double train_accuracy = 0.0;  ///< on the (augmented, noisy) batches as trained
-  double test_accuracy = 0.0;   ///< clean test set, eval mode
+  double test_accuracy = 0.0;   ///< clean test set, eval mode (NaN in epochs not evaluated)
   double images_per_s = 0.0;    ///< training throughput of the epoch
 };
 

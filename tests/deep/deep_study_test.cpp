@@ -1,0 +1,152 @@
+// The deep half end to end on tiny generated IDX files: activation-based channel selection, the
+// study store (records, resuming, export, plot, report), upstream checkpoints, the rotation
+// pretext task and the device switch.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "ptlab/core/error.hpp"
+#include "ptlab/experiment/deep_run.hpp"
+#include "ptlab/experiment/deep_sweep.hpp"
+#include "ptlab/model/deep/models.hpp"
+#include "ptlab/report/html.hpp"
+#include "ptlab/store/deep_study.hpp"
+#include "ptlab/store/export.hpp"
+#include "ptlab/transfer/deep/copy.hpp"
+#include "support/image_files.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace ptlab;
+namespace md = ptlab::model::deep;
+namespace td = ptlab::transfer::deep;
+
+TEST(DeepActivation, ScoresPerBlockAndTheTopChannelsAreCopied) {
+  for (const auto& arch : md::architectures()) {
+    torch::manual_seed(3);
+    auto m = md::make_model({arch, 1, 4, 16});
+    const auto scores = td::channel_scores(*m, torch::randn({6, 1, 16, 16}));
+    const auto names = m->blocks().names;
+    EXPECT_EQ(scores.size(), names.size() - 1) << arch;  // every block but the head
+    EXPECT_FALSE(scores.count("head")) << arch;
+    for (const auto& [block, s] : scores) EXPECT_TRUE((s >= 0).all().item<bool>()) << arch << " " << block;
+  }
+  torch::manual_seed(1);
+  auto source = md::make_model({"resnet8", 1, 4, 16});
+  torch::manual_seed(2);
+  auto target = md::make_model({"resnet8", 1, 4, 16});
+  const auto before = td::state_of(*target);
+  std::map<std::string, torch::Tensor> kept;
+  for (const auto& [k, v] : before) kept[k] = v.clone();
+  const auto src = td::state_of(*source);
+  const auto scores = td::channel_scores(*source, torch::randn({8, 1, 16, 16}));
+  ASSERT_EQ(scores.at("stage2.0").numel(), 32);
+  const auto report = td::transfer(src, *target, target->blocks(), {.rule = td::Rule::channel, .alpha = 0.25, .scores = scores});
+  const auto after = td::state_of(*target);
+  // The 8 channels of stage2.0 with the highest scores are the ones copied (fresh BatchNorms are
+  // equal in both models, so the convolutions show it).
+  const auto top = std::get<1>(scores.at("stage2.0").topk(8));
+  std::set<std::int64_t> expected;
+  for (std::int64_t i = 0; i < 8; ++i) expected.insert(top[i].item<std::int64_t>());
+  for (const char* name : {"stage2.0.conv1.weight", "stage2.0.conv2.weight", "stage2.0.shortcut.0.weight"}) {
+    std::set<std::int64_t> copied;
+    for (std::int64_t c = 0; c < 32; ++c)
+      if (torch::equal(after.at(name)[c], src.at(name)[c])) copied.insert(c);
+      else EXPECT_TRUE(torch::equal(after.at(name)[c], kept.at(name)[c])) << name << " " << c;
+    EXPECT_EQ(copied, expected) << name;
+  }
+  for (const auto& t : report.tensors)
+    if (t.name == "stage2.0.conv1.weight") EXPECT_EQ(t.note, "channels by activation");
+  // A ViT's qkv projection (3E rows) has no score of its size: random, and the report says so.
+  torch::manual_seed(4);
+  auto vit = md::make_model({"vit", 1, 4, 16});
+  const auto vit_report = td::transfer(td::state_of(*vit), *vit, vit->blocks(),
+                                       {.alpha = 0.5, .scores = td::channel_scores(*vit, torch::randn({2, 1, 16, 16}))});
+  bool noted = false;
+  for (const auto& t : vit_report.tensors)
+    if (t.name == "blocks0.attn.in_proj_weight") noted = t.note.find("random") != std::string::npos;
+  EXPECT_TRUE(noted);
+}
+
+class DeepStudy : public ptlab::testing::TempDirTest {
+ protected:
+  void SetUp() override {
+    TempDirTest::SetUp();
+    ptlab::testing::write_idx(path("train-images-idx3-ubyte"), path("train-labels-idx1-ubyte"), ptlab::testing::corners(400, 1));
+    ptlab::testing::write_idx(path("t10k-images-idx3-ubyte"), path("t10k-labels-idx1-ubyte"), ptlab::testing::corners(120, 2));
+  }
+  std::string config(const std::string& extra, const std::string& upstream = "") const {
+    return "[data]\ndataset = \"idx\"\ndir = \"" + dir_.string() +
+           "\"\n[upstream]\n" + upstream + "classes = [0, 1]\nper_class = 60\nepochs = 3\nbatch_size = 32\n"
+           "[downstream]\nclasses = [2, 3]\nper_class = 10\nepochs = 2\nbatch_size = 8\n"
+           "[run]\nseeds = 1\nthreads = 1\n" + extra;
+  }
+};
+
+TEST_F(DeepStudy, RecordsResumeExportReportAndCheckpoints) {
+  const auto sweep = experiment::parse_deep_sweep(config("[transfer]\nalphas = [0.0, 0.5]\nselect = \"activation\"\n"),
+                                                  "tiny.toml");
+  const std::string db = path("deep.db");
+  const auto first = store::run_deep_study(sweep, db, {.checkpoints = path("ck")});
+  EXPECT_EQ(first.ran, 2);
+  ASSERT_EQ(first.points.size(), 1u);
+  const auto& records = first.points[0].result.records;
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].transfer_accuracy, records[0].scratch_accuracy);  // α = 0 is scratch
+  {
+    const auto study = store::Study::open_existing(db);
+    EXPECT_TRUE(store::is_deep_study(study));
+    const auto rows = study.rows();
+    ASSERT_EQ(rows.size(), 2u);
+    const auto r = nlohmann::json::parse(rows[1].record);
+    EXPECT_EQ(r["kind"], "deep");
+    EXPECT_DOUBLE_EQ(r["ntg"].get<double>(), r["scratch"]["test_accuracy"].get<double>() - r["transfer"]["test_accuracy"].get<double>());
+    EXPECT_EQ(nlohmann::json::parse(rows[1].point)["transfer.alpha"], 0.5);
+    EXPECT_EQ(experiment::parse_deep_config(rows[1].config, "stored").alphas, (std::vector<double>{0.5}));
+    // Curves: 3 upstream + 2 transfer + 2 scratch epochs.
+    EXPECT_EQ(std::count(rows[1].curves.begin(), rows[1].curves.end(), '\n'), 7);
+    EXPECT_NE(store::export_runs_csv(study).find("transfer_test_accuracy"), std::string::npos);
+    const std::string html = report::write_report(study, path("report"));
+    EXPECT_NE(html.find("report"), std::string::npos);
+    std::ifstream in(html);
+    const std::string page((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(page.find("Candidate indicators"), std::string::npos);  // theory-only section
+    EXPECT_NE(page.find("transfer.alpha"), std::string::npos);
+  }
+  // Rerun: nothing left, nothing trained. One more seed: only its runs.
+  EXPECT_EQ(store::run_deep_study(sweep, db, {}).ran, 0);
+  auto more = sweep;
+  more.seeds = 2;
+  const auto second = store::run_deep_study(more, db, {});
+  EXPECT_EQ(second.ran, 2);
+  EXPECT_EQ(second.skipped, 2);
+  EXPECT_EQ(second.points[0].result.records.size(), 4u);
+  // Another base config does not go into this store.
+  const auto other = experiment::parse_deep_sweep(config("[transfer]\nalphas = [1.0]\n"), "other.toml");
+  EXPECT_THROW(store::run_deep_study(other, db, {}), core::InputError);
+  // The checkpoint replaces upstream training and gives the same downstream results.
+  ASSERT_EQ(std::distance(std::filesystem::directory_iterator(path("ck")), std::filesystem::directory_iterator{}), 2);
+  std::vector<std::string> messages;
+  const auto again = store::run_deep_sweep(sweep, {.checkpoints = path("ck"),
+                                                   .message = [&](const std::string& m) { messages.push_back(m); }});
+  ASSERT_EQ(again.points[0].result.records.size(), 2u);
+  EXPECT_NE(messages.front().find("upstream read from"), std::string::npos);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(again.points[0].result.records[i].upstream_accuracy, records[i].upstream_accuracy);
+    EXPECT_EQ(again.points[0].result.records[i].transfer_accuracy, records[i].transfer_accuracy);
+  }
+}
+
+TEST_F(DeepStudy, RotationUpstreamAndDeviceSwitch) {
+  auto spec = experiment::parse_deep_config(config("[transfer]\nalphas = [1.0]\n", "task = \"rotation\"\n"), "rot.toml");
+  std::vector<std::string> messages;
+  const auto r = experiment::run_deep(spec, {.message = [&](const std::string& m) { messages.push_back(m); }});
+  ASSERT_EQ(r.records.size(), 1u);
+  EXPECT_NE(messages.front().find("rotation task"), std::string::npos);
+  EXPECT_GE(r.records[0].upstream_accuracy, 0.0);
+  EXPECT_GT(r.records[0].copied_fraction, 0.9);  // the 4-way rotation head is not copied, the rest is
+  EXPECT_NE(experiment::deep_table(r, "t").find("rotation prediction"), std::string::npos);
+  if (!torch::cuda::is_available()) {
+    spec.device = "cuda";
+    EXPECT_THROW(experiment::run_deep(spec), core::InputError);
+  }
+}
