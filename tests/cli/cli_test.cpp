@@ -347,3 +347,18 @@ TEST_F(Cli, RunWritesDynamicsThatPlotReads) {
   EXPECT_EQ(ptlab_cli({"run", path("tiny.toml"), "--out", path("res"), "--force", "--set", "dynamics.every=0"}).code, 0);
   EXPECT_FALSE(fs::exists(path("res/dynamics.csv")));
 }
+
+TEST_F(Cli, DeepConfigsAreRecognisedAndTheirBadInputIsOneLine) {
+  // A deep sweep given to `ptlab sweep` goes to the deep runner, which refuses theory-only flags.
+  const std::string deep = write("deep_sweep.toml",
+                                 "[upstream]\nper_class = 5\n[sweep]\n[[sweep.axis]]\nkey = \"upstream.per_class\"\n"
+                                 "values = [5, 10]\n");
+  expect_bad_input({"sweep", deep, "--shard", "0/2"}, "theory sweeps only");
+  expect_bad_input({"sweep", path("tiny.toml"), "--checkpoints", path("ck")}, "applies to deep configs");
+  expect_bad_input({"deep", write("bad_axis.toml", "[sweep]\n[[sweep.axis]]\nkey = \"transfer.alphas\"\nvalues = [[1.0]]\n")},
+                   "swept by every point");
+  expect_bad_input({"deep", write("bad_select.toml", "[transfer]\nrule = \"blocks\"\nblocks = [1]\nselect = \"activation\"\n")},
+                   "transfer.select");
+  expect_bad_input({"deep", deep, "--set", "upstream.per_class=3"}, "is an axis");
+  EXPECT_FALSE(fs::exists(path("deep_sweep.db")));
+}

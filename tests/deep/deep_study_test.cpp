@@ -49,9 +49,13 @@ TEST(DeepActivation, ScoresPerBlockAndTheTopChannelsAreCopied) {
   for (std::int64_t i = 0; i < 8; ++i) expected.insert(top[i].item<std::int64_t>());
   for (const char* name : {"stage2.0.conv1.weight", "stage2.0.conv2.weight", "stage2.0.shortcut.0.weight"}) {
     std::set<std::int64_t> copied;
-    for (std::int64_t c = 0; c < 32; ++c)
-      if (torch::equal(after.at(name)[c], src.at(name)[c])) copied.insert(c);
-      else EXPECT_TRUE(torch::equal(after.at(name)[c], kept.at(name)[c])) << name << " " << c;
+    for (std::int64_t c = 0; c < 32; ++c) {
+      if (torch::equal(after.at(name)[c], src.at(name)[c])) {
+        copied.insert(c);
+      } else {
+        EXPECT_TRUE(torch::equal(after.at(name)[c], kept.at(name)[c])) << name << " " << c;
+      }
+    }
     EXPECT_EQ(copied, expected) << name;
   }
   for (const auto& t : report.tensors)

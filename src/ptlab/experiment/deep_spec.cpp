@@ -207,10 +207,14 @@ std::uint64_t fnv1a(const std::string& s) {
 
 }  // namespace
 
+DeepSpec parse_deep_config(const std::string& text, const std::string& source_name,
+                           const std::vector<std::string>& overrides) {
+  if (overrides.empty()) return parse_deep_config(text, source_name);
+  return apply_overrides(detail::parse_toml(text, source_name), source_name, overrides);
+}
+
 DeepSpec load_deep_config(const std::string& path, const std::vector<std::string>& overrides) {
-  const std::string text = detail::read_text(path);
-  if (overrides.empty()) return parse_deep_config(text, path);
-  return apply_overrides(detail::parse_toml(text, path), path, overrides);
+  return parse_deep_config(detail::read_text(path), path, overrides);
 }
 
 DeepSpec with_overrides(const DeepSpec& spec, const std::vector<std::string>& overrides) {

@@ -70,5 +70,8 @@ bool is_deep_config(const std::string& path);
 /// core::InputError (one line naming the file, the key and what was expected).
 DeepSpec load_deep_config(const std::string& path, const std::vector<std::string>& overrides = {});
 DeepSpec parse_deep_config(const std::string& text, const std::string& source_name);
+/// As parse_deep_config, then `--set section.key=value` overrides, validated as a whole.
+DeepSpec parse_deep_config(const std::string& text, const std::string& source_name,
+                           const std::vector<std::string>& overrides);
 
 }  // namespace ptlab::experiment

@@ -45,7 +45,7 @@ DeepSweepSpec parse_deep_sweep(const std::string& text, const std::string& sourc
   DeepSweepSpec out;
   // Line numbers of the base config refer to the file only when nothing was removed from it.
   const std::string base_name = sweep.empty() ? source_name : source_name + " (without [sweep])";
-  out.base = with_overrides(parse_deep_config(rest.str(), base_name), overrides);
+  out.base = parse_deep_config(rest.str(), base_name, overrides);
   out.seeds = out.base.seeds;
   for (const auto& [name, node] : sweep) {
     const std::string n(name.str());

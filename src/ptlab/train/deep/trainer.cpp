@@ -21,13 +21,14 @@ torch::Tensor to_tensor(const data::ImageSet& images) {
 double accuracy(model::deep::Net& model, const torch::Tensor& x, const torch::Tensor& y, int batch_size) {
   torch::NoGradGuard no_grad;
   model.eval();
-  std::int64_t correct = 0;
+  // Counted on the model's device and read once: no host synchronisation per batch on a GPU.
+  auto correct = torch::zeros({}, torch::TensorOptions().dtype(torch::kLong).device(x.device()));
   for (std::int64_t i = 0; i < x.size(0); i += batch_size) {
     const auto end = std::min<std::int64_t>(i + batch_size, x.size(0));
     const auto logits = model.forward(x.slice(0, i, end));
-    correct += (logits.argmax(1) == y.slice(0, i, end)).sum().item<std::int64_t>();
+    correct += (logits.argmax(1) == y.slice(0, i, end)).sum();
   }
-  return x.size(0) > 0 ? static_cast<double>(correct) / static_cast<double>(x.size(0)) : 0.0;
+  return x.size(0) > 0 ? static_cast<double>(correct.item<std::int64_t>()) / static_cast<double>(x.size(0)) : 0.0;
 }
 
 namespace {
@@ -87,8 +88,10 @@ std::vector<EpochRecord> train_model(model::deep::Net& model, const data::ImageS
     for (std::int64_t i = 0; i < train.n; ++i) order[static_cast<std::size_t>(i)] = i;
     for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
     const auto perm = torch::tensor(order, torch::kLong).to(device);
-    double loss_sum = 0.0;
-    std::int64_t correct = 0;
+    // Epoch sums stay on the device (one synchronisation per epoch, not per batch).
+    const auto on_device = torch::TensorOptions().device(device);
+    auto loss_sum = torch::zeros({}, on_device.dtype(torch::kDouble));
+    auto correct = torch::zeros({}, on_device.dtype(torch::kLong));
     for (int b = 0; b < batches; ++b) {
       const auto idx = perm.slice(0, static_cast<std::int64_t>(b) * o.batch_size,
                                   std::min<std::int64_t>(static_cast<std::int64_t>(b + 1) * o.batch_size, train.n));
@@ -105,13 +108,15 @@ std::vector<EpochRecord> train_model(model::deep::Net& model, const data::ImageS
       loss.backward();
       opt->step();
       ++step;
-      loss_sum += loss.item<double>() * static_cast<double>(idx.size(0));
-      correct += (logits.argmax(1) == yb).sum().item<std::int64_t>();
+      loss_sum += loss.detach().to(torch::kDouble) * static_cast<double>(idx.size(0));
+      correct += (logits.argmax(1) == yb).sum();
       if (progress) progress(epoch, b + 1, batches);
     }
+    const double loss_total = loss_sum.item<double>();  // waits for the device: the epoch is done
+    const auto correct_total = correct.item<std::int64_t>();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const bool evaluate = test.n > 0 && (epoch % o.eval_every == 0 || epoch == o.epochs);
-    records.push_back({epoch, loss_sum / train.n, static_cast<double>(correct) / train.n,
+    records.push_back({epoch, loss_total / train.n, static_cast<double>(correct_total) / train.n,
                        evaluate ? accuracy(model, x_test, y_test) : std::numeric_limits<double>::quiet_NaN(),
                        train.n / seconds});
   }
