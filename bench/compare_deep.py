@@ -4,6 +4,9 @@ same models in PyTorch-Python (bench/peers/deep_torch.py), same Debian torch ver
 threads, batch size and input size. Median over --repeats runs of --batches timed batches.
 
 Usage: bench/compare_deep.py [--archs resnet8,resnet20,vgg11,vit] [--batches 10] [--repeats 3]
+                             [--threads N] [--blas-threads 1|default]
+--blas-threads default leaves OPENBLAS_NUM_THREADS unset, as `ptlab deep` and a plain `python3`
+run get it (OpenBLAS then uses every core inside each product).
 """
 import argparse
 import json
@@ -31,15 +34,20 @@ def main():
     p.add_argument("--batches", type=int, default=10)
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--threads", type=int, default=0)
+    p.add_argument("--blas-threads", default="1", choices=["1", "default"])
     a = p.parse_args()
     if a.batches < 1 or a.repeats < 1:
         p.error("--batches and --repeats: expected integers >= 1")
     if not os.access(BENCH, os.X_OK):
         sys.exit(f"compare_deep: {BENCH} not found; expected a build with LibTorch (scripts/build.sh)")
     threads = a.threads or os.cpu_count()
-    # One BLAS thread under torch's own intra-op threads: no oversubscription for either side.
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS=str(threads))
-    print(f"{'model':<10}{'ptlab img/s':>14}{'PyTorch img/s':>16}{'ptlab / PyTorch':>18}   ({threads} threads, batch 128, 1x28x28)")
+    # One BLAS thread under torch's own intra-op threads: no oversubscription for either side
+    # (or, with --blas-threads default, what each gets without settings).
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads))
+    env.pop("OPENBLAS_NUM_THREADS", None)
+    if a.blas_threads == "1":
+        env["OPENBLAS_NUM_THREADS"] = "1"
+    print(f"{'model':<10}{'ptlab img/s':>14}{'PyTorch img/s':>16}{'ptlab / PyTorch':>18}   ({threads} threads, BLAS threads {a.blas_threads}, batch 128, 1x28x28)")
     for arch in [x for x in a.archs.split(",") if x]:
         args = [arch, "--batches", str(a.batches), "--threads", str(threads)]
         ours = statistics.median(images_per_s([BENCH] + args, env) for _ in range(a.repeats))

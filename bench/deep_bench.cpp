@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "ptlab/model/deep/models.hpp"
+#include "ptlab/train/deep/trainer.hpp"
 
 int main(int argc, char** argv) {
   if (argc < 2) {
@@ -32,8 +33,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  torch::set_num_threads(threads);
+  threads = ptlab::train::deep::set_threads(threads);  // as `ptlab deep` does
   torch::manual_seed(0);
   auto model = ptlab::model::deep::make_model({arch, channels, 10, size});
   torch::optim::SGD opt(model->parameters(), torch::optim::SGDOptions(0.01).momentum(0.9).weight_decay(5e-4));

@@ -58,16 +58,18 @@ TEST(DeepActivation, ScoresPerBlockAndTheTopChannelsAreCopied) {
     }
     EXPECT_EQ(copied, expected) << name;
   }
-  for (const auto& t : report.tensors)
+  for (const auto& t : report.tensors) {
     if (t.name == "stage2.0.conv1.weight") EXPECT_EQ(t.note, "channels by activation");
+  }
   // A ViT's qkv projection (3E rows) has no score of its size: random, and the report says so.
   torch::manual_seed(4);
   auto vit = md::make_model({"vit", 1, 4, 16});
   const auto vit_report = td::transfer(td::state_of(*vit), *vit, vit->blocks(),
                                        {.alpha = 0.5, .scores = td::channel_scores(*vit, torch::randn({2, 1, 16, 16}))});
   bool noted = false;
-  for (const auto& t : vit_report.tensors)
+  for (const auto& t : vit_report.tensors) {
     if (t.name == "blocks0.attn.in_proj_weight") noted = t.note.find("random") != std::string::npos;
+  }
   EXPECT_TRUE(noted);
 }
 

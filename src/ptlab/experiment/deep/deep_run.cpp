@@ -182,8 +182,7 @@ DeepResult run_deep(const DeepSpec& spec, const DeepRunOptions& options) {
   };
   DeepResult result;
   result.spec = spec;
-  result.threads = spec.threads > 0 ? spec.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  torch::set_num_threads(result.threads);
+  result.threads = train::deep::set_threads(spec.threads);
   const torch::Device device = resolve_device(spec.device);
   result.device = device.is_cuda() ? "cuda" : "cpu";
   const Splits data = load(spec);

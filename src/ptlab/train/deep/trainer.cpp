@@ -2,15 +2,29 @@
 
 #include <fmt/format.h>
 
+#include <dlfcn.h>
+
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
 #include <numbers>
+#include <thread>
 
 #include "ptlab/core/error.hpp"
 #include "ptlab/core/rng.hpp"
 
 namespace ptlab::train::deep {
+
+int set_threads(int threads) {
+  const int n = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  torch::set_num_threads(n);
+  // Looked up at run time: no link dependency on OpenBLAS, a no-op with another BLAS.
+  using SetThreads = void (*)(int);
+  if (const auto set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")); set != nullptr)
+    set(1);
+  return n;
+}
 
 torch::Tensor to_tensor(const data::ImageSet& images) {
   auto bytes = torch::from_blob(const_cast<std::uint8_t*>(images.pixels.data()),

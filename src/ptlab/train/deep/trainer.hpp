@@ -37,6 +37,11 @@ struct EpochRecord {
   double images_per_s = 0.0;    ///< training throughput of the epoch
 };
 
+/// Sets LibTorch's intra-op threads (0 = every core) and, when the BLAS is OpenBLAS, one BLAS
+/// thread inside them: OpenBLAS's own threads on top of LibTorch's oversubscribe the cores (the
+/// ViT trains 1.7× slower so; docs/performance.md §8). Returns the thread count.
+int set_threads(int threads);
+
 /// Images as a float tensor N × C × H × W, scaled to [−1, 1] ((x/255 − 0.5)/0.5).
 torch::Tensor to_tensor(const data::ImageSet& images);
 
