@@ -40,8 +40,12 @@ int run_deep_command(Io& io, const DeepArgs& args) {
   }
   if (!args.store.empty())
     io.out << fmt::format("{}: ran {} of {} runs, {} already there\n", args.store, result.ran, result.total, result.skipped);
-  if (args.show_transfer && !result.points.empty())
-    io.out << "\nwhat was copied (seed " << sweep.base.seed << "):\n" << result.points.front().result.transfer_report;
+  if (args.show_transfer) {
+    const std::string report = result.points.empty() ? "" : result.points.front().result.transfer_report;
+    io.out << (report.empty() ? "\nwhat was copied: nothing to show (no transfer run with a setting > 0 ran this time; "
+                                "stored runs are not rerun)\n"
+                              : "\nwhat was copied (first seed run, first setting > 0):\n" + report);
+  }
   return 0;
 }
 

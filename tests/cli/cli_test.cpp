@@ -362,3 +362,9 @@ TEST_F(Cli, DeepConfigsAreRecognisedAndTheirBadInputIsOneLine) {
   expect_bad_input({"deep", deep, "--set", "upstream.per_class=3"}, "is an axis");
   EXPECT_FALSE(fs::exists(path("deep_sweep.db")));
 }
+
+TEST_F(Cli, ADeepConfigWithABadValueGetsTheDeepReadersMessage) {
+  const std::string bad = write("deep_bad.toml", "[data]\ndataset = \"fashion-mnist\"\n[upstream]\nlr = 50\n"
+                                                 "[sweep]\n[[sweep.axis]]\nkey = \"upstream.epochs\"\nvalues = [1, 2]\n");
+  expect_bad_input({"sweep", bad}, "upstream.lr");
+}

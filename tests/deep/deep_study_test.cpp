@@ -59,7 +59,9 @@ TEST(DeepActivation, ScoresPerBlockAndTheTopChannelsAreCopied) {
     EXPECT_EQ(copied, expected) << name;
   }
   for (const auto& t : report.tensors) {
-    if (t.name == "stage2.0.conv1.weight") EXPECT_EQ(t.note, "channels by activation");
+    if (t.name == "stage2.0.conv1.weight") {
+      EXPECT_EQ(t.note, "channels by activation");
+    }
   }
   // A ViT's qkv projection (3E rows) has no score of its size: random, and the report says so.
   torch::manual_seed(4);
@@ -80,11 +82,14 @@ class DeepStudy : public ptlab::testing::TempDirTest {
     ptlab::testing::write_idx(path("train-images-idx3-ubyte"), path("train-labels-idx1-ubyte"), ptlab::testing::corners(400, 1));
     ptlab::testing::write_idx(path("t10k-images-idx3-ubyte"), path("t10k-labels-idx1-ubyte"), ptlab::testing::corners(120, 2));
   }
-  std::string config(const std::string& extra, const std::string& upstream = "") const {
-    return "[data]\ndataset = \"idx\"\ndir = \"" + dir_.string() +
-           "\"\n[upstream]\n" + upstream + "classes = [0, 1]\nper_class = 60\nepochs = 3\nbatch_size = 32\n"
-           "[downstream]\nclasses = [2, 3]\nper_class = 10\nepochs = 2\nbatch_size = 8\n"
-           "[run]\nseeds = 1\nthreads = 1\n" + extra;
+  // A tiny config: `extra` sections go before [run]; `upstream` and `run` add keys to those
+  // sections (an upstream per_class there replaces the default 60).
+  std::string config(const std::string& extra, const std::string& upstream = "", const std::string& run = "") const {
+    const std::string per_class = upstream.find("per_class") == std::string::npos ? "per_class = 60\n" : "";
+    return "[data]\ndataset = \"idx\"\ndir = \"" + dir_.string() + "\"\n[upstream]\n" + upstream + per_class +
+           "classes = [0, 1]\nepochs = 3\nbatch_size = 32\n"
+           "[downstream]\nclasses = [2, 3]\nper_class = 10\nepochs = 2\nbatch_size = 8\n" + extra +
+           "[run]\nseeds = 1\nthreads = 1\n" + run;
   }
 };
 
@@ -156,3 +161,29 @@ TEST_F(DeepStudy, RotationUpstreamAndDeviceSwitch) {
     EXPECT_THROW(experiment::run_deep(spec), core::InputError);
   }
 }
+
+TEST_F(DeepStudy, InputOnlyTheDataCanCheckFailsBeforeAStoreExists) {
+  const auto refused = [&](const std::string& text, const std::string& fragment) {
+    const auto sweep = experiment::parse_deep_sweep(text, "bad.toml");
+    try {
+      store::run_deep_study(sweep, path("bad.db"), {});
+      ADD_FAILURE() << fragment;
+    } catch (const core::InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(std::filesystem::exists(path("bad.db"))) << fragment;
+  };
+  refused(config("[transfer]\nalphas = [1.0]\n", "per_class = 5000\n"), "upstream.per_class");
+  refused(config("[transfer]\nrule = \"blocks\"\nblocks = [1, 5]\n"), "transfer.blocks");
+  auto other = md::make_model({"vit", 1, 2, 12});
+  td::save_state(*other, path("vit.pt"));
+  refused(config("[transfer]\nalphas = [1.0]\nimport = \"" + path("vit.pt") + "\"\n"), "transfer.import");
+  if (!torch::cuda::is_available()) refused(config("[transfer]\nalphas = [1.0]\n", "", "device = \"cuda\"\n"), "cuda");
+  // A study grows by settings: more alphas go into the same store.
+  const std::string db = path("grow.db");
+  store::run_deep_study(experiment::parse_deep_sweep(config("[transfer]\nalphas = [0.0]\n"), "a.toml"), db, {});
+  const auto grown = store::run_deep_study(experiment::parse_deep_sweep(config("[transfer]\nalphas = [0.0, 1.0]\n"), "a.toml"), db, {});
+  EXPECT_EQ(grown.ran, 1);
+  EXPECT_EQ(grown.skipped, 1);
+}
+

@@ -117,3 +117,29 @@ TEST(DeepSweep, AxesGridAndErrors) {
                 .find("is an axis"),
             std::string::npos);
 }
+
+TEST(DeepSpec, RepeatedSettingsRunKeysAsAxesAndUnknownSectionsAreRefused) {
+  EXPECT_NE(error_of("[transfer]\nalphas = [1.0, 1.0]\n").find("distinct"), std::string::npos);
+  EXPECT_NE(error_of("[transfer]\nrule = \"blocks\"\nblocks = [2, 2]\n").find("distinct"), std::string::npos);
+  EXPECT_NE(error_of("[extra]\n").find("expected a section"), std::string::npos);
+  for (const char* key : {"run.seed", "run.device", "run.threads"}) {
+    try {
+      experiment::parse_deep_sweep(std::string("[sweep]\n[[sweep.axis]]\nkey = \"") + key + "\"\nvalues = [1, 2]\n", "s.toml");
+      ADD_FAILURE() << key;
+    } catch (const core::InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("not science"), std::string::npos) << e.what();
+    }
+  }
+  // An empty [sweep] is a mistake, not a plain config; the axis error names the key's line.
+  EXPECT_THROW(experiment::parse_deep_sweep("[sweep]\n", "s.toml"), core::InputError);
+  try {
+    experiment::parse_deep_sweep("[sweep]\n\n[[sweep.axis]]\nkey = \"upstream.lr\"\nvalues = [-1.0]\n", "s.toml");
+    ADD_FAILURE();
+  } catch (const core::InputError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("s.toml:3: sweep axis upstream.lr = -1: upstream.lr: expected", 0), 0u) << e.what();
+  }
+  // String axis values keep their characters (TOML escapes, not raw quotes).
+  const auto sweep = experiment::parse_deep_sweep(
+      "[data]\ndataset = \"idx\"\ndir = \"x\"\n[sweep]\n[[sweep.axis]]\nkey = \"data.dir\"\nvalues = ['a\\q \"b\"']\n", "s.toml");
+  EXPECT_EQ(experiment::deep_grid(sweep)[0].spec.dir, "a\\q \"b\"");
+}

@@ -45,7 +45,12 @@ std::vector<double> range_values(const toml::node& node, const std::string& wher
 std::string literal(const toml::node& node) {
   std::ostringstream out;
   if (const auto* s = node.as_string()) {
-    out << '"' << s->get() << '"';
+    out << '"';  // a TOML basic string: backslashes and quotes escaped
+    for (const char c : s->get()) {
+      if (c == '"' || c == '\\') out << '\\';
+      out << c;
+    }
+    out << '"';
   } else if (const auto* f = node.as_floating_point()) {
     out << fmt::format("{}", f->get());
   } else {

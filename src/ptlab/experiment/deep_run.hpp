@@ -73,6 +73,12 @@ bool deep_available();
 /// missing data files or weights, run.device = "cuda" without a GPU; without LibTorch, says so.
 DeepResult run_deep(const DeepSpec& spec, const DeepRunOptions& options = {});
 
+/// Checks what only the data and the models can tell, before anything trains or is stored: the
+/// classes exist in the data set, each class has per_class training images, k of the blocks
+/// rule is at most the model's blocks before the head, the device exists, and transfer.import
+/// matches the model. Throws core::InputError naming the key; without LibTorch, says so.
+void check_deep(const DeepSpec& spec);
+
 /// The summary rows (per setting, in config order) of a set of records.
 std::vector<DeepSummary> summarize_deep(const DeepSpec& spec, const std::vector<DeepRecord>& records);
 

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "ptlab/core/error.hpp"
+#include "ptlab/experiment/config.hpp"
 #include "ptlab/experiment/detail/toml_config.hpp"
 
 namespace ptlab::experiment {
@@ -104,7 +105,8 @@ void check_keys(const toml::table& t, const std::string& source) {
   for (const auto& [section, node] : t) {
     const std::string s(section.str());
     const auto* table = node.as_table();
-    if (table == nullptr)
+    static const std::set<std::string> sections = {"data", "upstream", "downstream", "model", "transfer", "run"};
+    if (table == nullptr || sections.count(s) == 0)
       throw core::InputError(fmt::format("{}:{}: {}: expected a section [data], [upstream], [downstream], [model], "
                                          "[transfer] or [run]", source, node.source().begin.line, s));
     for (const auto& [key, value] : *table) {
@@ -137,6 +139,12 @@ DeepSpec parse_deep_config(const std::string& text, const std::string& source_na
     r.fail("transfer.select", r.at("transfer.select"), "\"random\" unless rule = \"channel\" (it picks channels)");
   r.list("transfer.alphas", d.alphas, 0, 1);
   r.list("transfer.blocks", d.blocks, 0, 1000, true);
+  const auto distinct = [&](const char* key, std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    if (std::adjacent_find(v.begin(), v.end()) != v.end()) r.fail(key, r.at(key), "distinct values (each is one setting)");
+  };
+  distinct("transfer.alphas", d.alphas);
+  distinct("transfer.blocks", std::vector<double>(d.blocks.begin(), d.blocks.end()));
   r.boolean("transfer.freeze", d.freeze);
   r.text("transfer.import", d.import_weights);
   if (d.rule == "blocks" && d.blocks.empty())
@@ -252,21 +260,25 @@ DeepSpec at_setting(const DeepSpec& spec, double setting) {
 }
 
 bool is_deep_config(const std::string& path) {
-  // Deep and theory configs share section names ([data], [model], …) but not keys: a file is deep
-  // when it reads as a deep config (its [sweep] table aside) and not as a theory one.
+  // Deep and theory configs share section names ([data], [model], …) but not every key: a file is
+  // deep when the theory reader rejects it and one of its keys exists only in deep configs (so a
+  // deep config with a bad value still gets the deep reader's message).
+  toml::table t;
   try {
-    toml::table t = detail::parse_toml(detail::read_text(path), path);
-    t.erase("sweep");
-    std::ostringstream text;
-    text << t;
-    parse_deep_config(text.str(), path);
-  } catch (const core::InputError&) {
+    t = detail::parse_toml(detail::read_text(path), path);
+    detail::spec_from_table(t, path, true);
     return false;
-  }
-  try {
-    detail::spec_from_table(detail::parse_toml(detail::read_text(path), path), path, true);
   } catch (const core::InputError&) {
-    return true;
+  }
+  const auto theory_keys = config_keys();
+  for (const auto& [section, node] : t) {
+    const auto* table = node.as_table();
+    if (table == nullptr) continue;
+    for (const auto& [key, value] : *table) {
+      const std::string s(section.str()), k(key.str()), path_key = s + "." + k;
+      const bool deep = kKeys.count(path_key) != 0 || ((s == "upstream" || s == "downstream") && kTrainKeys.count(k) != 0);
+      if (deep && std::find(theory_keys.begin(), theory_keys.end(), path_key) == theory_keys.end()) return true;
+    }
   }
   return false;
 }

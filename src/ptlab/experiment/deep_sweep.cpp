@@ -21,10 +21,12 @@ KeyType deep_key_type(const std::string& key) {
     if (name == "optimizer" || name == "task") return KeyType::choice;
   }
   if (key == "data.dataset" || key == "model.arch" || key == "transfer.rule" || key == "transfer.select" ||
-      key == "run.device" || key == "data.dir" || key == "transfer.import")
+      key == "data.dir" || key == "transfer.import")
     return KeyType::choice;
   if (key == "transfer.freeze") return KeyType::boolean;
-  if (key == "run.seed" || key == "run.threads") return KeyType::integer;
+  if (key == "run.seed" || key == "run.seeds" || key == "run.threads" || key == "run.device")
+    throw core::InputError(fmt::format("sweep axis {}: run settings are not science; expected a key of [data], "
+                                       "[upstream], [downstream], [model] or [transfer] (seeds: sweep.seeds)", key));
   throw core::InputError(fmt::format("sweep axis {}: not a deep config key that can vary; expected a single-valued key of "
                                      "configs/deep/fmnist_resnet.toml (transfer.alphas and transfer.blocks are "
                                      "swept by every point already)", key));
@@ -32,19 +34,20 @@ KeyType deep_key_type(const std::string& key) {
 
 DeepSweepSpec parse_deep_sweep(const std::string& text, const std::string& source_name,
                                const std::vector<std::string>& overrides) {
-  toml::table table = detail::parse_toml(text, source_name);
-  toml::table sweep;
-  if (const toml::node* node = table.get("sweep")) {
-    if (!node->is_table())
-      throw core::InputError(fmt::format("{}: sweep: expected a [sweep] table with [[sweep.axis]] entries", source_name));
-    sweep = *node->as_table();
-    table.erase("sweep");
-  }
+  const toml::table table = detail::parse_toml(text, source_name);  // keeps source lines for messages
+  const toml::table no_sweep;
+  const bool has_sweep = table.contains("sweep");
+  const toml::node* sweep_node = table.get("sweep");
+  if (sweep_node != nullptr && !sweep_node->is_table())
+    throw core::InputError(fmt::format("{}: sweep: expected a [sweep] table with [[sweep.axis]] entries", source_name));
+  const toml::table& sweep = sweep_node != nullptr ? *sweep_node->as_table() : no_sweep;
+  toml::table base_table = table;
+  base_table.erase("sweep");
   std::ostringstream rest;
-  rest << table;
+  rest << base_table;
   DeepSweepSpec out;
   // Line numbers of the base config refer to the file only when nothing was removed from it.
-  const std::string base_name = sweep.empty() ? source_name : source_name + " (without [sweep])";
+  const std::string base_name = !has_sweep ? source_name : source_name + " (without [sweep])";
   out.base = parse_deep_config(rest.str(), base_name, overrides);
   out.seeds = out.base.seeds;
   for (const auto& [name, node] : sweep) {
@@ -69,7 +72,10 @@ DeepSweepSpec parse_deep_sweep(const std::string& text, const std::string& sourc
           try {
             with_overrides(out.base, {axis.key + "=" + v});
           } catch (const core::InputError& e) {
-            throw core::InputError(fmt::format("{}: sweep axis {} = {}: {}", at, axis.key, v, e.what()));
+            // "config with --set:LINE: KEY: expected …" → "KEY: expected …" (the line is of no file)
+            std::string why = e.what();
+            if (why.rfind("config with --set:", 0) == 0) why = why.substr(why.find(": ") + 2);
+            throw core::InputError(fmt::format("{}: sweep axis {} = {}: {}", at, axis.key, v, why));
           }
         }
         out.axes.push_back(std::move(axis));
@@ -78,7 +84,7 @@ DeepSweepSpec parse_deep_sweep(const std::string& text, const std::string& sourc
       throw core::InputError(fmt::format("{}: unknown key 'sweep.{}'; expected sweep.seeds or [[sweep.axis]]", where, n));
     }
   }
-  if (!sweep.empty() && out.axes.empty())
+  if (has_sweep && out.axes.empty())
     throw core::InputError(fmt::format("{}: [sweep] has no axis; expected at least one [[sweep.axis]]", source_name));
   for (const auto& o : overrides)
     for (const Axis& axis : out.axes)

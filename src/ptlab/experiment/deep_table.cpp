@@ -26,13 +26,19 @@ std::vector<DeepSummary> summarize_deep(const DeepSpec& spec, const std::vector<
 
 std::string deep_table(const DeepResult& r, const std::string& title) {
   const auto& s = r.spec;
+  const auto count = [](int per_class) { return per_class > 0 ? fmt::format("{}", per_class) : std::string("all"); };
+  const std::string upstream =
+      !s.import_weights.empty()
+          ? fmt::format("upstream imported from {}", s.import_weights)
+          : fmt::format("upstream {}classes {} ({} per class, {} epochs)",
+                        s.upstream.task == "rotation" ? "rotation prediction on " : "", fmt::join(s.upstream.classes, ","),
+                        count(s.upstream.per_class), s.upstream.epochs);
   std::string out = fmt::format(
-      "{}  ({} seeds, {} threads on {}, {:.1f} s)\n  data: {}; upstream {}classes {} ({} per class, {} epochs); downstream "
-      "classes {} ({} per class, {} epochs)\n  model: {}; transfer: rule={}{}{}\n\n",
-      title, s.seeds, r.threads, r.device, r.wall_s, s.dataset,
-      s.upstream.task == "rotation" ? "rotation prediction on " : "", fmt::join(s.upstream.classes, ","), s.upstream.per_class,
-      s.upstream.epochs, fmt::join(s.downstream.classes, ","), s.downstream.per_class, s.downstream.epochs, s.arch,
-      s.rule, s.rule == "blocks" ? (s.freeze ? " frozen (AnB)" : " fine-tuned (AnB+)") : "",
+      "{}  ({} seeds, {} threads on {}, {:.1f} s)\n  data: {}; {}; downstream classes {} ({} per class, {} epochs)\n"
+      "  model: {}; transfer: rule={}{}{}\n\n",
+      title, s.seeds, r.threads, r.device, r.wall_s, s.dataset, upstream, fmt::join(s.downstream.classes, ","),
+      count(s.downstream.per_class), s.downstream.epochs, s.arch, s.rule,
+      s.rule == "blocks" ? (s.freeze ? " frozen (AnB)" : " fine-tuned (AnB+)") : "",
       s.rule == "channel" ? fmt::format(", channels {}", s.select == "activation" ? "by activation" : "random") : "");
   const std::string name = s.rule == "blocks" ? "k" : "alpha";
   out += fmt::format("  {:>6} {:>18} {:>18} {:>30}\n", name, "scratch acc", "transfer acc", "gain (points), 95% CI");

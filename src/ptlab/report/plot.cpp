@@ -401,7 +401,10 @@ std::vector<std::string> plot_dynamics(const std::vector<Run>& runs, const fs::p
     });
   }
   if (keys.empty())
-    throw core::InputError("plot --kind dynamics: no γ/ρ records; expected runs with dynamics.every > 0");
+    throw core::InputError(runs.front().record.is_object() && runs.front().record.value("kind", "") == "deep"
+                               ? "plot --kind dynamics: deep runs have no γ/ρ records (the decomposition is of the "
+                                 "theory model); expected --kind ntg, phase or curves"
+                               : "plot --kind dynamics: no γ/ρ records; expected runs with dynamics.every > 0");
   if (keys.size() > 50) keys.resize(50);
   prepare_dir(dir);
   // Lines: (phase/group, label, colour); quantities per panel.

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <limits>
 #include <map>
 #include <optional>
@@ -13,6 +15,7 @@
 namespace ptlab::store {
 namespace {
 
+namespace fs = std::filesystem;
 using nlohmann::json;
 using nlohmann::ordered_json;
 
@@ -23,8 +26,12 @@ std::string setting_key(const experiment::DeepSpec& spec) {
   return spec.rule == "blocks" ? "transfer.k" : "transfer.alpha";
 }
 
+// The settings (alphas or k) are left out: a study grows by settings as it grows by seeds.
 std::string study_id(const experiment::DeepSweepSpec& sweep) {
-  std::string id = "deep:" + experiment::deep_run_hash(sweep.base) + " axes:";
+  experiment::DeepSpec base = sweep.base;
+  base.alphas.clear();
+  base.blocks.clear();
+  std::string id = "deep:" + experiment::deep_run_hash(base) + " axes:";
   for (const auto& a : sweep.axes) id += " " + a.key;
   return id;
 }
@@ -58,8 +65,32 @@ std::string point_json(const experiment::DeepSweepSpec& sweep, const experiment:
   return p.dump();
 }
 
-DeepStudyResult run(const experiment::DeepSweepSpec& sweep, Study* study, const DeepStudyOptions& options) {
-  const auto points = experiment::deep_grid(sweep);
+// A checkpoint directory that exists or can be created, and takes files.
+void check_checkpoints(const std::string& dir) {
+  if (dir.empty()) return;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  const fs::path probe = fs::path(dir) / ".ptlab-write-test";
+  {
+    std::ofstream out(probe);
+    out << "x";
+    if (!out || ec)
+      throw core::InputError(fmt::format("--checkpoints {}: cannot create or write files there ({}); expected a "
+                                         "writable directory", dir, ec ? ec.message() : std::string("write failed")));
+  }
+  fs::remove(probe, ec);
+}
+
+// Everything that can be checked before anything trains or is stored (experiment::check_deep).
+std::vector<experiment::DeepGridPoint> checked_grid(const experiment::DeepSweepSpec& sweep, const DeepStudyOptions& options) {
+  auto points = experiment::deep_grid(sweep);
+  for (const auto& p : points) experiment::check_deep(p.spec);
+  check_checkpoints(options.checkpoints);
+  return points;
+}
+
+DeepStudyResult run(const experiment::DeepSweepSpec& sweep, const std::vector<experiment::DeepGridPoint>& points,
+                    Study* study, const DeepStudyOptions& options) {
   const std::string provenance = provenance_json(options.provenance).dump();
   const auto finished = study != nullptr ? study->finished() : std::set<std::pair<std::string, std::uint64_t>>{};
   DeepStudyResult out;
@@ -148,12 +179,13 @@ std::string deep_curves_rows(const experiment::DeepRecord& r) {
 
 DeepStudyResult run_deep_study(const experiment::DeepSweepSpec& sweep, const std::string& path,
                                const DeepStudyOptions& options) {
+  const auto points = checked_grid(sweep, options);  // before the store file exists
   Study study = open_for_deep(sweep, path, options.provenance);
-  return run(sweep, &study, options);
+  return run(sweep, points, &study, options);
 }
 
 DeepStudyResult run_deep_sweep(const experiment::DeepSweepSpec& sweep, const DeepStudyOptions& options) {
-  return run(sweep, nullptr, options);
+  return run(sweep, checked_grid(sweep, options), nullptr, options);
 }
 
 }  // namespace ptlab::store

@@ -100,6 +100,8 @@ Study open_for_sweep(const experiment::SweepSpec& sweep, const std::string& path
   // One study, one sweep: more seeds or more axis values are welcome, another base config or
   // other axes would mix incomparable runs in one table.
   const std::string id = study_id(sweep);
+  if (const auto stored = study.meta("study_id"); stored && stored->rfind("deep:", 0) == 0)
+    throw core::InputError(fmt::format("{}: holds deep runs (ptlab deep); expected a new --store for this theory sweep", path));
   if (const auto stored = study.meta("study_id"); stored && *stored != id)
     throw core::InputError(fmt::format("{}: holds another sweep (base config {}, {}); expected the same base config "
                                        "and axes, or a new --store",

@@ -20,6 +20,13 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
+// exists() without throwing (an unreadable directory reads as "not there"; writing then fails
+// with a message).
+bool present(const fs::path& p) {
+  std::error_code ec;
+  return fs::exists(p, ec);
+}
+
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 struct Splits {
@@ -28,7 +35,7 @@ struct Splits {
 
 std::string first_existing(const std::string& dir, const std::vector<std::string>& names) {
   for (const auto& n : names)
-    if (fs::exists(dir + "/" + n)) return dir + "/" + n;
+    if (present(dir + "/" + n)) return dir + "/" + n;
   throw core::InputError(fmt::format("{}: none of {} found; expected the data set's files there", dir,
                                      fmt::join(names, ", ")));
 }
@@ -58,6 +65,19 @@ std::vector<int> label_map(const DeepTrainSpec& t, int classes) {
     map[static_cast<std::size_t>(t.classes[i])] = static_cast<int>(i);
   }
   return map;
+}
+
+// The classes of a stage exist and have per_class training images each.
+void check_stage(const Splits& data, const DeepTrainSpec& t, const std::string& stage, const std::string& dataset) {
+  for (const int c : t.classes) {
+    if (c >= data.train.classes)
+      throw core::InputError(fmt::format("{}.classes: class {}; expected classes below {} ({} has {})", stage, c,
+                                         data.train.classes, dataset, data.train.classes));
+    const auto available = std::count(data.train.labels.begin(), data.train.labels.end(), c);
+    if (t.per_class > available)
+      throw core::InputError(fmt::format("{}.per_class = {}: class {} has {} training images; expected at most that "
+                                         "(0 = all)", stage, t.per_class, c, available));
+  }
 }
 
 // The training and test sets of one stage: a class split, or (upstream) rotation prediction on
@@ -175,6 +195,30 @@ void write_checkpoint(const Checkpoint& c, model::deep::Net& model, const std::v
 
 bool deep_available() { return true; }
 
+void check_deep(const DeepSpec& spec) {
+  resolve_device(spec.device);
+  const Splits data = load(spec);
+  check_stage(data, spec.upstream, "upstream", spec.dataset);
+  check_stage(data, spec.downstream, "downstream", spec.dataset);
+  const int up_classes = spec.upstream.task == "rotation" ? 4 : static_cast<int>(spec.upstream.classes.size());
+  auto upstream = model::deep::make_model({spec.arch, data.train.channels, up_classes, data.train.height});
+  const auto names = upstream->blocks().names;
+  const int below_head = static_cast<int>(names.size()) - 1;
+  if (spec.rule == "blocks")
+    for (const int k : spec.blocks)
+      if (k > below_head)
+        throw core::InputError(fmt::format("transfer.blocks: k = {}; expected 0 to {} for {} (blocks {}; the head is "
+                                           "never copied)", k, below_head, spec.arch, fmt::join(names, ", ")));
+  if (!spec.import_weights.empty()) {
+    const auto report = transfer::deep::transfer(transfer::deep::load_state(spec.import_weights), *upstream,
+                                                 upstream->blocks(), {.rule = transfer::deep::Rule::all});
+    if (report.copied() == 0)
+      throw core::InputError(fmt::format("transfer.import {}: no tensor matches a {} model ({} source tensors unmatched, "
+                                         "{} mis-shaped); expected weights of this architecture", spec.import_weights,
+                                         spec.arch, report.unmatched_source.size(), report.mis_shaped.size()));
+  }
+}
+
 DeepResult run_deep(const DeepSpec& spec, const DeepRunOptions& options) {
   const auto start = Clock::now();
   const auto say = [&](const std::string& m) {
@@ -202,7 +246,7 @@ DeepResult run_deep(const DeepSpec& spec, const DeepRunOptions& options) {
       if (!options.skip || !options.skip(seed, setting)) todo[static_cast<std::size_t>(s)].push_back(setting);
     if (todo[static_cast<std::size_t>(s)].empty()) continue;
     const bool upstream_ready = !spec.import_weights.empty() ||
-                                (!options.checkpoints.empty() && fs::exists(checkpoint_of(spec, options.checkpoints, seed).weights));
+                                (!options.checkpoints.empty() && present(checkpoint_of(spec, options.checkpoints, seed).weights));
     total += (upstream_ready ? 0 : up_batches) + down_batches * static_cast<std::int64_t>(1 + todo[static_cast<std::size_t>(s)].size());
   }
   const auto batch_progress = [&](int, int, int) {
@@ -225,9 +269,20 @@ DeepResult run_deep(const DeepSpec& spec, const DeepRunOptions& options) {
     if (!spec.import_weights.empty()) {
       source = transfer::deep::load_state(spec.import_weights);
       // Into the upstream model too, for activation scores (a head of another shape stays fresh).
-      transfer::deep::transfer(source, *upstream, upstream->blocks(), {.rule = transfer::deep::Rule::all, .copy_head = true});
-    } else if (!checkpoint.weights.empty() && fs::exists(checkpoint.weights)) {
-      source = transfer::deep::load_state(checkpoint.weights.string());
+      const auto report = transfer::deep::transfer(source, *upstream, upstream->blocks(),
+                                                   {.rule = transfer::deep::Rule::all, .copy_head = true});
+      say(fmt::format("seed {}: upstream imported from {} ({} of {} entries matched, {} source tensors unused, {} "
+                      "mis-shaped)", seed, spec.import_weights, report.copied(), report.total(),
+                      report.unmatched_source.size(), report.mis_shaped.size()));
+    } else if (!checkpoint.weights.empty() && present(checkpoint.weights)) {
+      if (!present(checkpoint.curve))
+        throw core::InputError(fmt::format("{}: incomplete checkpoint (its .csv is missing); expected both files "
+                                           "(delete the .pt to retrain)", checkpoint.weights.string()));
+      try {
+        source = transfer::deep::load_state(checkpoint.weights.string());
+      } catch (const core::InputError& e) {
+        throw core::InputError(std::string(e.what()) + " (a damaged checkpoint: delete it to retrain)");
+      }
       const auto report = transfer::deep::transfer(source, *upstream, upstream->blocks(),
                                                    {.rule = transfer::deep::Rule::all, .copy_head = true});
       if (report.copied() != report.total() || !report.unmatched_source.empty())
