@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "ptlab/core/error.hpp"
 
 using namespace ptlab;
@@ -142,4 +144,16 @@ TEST(DeepSpec, RepeatedSettingsRunKeysAsAxesAndUnknownSectionsAreRefused) {
   const auto sweep = experiment::parse_deep_sweep(
       "[data]\ndataset = \"idx\"\ndir = \"x\"\n[sweep]\n[[sweep.axis]]\nkey = \"data.dir\"\nvalues = ['a\\q \"b\"']\n", "s.toml");
   EXPECT_EQ(experiment::deep_grid(sweep)[0].spec.dir, "a\\q \"b\"");
+}
+
+TEST(DeepSpec, EveryShippedDeepConfigAndSweepParses) {
+  int count = 0;
+  for (const char* dir : {"/configs/deep", "/configs/deep/sweeps"})
+    for (const auto& entry : std::filesystem::directory_iterator(std::string(PTLAB_SOURCE_DIR) + dir)) {
+      if (entry.path().extension() != ".toml") continue;
+      EXPECT_NO_THROW(experiment::load_deep_sweep(entry.path().string())) << entry.path();
+      EXPECT_TRUE(experiment::is_deep_config(entry.path().string())) << entry.path();
+      ++count;
+    }
+  EXPECT_GE(count, 12);
 }
