@@ -95,7 +95,7 @@ Action add_sweep_command(CLI::App& app, Io& io) {
     if (experiment::is_deep_config(args->path)) {  // a deep sweep: `ptlab deep` runs it
       if (shard_count > 1 || args->threads > 0 || store::launched_under_mpi())
         throw core::InputError(fmt::format("{}: a deep config; --shard, --threads and MPI apply to theory sweeps only "
-                                           "(deep runs use every core through LibTorch)", args->path));
+                                           "(a deep run's cores are run.threads)", args->path));
       return run_deep_command(io, {.path = args->path, .sets = args->sets,
                                    .store = !args->store.empty() ? args->store
                                                                  : std::filesystem::path(args->path).stem().string() + ".db",

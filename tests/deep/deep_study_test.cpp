@@ -73,6 +73,16 @@ TEST(DeepActivation, ScoresPerBlockAndTheTopChannelsAreCopied) {
     if (t.name == "blocks0.attn.in_proj_weight") noted = t.note.find("random") != std::string::npos;
   }
   EXPECT_TRUE(noted);
+  // Broadcast leading dimensions (class token 1 × 1 × 96, positions 1 × 17 × 96): α picks along
+  // the width, so ⌊0.5 · 96⌋ = 48 channels of each move.
+  for (const auto& t : vit_report.tensors) {
+    if (t.name == "embed.cls_token") {
+      EXPECT_EQ(t.copied, 48);
+    }
+    if (t.name == "embed.pos_embed") {
+      EXPECT_EQ(t.copied, 48 * 17);
+    }
+  }
 }
 
 class DeepStudy : public ptlab::testing::TempDirTest {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -111,7 +112,15 @@ std::string write_report(const store::Study& study, const std::string& out_dir) 
     for (const auto& f : plot_study(study, {.kind = "ntg", .out_dir = fig_dir, .formats = {"svg"}}))
       figures.emplace_back("figures/" + fs::path(f).filename().string(),
                            "NTG against " + axes[0] + " (mean, 95% CI over seeds)");
+  // A phase diagram needs two axes with more than one value each (a deep sweep at one α has a
+  // single-valued transfer.alpha).
+  std::set<std::string> second_values;
   if (axes.size() >= 2)
+    for (const auto& row : rows) {
+      const auto point = nlohmann::json::parse(row.point);
+      if (point.contains(axes[1])) second_values.insert(point[axes[1]].dump());
+    }
+  if (axes.size() >= 2 && second_values.size() > 1)
     for (const auto& f : plot_study(study, {.kind = "phase", .out_dir = fig_dir, .formats = {"svg"}}))
       figures.emplace_back("figures/" + fs::path(f).filename().string(),
                            "Phase diagram over " + axes[0] + " and " + axes[1] + "; black line: NTG = 0");

@@ -159,6 +159,16 @@ Report transfer(const State& source, torch::nn::Module& target, const model::dee
               dst.copy_(src);
               t.copied = 1;
             }
+          } else if (dst.dim() > 1 && dst.size(0) == 1) {
+            // A broadcast leading dimension (a ViT's 1 × 1 × E class token, 1 × L × E position
+            // embedding): the channels are the last dimension, the embedding width.
+            const auto channels = choose_channels(dst.size(-1), o.alpha, o.seed, block);
+            if (!channels.empty()) {
+              const auto idx = torch::tensor(channels, torch::kLong).to(dst.device());
+              dst.index_copy_(dst.dim() - 1, idx, src.index_select(dst.dim() - 1, idx));
+              t.copied = static_cast<std::int64_t>(channels.size()) * (dst.numel() / dst.size(-1));
+            }
+            t.note = "channels along the last dimension";
           } else {
             const auto scored = block >= 0 ? o.scores.find(blocks.names[static_cast<std::size_t>(block)]) : o.scores.end();
             const bool by_activation = scored != o.scores.end() && scored->second.numel() == dst.size(0);

@@ -17,8 +17,9 @@ namespace ptlab::transfer::deep {
 using State = std::map<std::string, torch::Tensor>;
 
 enum class Rule {
-  channel,  ///< per tensor, ⌊α·C⌋ of its C output channels (dim 0); tensors of one block with the
-            ///< same C share the channel choice, so a conv and its BatchNorm move together
+  channel,  ///< per tensor, ⌊α·C⌋ of its C output channels (dim 0; the last dimension when dim 0
+            ///< is a broadcast 1, as in a ViT's class token); tensors of one block with the same C
+            ///< share the channel choice, so a conv and its BatchNorm move together
   entry,    ///< each entry with probability α
   blocks,   ///< the first k blocks whole (Yosinski et al. 2014: AnB frozen, AnB⁺ fine-tuned)
   all,      ///< every matched tensor whole (α = 1 of the channel rule)
