@@ -236,18 +236,18 @@ DeepResult run_deep(const DeepSpec& spec, const DeepRunOptions& options) {
   else settings = spec.alphas;
 
   // What each seed has to do, and the batches that makes (for the progress display).
-  std::vector<std::vector<double>> todo(static_cast<std::size_t>(spec.seeds));
+  std::vector<std::vector<double>> pending(static_cast<std::size_t>(spec.seeds));
   std::int64_t total = 0, done = 0;
   const std::int64_t up_batches = stage_batches(stage_images(data, spec.upstream), spec.upstream);
   const std::int64_t down_batches = stage_batches(stage_images(data, spec.downstream), spec.downstream);
   for (int s = 0; s < spec.seeds; ++s) {
     const std::uint64_t seed = spec.seed + static_cast<std::uint64_t>(s);
     for (const double setting : settings)
-      if (!options.skip || !options.skip(seed, setting)) todo[static_cast<std::size_t>(s)].push_back(setting);
-    if (todo[static_cast<std::size_t>(s)].empty()) continue;
+      if (!options.skip || !options.skip(seed, setting)) pending[static_cast<std::size_t>(s)].push_back(setting);
+    if (pending[static_cast<std::size_t>(s)].empty()) continue;
     const bool upstream_ready = !spec.import_weights.empty() ||
                                 (!options.checkpoints.empty() && present(checkpoint_of(spec, options.checkpoints, seed).weights));
-    total += (upstream_ready ? 0 : up_batches) + down_batches * static_cast<std::int64_t>(1 + todo[static_cast<std::size_t>(s)].size());
+    total += (upstream_ready ? 0 : up_batches) + down_batches * static_cast<std::int64_t>(1 + pending[static_cast<std::size_t>(s)].size());
   }
   const auto batch_progress = [&](int, int, int) {
     ++done;
@@ -256,7 +256,7 @@ DeepResult run_deep(const DeepSpec& spec, const DeepRunOptions& options) {
 
   for (int s = 0; s < spec.seeds; ++s) {
     const std::uint64_t seed = spec.seed + static_cast<std::uint64_t>(s);
-    if (todo[static_cast<std::size_t>(s)].empty()) continue;
+    if (pending[static_cast<std::size_t>(s)].empty()) continue;
     // Upstream: task 1, trained, or read from a checkpoint or an imported archive.
     core::Rng up_rng = core::Rng::stream(seed, core::Stream::upstream_train);
     const Stage up = make_stage(data, spec.upstream, up_rng);
@@ -319,7 +319,7 @@ DeepResult run_deep(const DeepSpec& spec, const DeepRunOptions& options) {
       const auto probe = train::deep::to_tensor(down.train).slice(0, 0, std::min(512, down.train.n)).to(device);
       scores = transfer::deep::channel_scores(*upstream, probe);
     }
-    for (const double setting : todo[static_cast<std::size_t>(s)]) {
+    for (const double setting : pending[static_cast<std::size_t>(s)]) {
       const auto t1 = Clock::now();
       auto model = fresh(down_model, seed, core::Stream::downstream_init, device);
       transfer::deep::Options o;
@@ -339,7 +339,7 @@ DeepResult run_deep(const DeepSpec& spec, const DeepRunOptions& options) {
       const auto curve = curve_of(train::deep::train_model(*model, down.train, down.test, train_options, batch_progress));
       DeepRecord r{seed, setting, up_accuracy, curve.back().test_accuracy, scratch_accuracy,
                    report.total() > 0 ? static_cast<double>(report.copied()) / static_cast<double>(report.total()) : 0.0,
-                   seconds_since(t1) + scratch_s / static_cast<double>(todo[static_cast<std::size_t>(s)].size()),
+                   seconds_since(t1) + scratch_s / static_cast<double>(pending[static_cast<std::size_t>(s)].size()),
                    up_curve, curve, scratch_curve};
       say(fmt::format("seed {}: {} = {:g}: transfer {:.4f}, scratch {:.4f}, gain {:+.2f} points", seed,
                       blocks_rule ? "k" : "alpha", setting, r.transfer_accuracy, scratch_accuracy, r.gain()));
