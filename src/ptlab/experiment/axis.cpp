@@ -101,4 +101,46 @@ Axis parse_axis(const toml::table& t, const std::string& where, const std::funct
 }
 
 
+SweepTable parse_sweep_table(const toml::table& sweep, const std::string& source, int max_seeds,
+                             const std::function<KeyType(const std::string&)>& key_type,
+                             const std::function<std::string(const std::string&, const std::string&)>& problem,
+                             const std::vector<std::string>& overrides) {
+  SweepTable out;
+  for (const auto& [name, node] : sweep) {
+    const std::string n(name.str());
+    const std::string where = fmt::format("{}:{}", source, node.source().begin.line);
+    if (n == "seeds") {
+      const auto* s = node.as_integer();
+      if (s == nullptr || s->get() < 1 || s->get() > max_seeds)
+        throw core::InputError(fmt::format("{}: sweep.seeds = {}: expected an integer in [1, {}]", where, literal(node),
+                                           max_seeds));
+      out.seeds = static_cast<int>(s->get());
+    } else if (n == "axis") {
+      const auto* arr = node.as_array();
+      if (arr == nullptr || !arr->is_array_of_tables())
+        throw core::InputError(fmt::format("{}: sweep.axis: expected [[sweep.axis]] tables", where));
+      for (const auto& a : *arr) {
+        const std::string at = fmt::format("{}:{}", source, a.source().begin.line);
+        Axis axis = parse_axis(*a.as_table(), at, key_type);
+        for (const Axis& other : out.axes)
+          if (other.key == axis.key) throw core::InputError(fmt::format("{}: sweep axis {} appears twice", at, axis.key));
+        for (const auto& v : axis.values)  // every value now, so a bad one fails before any run
+          if (const std::string why = problem(axis.key, v); !why.empty())
+            throw core::InputError(fmt::format("{}: sweep axis {}", at, why));
+        out.axes.push_back(std::move(axis));
+      }
+    } else {
+      throw core::InputError(fmt::format("{}: unknown key 'sweep.{}'; expected sweep.seeds or [[sweep.axis]]", where, n));
+    }
+  }
+  if (out.axes.empty())
+    throw core::InputError(fmt::format("{}: [sweep] has no axis; expected at least one [[sweep.axis]]", source));
+  for (const auto& o : overrides)
+    for (const Axis& axis : out.axes)
+      if (o.substr(0, o.find('=')) == axis.key)
+        throw core::InputError(fmt::format("--set {}: {} is an axis of this sweep; expected to change the axis in {}",
+                                           o, axis.key, source));
+  return out;
+}
+
 }  // namespace ptlab::experiment::detail

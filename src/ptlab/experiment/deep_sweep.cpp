@@ -50,47 +50,21 @@ DeepSweepSpec parse_deep_sweep(const std::string& text, const std::string& sourc
   const std::string base_name = !has_sweep ? source_name : source_name + " (without [sweep])";
   out.base = parse_deep_config(rest.str(), base_name, overrides);
   out.seeds = out.base.seeds;
-  for (const auto& [name, node] : sweep) {
-    const std::string n(name.str());
-    const std::string where = fmt::format("{}:{}", source_name, node.source().begin.line);
-    if (n == "seeds") {
-      const auto* s = node.as_integer();
-      if (s == nullptr || s->get() < 1 || s->get() > 1000)
-        throw core::InputError(fmt::format("{}: sweep.seeds = {}: expected an integer in [1, 1000]", where,
-                                           detail::literal(node)));
-      out.seeds = static_cast<int>(s->get());
-    } else if (n == "axis") {
-      const auto* arr = node.as_array();
-      if (arr == nullptr || !arr->is_array_of_tables())
-        throw core::InputError(fmt::format("{}: sweep.axis: expected [[sweep.axis]] tables", where));
-      for (const auto& a : *arr) {
-        const std::string at = fmt::format("{}:{}", source_name, a.source().begin.line);
-        Axis axis = detail::parse_axis(*a.as_table(), at, deep_key_type);
-        for (const Axis& other : out.axes)
-          if (other.key == axis.key) throw core::InputError(fmt::format("{}: sweep axis {} appears twice", at, axis.key));
-        for (const auto& v : axis.values) {  // validate every value before any run
-          try {
-            with_overrides(out.base, {axis.key + "=" + v});
-          } catch (const core::InputError& e) {
-            // "config with --set:LINE: KEY: expected …" → "KEY: expected …" (the line is of no file)
-            std::string why = e.what();
-            if (why.rfind("config with --set:", 0) == 0) why = why.substr(why.find(": ") + 2);
-            throw core::InputError(fmt::format("{}: sweep axis {} = {}: {}", at, axis.key, v, why));
-          }
-        }
-        out.axes.push_back(std::move(axis));
-      }
-    } else {
-      throw core::InputError(fmt::format("{}: unknown key 'sweep.{}'; expected sweep.seeds or [[sweep.axis]]", where, n));
+  if (!has_sweep) return out;
+  const auto problem = [&](const std::string& key, const std::string& value) {
+    try {
+      with_overrides(out.base, {key + "=" + value});
+    } catch (const core::InputError& e) {
+      // "config with --set:LINE: KEY: expected …" → "KEY: expected …" (the line is of no file)
+      std::string why = e.what();
+      if (why.rfind("config with --set:", 0) == 0) why = why.substr(why.find(": ") + 2);
+      return fmt::format("{} = {}: {}", key, value, why);
     }
-  }
-  if (has_sweep && out.axes.empty())
-    throw core::InputError(fmt::format("{}: [sweep] has no axis; expected at least one [[sweep.axis]]", source_name));
-  for (const auto& o : overrides)
-    for (const Axis& axis : out.axes)
-      if (o.substr(0, o.find('=')) == axis.key)
-        throw core::InputError(fmt::format("--set {}: {} is an axis of this sweep; expected to change the axis in {}",
-                                           o, axis.key, source_name));
+    return std::string();
+  };
+  auto table_values = detail::parse_sweep_table(sweep, source_name, 1000, deep_key_type, problem, overrides);
+  if (table_values.seeds > 0) out.seeds = table_values.seeds;
+  out.axes = std::move(table_values.axes);
   return out;
 }
 

@@ -14,7 +14,6 @@
 #include "ptlab/experiment/detail/toml_config.hpp"
 
 namespace ptlab::experiment {
-using detail::literal;
 
 SweepSpec parse_sweep(const std::string& text, const std::string& source_name,
                       const std::vector<std::string>& overrides) {
@@ -27,53 +26,24 @@ SweepSpec parse_sweep(const std::string& text, const std::string& source_name,
   SweepSpec out;
   out.base = detail::spec_from_table(table, source_name, true);
   for (const auto& o : overrides) apply_override(out.base, o);
-  out.seeds = out.base.seeds;
-  for (const auto& [name, node] : sweep) {
-    const std::string n(name.str());
-    const std::string where = fmt::format("{}:{}", source_name, node.source().begin.line);
-    if (n == "seeds") {
-      const auto* s = node.as_integer();
-      if (s == nullptr || s->get() < 1 || s->get() > 1000000)
-        throw core::InputError(fmt::format("{}: sweep.seeds = {}: expected an integer in [1, 1000000]", where, literal(node)));
-      out.seeds = static_cast<int>(s->get());
-    } else if (n == "axis") {
-      const auto* arr = node.as_array();
-      if (arr == nullptr || !arr->is_array_of_tables())
-        throw core::InputError(fmt::format("{}: sweep.axis: expected [[sweep.axis]] tables", where));
-      for (const auto& a : *arr) {
-        const std::string at = fmt::format("{}:{}", source_name, a.source().begin.line);
-        Axis axis = detail::parse_axis(*a.as_table(), at, key_type);
-        for (const Axis& other : out.axes)
-          if (other.key == axis.key) throw core::InputError(fmt::format("{}: sweep axis {} appears twice", at, axis.key));
-        // Validate every value now, so a bad one fails before any run.
-        for (const auto& v : axis.values) {
-          ExperimentSpec probe = out.base;
-          try {
-            apply_override(probe, axis.key + "=" + v);
-          } catch (const core::InputError& e) {
-            // "--set K=V: K = V: expected ..." → "FILE:LINE: sweep axis K = V: expected ..."
-            std::string why = e.what();
-            const std::string prefix = "--set " + axis.key + "=" + v + ": ";
-            if (why.rfind(prefix, 0) == 0) why = why.substr(prefix.size());
-            throw core::InputError(fmt::format("{}: sweep axis {}", at, why));
-          }
-        }
-        out.axes.push_back(std::move(axis));
-      }
-    } else {
-      throw core::InputError(fmt::format("{}: unknown key 'sweep.{}'; expected sweep.seeds or [[sweep.axis]]", where, n));
+  const auto problem = [&](const std::string& key, const std::string& value) {
+    ExperimentSpec probe = out.base;
+    try {
+      apply_override(probe, key + "=" + value);
+    } catch (const core::InputError& e) {
+      // "--set K=V: K = V: expected ..." → "K = V: expected ..."
+      std::string why = e.what();
+      const std::string prefix = "--set " + key + "=" + value + ": ";
+      return why.rfind(prefix, 0) == 0 ? why.substr(prefix.size()) : why;
     }
-  }
-  if (out.axes.empty())
-    throw core::InputError(fmt::format("{}: [sweep] has no axis; expected at least one [[sweep.axis]]", source_name));
+    return std::string();
+  };
+  auto table_values = detail::parse_sweep_table(sweep, source_name, 1000000, key_type, problem, overrides);
+  out.seeds = table_values.seeds > 0 ? table_values.seeds : out.base.seeds;
+  out.axes = std::move(table_values.axes);
   if (out.base.dynamics.full)
     throw core::InputError(fmt::format("{}: dynamics.full = true: a study stores γ/ρ summaries only; expected false "
                                        "(ptlab run --out writes the full coefficients)", source_name));
-  for (const auto& o : overrides)
-    for (const Axis& axis : out.axes)
-      if (o.substr(0, o.find('=')) == axis.key)
-        throw core::InputError(fmt::format("--set {}: {} is an axis of this sweep; expected to change the axis in {}",
-                                           o, axis.key, source_name));
   return out;
 }
 

@@ -19,4 +19,19 @@ std::string literal(const toml::node& node);
 /// `where` for a malformed axis.
 Axis parse_axis(const toml::table& t, const std::string& where, const std::function<KeyType(const std::string&)>& key_type);
 
+/// What a [sweep] table holds: sweep.seeds (when given) and the axes.
+struct SweepTable {
+  int seeds = 0;  ///< 0: not given
+  std::vector<Axis> axes;
+};
+
+/// Reads a [sweep] table (theory and deep sweeps alike): sweep.seeds in [1, max_seeds] and at
+/// least one [[sweep.axis]], no key twice, no axis key among `overrides`. `problem(key, value)`
+/// validates every value before any run: "" when it is fine, else "KEY = VALUE: expected …".
+/// Throws core::InputError naming `source` and the line.
+SweepTable parse_sweep_table(const toml::table& sweep, const std::string& source, int max_seeds,
+                             const std::function<KeyType(const std::string&)>& key_type,
+                             const std::function<std::string(const std::string&, const std::string&)>& problem,
+                             const std::vector<std::string>& overrides);
+
 }  // namespace ptlab::experiment::detail
