@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "ptlab/experiment/jobs.hpp"
+
 namespace ptlab::cli {
 
 /// Where a command writes: results to `out`, progress and errors to `err`.
@@ -14,14 +16,15 @@ struct Io {
   std::string command_line;      ///< recorded with the results
 };
 
-/// Runs `ptlab ARGS...`; returns the exit code: 0 success, 2 bad input, 1 internal error.
+/// Runs `ptlab ARGS...`; returns the exit code: 0 success, 1 internal error, 2 bad input
+/// (core::InputError), 3 I/O error (core::IoError: a full disk, a failed write).
 int run(const std::vector<std::string>& args, Io& io);
 
 /// A CLI11 validator for an integer flag in [lo, hi]: "expected an integer in [lo, hi], got 'x'".
 CLI::Validator integer_in(int lo, int hi);
 
 // Subcommand registration: each adds its options to `app` and returns the action to run after
-// parsing (STYLE.md §5: one file per subcommand, no logic beyond parse and dispatch).
+// parsing (docs/style.md §3: one file per subcommand, no logic beyond parse and dispatch).
 using Action = std::function<int()>;
 Action add_run_command(CLI::App& app, Io& io);
 Action add_config_command(CLI::App& app, Io& io);
@@ -41,6 +44,8 @@ struct DeepArgs {
   int seeds = 0;
   std::string store;        ///< study file ("" = none)
   std::string checkpoints;  ///< upstream checkpoint directory ("" = none)
+  int threads = 0;          ///< LibTorch threads (0 = run.threads)
+  experiment::Shard shard;  ///< this process's shard of the jobs
   bool show_transfer = false;
 };
 int run_deep_command(Io& io, const DeepArgs& args);

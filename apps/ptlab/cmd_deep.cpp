@@ -1,14 +1,18 @@
-// `ptlab deep CONFIG`: the transfer experiment with real deep nets (LibTorch; DESIGN.md §2).
+// `ptlab deep CONFIG`: the transfer experiment with real deep nets (LibTorch; docs/design.md).
 #include <fmt/format.h>
 
 #include <memory>
+#include <optional>
 #include <ostream>
 
 #include "cli.hpp"
 #include "progress.hpp"
+#include "ptlab/core/error.hpp"
 #include "ptlab/experiment/deep_run.hpp"
 #include "ptlab/experiment/deep_sweep.hpp"
-#include "ptlab/store/deep_study.hpp"
+#include "ptlab/store/record_format.hpp"
+#include "ptlab/store/study_sink.hpp"
+#include "ptlab/store/summaries.hpp"
 
 namespace ptlab::cli {
 
@@ -18,33 +22,55 @@ int run_deep_command(Io& io, const DeepArgs& args) {
   experiment::DeepSweepSpec sweep = experiment::load_deep_sweep(args.path, sets);
   if (args.seeds > 0) sweep.seeds = args.seeds;
   if (!experiment::deep_available()) experiment::run_deep(sweep.base);  // says the build has no LibTorch
+  const bool mpi = experiment::launched_under_mpi();
+  if (mpi && args.store.empty())
+    throw core::InputError(fmt::format("{}: under mpirun rank 0 keeps the runs in a study; expected --store FILE",
+                                       args.path));
 
-  // One progress display per grid point (each point knows its own batches).
+  // One progress display per job (each job knows its own batches).
   auto progress = std::make_unique<Progress>(io.err, io.err_is_terminal, "deep");
-  store::DeepStudyOptions options;
-  options.point_started = [&](int index, int count) {
-    if (count > 1) progress = std::make_unique<Progress>(io.err, io.err_is_terminal, fmt::format("deep point {}/{}", index + 1, count));
+  experiment::DeepSweepRunOptions options{.launch = mpi ? experiment::Launch::mpi : experiment::Launch::threads,
+                                          .threads = args.threads, .shard = args.shard, .codec = store::run_codec(),
+                                          .checkpoints = args.checkpoints};
+  options.job_started = [&](int started, int jobs, const experiment::Job& job) {
+    if (jobs != 1)
+      progress = std::make_unique<Progress>(
+          io.err, io.err_is_terminal,
+          jobs > 0 ? fmt::format("deep job {}/{} (point {}, seed {})", started, jobs, job.point + 1, job.seed)
+                   : fmt::format("deep (point {}, seed {})", job.point + 1, job.seed));
   };
-  options.checkpoints = args.checkpoints;
-  options.provenance = store::current_provenance(io.command_line);
   options.message = [&progress](const std::string& m) { progress->note(m); };
   options.batches = [&progress](std::int64_t done, std::int64_t total) {
     progress->update(static_cast<int>(done), static_cast<int>(total));
   };
-  const store::DeepStudyResult result =
-      args.store.empty() ? store::run_deep_sweep(sweep, options) : store::run_deep_study(sweep, args.store, options);
-  for (const auto& point : result.points) {
+  experiment::MemorySink memory;
+  std::optional<store::StudySink> study;
+  const auto provenance = store::current_provenance(io.command_line);
+  const auto open = [&]() -> experiment::Sink& {
+    if (args.store.empty()) return memory;
+    return study.emplace(store::StudySink::open_for(experiment::study_key(sweep), args.store, provenance));
+  };
+  const experiment::DeepSweepOutcome outcome = experiment::run_deep_sweep(sweep, open, options);
+  if (!outcome.exec.owner) return 0;  // MPI worker ranks print nothing
+  // The tables cover every stored record of the sweep, earlier calls' too.
+  const auto records = study ? store::deep_records(study->study()) : experiment::deep_records(memory);
+  const auto points = experiment::deep_point_results(sweep, records, outcome);
+  const auto axes = experiment::study_key(sweep).axes;
+  for (const auto& point : points) {
     std::string title = "ptlab deep " + args.path;
-    for (std::size_t a = 0; a < result.axes.size(); ++a) title += fmt::format("  {} = {}", result.axes[a], point.values[a]);
+    for (std::size_t a = 0; a < point.values.size(); ++a) title += fmt::format("  {} = {}", axes[a], point.values[a]);
     io.out << experiment::deep_table(point.result, title) << "\n";
   }
   if (!args.store.empty())
-    io.out << fmt::format("{}: ran {} of {} runs, {} already there\n", args.store, result.ran, result.total, result.skipped);
+    io.out << fmt::format("{}: ran {} of {} runs, {} already there{}\n", args.store, outcome.exec.ran,
+                          outcome.exec.counts.total, outcome.exec.counts.skipped,
+                          args.shard.count > 1 ? fmt::format(", {} left to other shards", outcome.exec.counts.other_shards)
+                                               : "");
   if (args.show_transfer) {
-    const std::string report = result.points.empty() ? "" : result.points.front().result.transfer_report;
-    io.out << (report.empty() ? "\nwhat was copied: nothing to show (no transfer run with a setting > 0 ran this time; "
-                                "stored runs are not rerun)\n"
-                              : "\nwhat was copied (first seed run, first setting > 0):\n" + report);
+    io.out << (outcome.transfer_report.empty()
+                   ? "\nwhat was copied: nothing to show (no transfer run with a setting > 0 ran this time; "
+                     "stored runs are not rerun)\n"
+                   : "\nwhat was copied (first seed run, first setting > 0):\n" + outcome.transfer_report);
   }
   return 0;
 }
@@ -55,6 +81,7 @@ Action add_deep_command(CLI::App& app, Io& io) {
               "alpha (or k blocks) a transfer run and a scratch run downstream; prints accuracies. A [sweep] table "
               "makes a grid; --store keeps every run in a study for plot, report and resuming");
   auto args = std::make_shared<DeepArgs>();
+  auto shard = std::make_shared<std::string>();
   cmd->add_option("config", args->path, "Deep experiment config (TOML), e.g. configs/deep/fmnist_resnet.toml")->required();
   cmd->add_option("--set", args->sets, "Override a key: --set upstream.epochs=2 (repeatable)")->allow_extra_args(false);
   cmd->add_option("--seeds", args->seeds, "Number of seeds (overrides run.seeds and sweep.seeds)")
@@ -66,8 +93,24 @@ Action add_deep_command(CLI::App& app, Io& io) {
                   "Directory for upstream checkpoints: trained upstream weights are saved there and reused by "
                   "later runs of the same upstream config")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  cmd->add_option("--threads", args->threads, "LibTorch threads (default: run.threads; 0 there = all cores)")
+      ->check(integer_in(1, 1024))
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  cmd->add_option("--shard", *shard,
+                  "Run only shard I of N of the (point, seed) jobs (I/N, 0-based) into --store; combine the "
+                  "shards' stores with ptlab merge")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   cmd->add_flag("--show-transfer", args->show_transfer, "Also print the per-tensor report of what was copied");
-  return [&io, args]() { return run_deep_command(io, *args); };
+  return [&io, args, shard]() {
+    DeepArgs a = *args;
+    if (!shard->empty()) {
+      a.shard = experiment::parse_shard(*shard);
+      if (a.store.empty())
+        throw core::InputError(fmt::format("--shard {}: a shard's runs go into a study; expected --store FILE", *shard));
+      a.store = store::shard_path(a.store, a.shard);
+    }
+    return run_deep_command(io, a);
+  };
 }
 
 }  // namespace ptlab::cli

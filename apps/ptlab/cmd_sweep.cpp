@@ -1,52 +1,23 @@
 // `ptlab sweep CONFIG`: a grid of experiments into a study store (SQLite), resumable.
 #include <fmt/format.h>
 
+#include <chrono>
 #include <filesystem>
+#include <optional>
 #include <ostream>
 
 #include "cli.hpp"
 #include "progress.hpp"
 #include "ptlab/core/error.hpp"
-#include "ptlab/experiment/deep_spec.hpp"
+#include "ptlab/experiment/deep_config.hpp"
 #include "ptlab/experiment/sweep.hpp"
-#include "ptlab/store/study_mpi.hpp"
-#include "ptlab/store/study_run.hpp"
+#include "ptlab/report/sweep_table.hpp"
+#include "ptlab/store/merge.hpp"
+#include "ptlab/store/record_format.hpp"
+#include "ptlab/store/study_sink.hpp"
+#include "ptlab/store/summaries.hpp"
 
 namespace ptlab::cli {
-namespace {
-
-std::string stat_cell(const experiment::Stat& s) { return s.n > 0 ? fmt::format("{:.4f}", s.mean) : "-"; }
-
-std::string sign_of(const experiment::Stat& ntg) {
-  if (ntg.n < 2) return "?";
-  if (ntg.ci_high < 0) return "helps";
-  if (ntg.ci_low > 0) return "hurts";
-  return "n.s.";
-}
-
-std::string table(const store::StudyResult& r) {
-  std::vector<std::size_t> widths;
-  for (const auto& a : r.axes) {
-    std::size_t w = a.size();
-    for (const auto& p : r.points) w = std::max(w, p.values[widths.size()].size());
-    widths.push_back(w);
-  }
-  std::string out;
-  for (std::size_t a = 0; a < r.axes.size(); ++a) out += fmt::format("{:>{}}  ", r.axes[a], widths[a]);
-  out += fmt::format("{:>4} {:>4} {:>4}  {:>8} {:>8}  {:>8}  {:>21}  {}\n", "done", "div", "fail", "err*(tr)", "err*(sc)",
-                     "NTG", "95% CI", "transfer");
-  for (const auto& p : r.points) {
-    for (std::size_t a = 0; a < r.axes.size(); ++a) out += fmt::format("{:>{}}  ", p.values[a], widths[a]);
-    const std::string ci =
-        std::isfinite(p.ntg.ci_low) ? fmt::format("[{:+.4f}, {:+.4f}]", p.ntg.ci_low, p.ntg.ci_high) : "-";
-    out += fmt::format("{:>4} {:>4} {:>4}  {:>8} {:>8}  {:>8}  {:>21}  {}\n", p.done, p.diverged, p.failed,
-                       stat_cell(p.transfer_test_error_true), stat_cell(p.scratch_test_error_true),
-                       p.ntg.n > 0 ? fmt::format("{:+.4f}", p.ntg.mean) : "-", ci, sign_of(p.ntg));
-  }
-  return out;
-}
-
-}  // namespace
 
 Action add_sweep_command(CLI::App& app, Io& io) {
   CLI::App* cmd = app.add_subcommand(
@@ -67,7 +38,7 @@ Action add_sweep_command(CLI::App& app, Io& io) {
       ->allow_extra_args(false);
   cmd->add_option("--store", args->store, "Study file (default: the config's name with .db, in the current directory)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-  cmd->add_option("--threads", args->threads, "Worker threads over runs (default: all cores)")
+  cmd->add_option("--threads", args->threads, "Worker threads over runs (default: all cores); deep configs: LibTorch threads per process (default: run.threads)")
       ->check(integer_in(1, 1024))
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   cmd->add_option("--shard", args->shard,
@@ -77,64 +48,41 @@ Action add_sweep_command(CLI::App& app, Io& io) {
   cmd->add_option("--checkpoints", args->checkpoints, "Deep configs: directory for upstream checkpoints (see ptlab deep)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   return [&io, args]() {
-    int shard_index = 0, shard_count = 1;
-    if (!args->shard.empty()) {
-      const auto slash = args->shard.find('/');
-      try {
-        std::size_t a = 0, b = 0;
-        if (slash == std::string::npos) throw std::invalid_argument("no slash");
-        shard_index = std::stoi(args->shard.substr(0, slash), &a);
-        shard_count = std::stoi(args->shard.substr(slash + 1), &b);
-        if (a != slash || b != args->shard.size() - slash - 1) throw std::invalid_argument("trailing");
-      } catch (const std::exception&) {
-        shard_count = 0;
-      }
-      if (shard_count < 1 || shard_index < 0 || shard_index >= shard_count)
-        throw core::InputError(fmt::format("--shard {}: expected I/N with 0 ≤ I < N, e.g. 0/4", args->shard));
-    }
-    if (experiment::is_deep_config(args->path)) {  // a deep sweep: `ptlab deep` runs it
-      if (shard_count > 1 || args->threads > 0 || store::launched_under_mpi())
-        throw core::InputError(fmt::format("{}: a deep config; --shard, --threads and MPI apply to theory sweeps only "
-                                           "(a deep run's cores are run.threads)", args->path));
-      return run_deep_command(io, {.path = args->path, .sets = args->sets,
-                                   .store = !args->store.empty() ? args->store
-                                                                 : std::filesystem::path(args->path).stem().string() + ".db",
-                                   .checkpoints = args->checkpoints});
-    }
+    const experiment::Shard shard = args->shard.empty() ? experiment::Shard{} : experiment::parse_shard(args->shard);
+    const bool mpi = experiment::launched_under_mpi();
+    // Each shard writes its own store: NAME.shard-I-of-N.db beside --store (or the config's name).
+    const std::string store =
+        store::shard_path(!args->store.empty() ? args->store : store::default_study_path(args->path), shard);
+    if (experiment::is_deep_config(args->path))  // a deep sweep: `ptlab deep` runs it
+      return run_deep_command(io, {.path = args->path, .sets = args->sets, .store = store,
+                                   .checkpoints = args->checkpoints, .threads = args->threads, .shard = shard});
     if (!args->checkpoints.empty())
       throw core::InputError(fmt::format("--checkpoints {}: applies to deep configs; {} is a theory sweep (its runs "
                                          "take seconds and are not checkpointed)", args->checkpoints, args->path));
     const experiment::SweepSpec sweep = experiment::load_sweep(args->path, args->sets);
-    const std::string stem = std::filesystem::path(args->path).stem().string();
-    // Each shard writes its own store: NAME.shard-I-of-N.db beside --store (or the config's name).
-    std::string store = !args->store.empty() ? args->store : stem + ".db";
-    if (shard_count > 1) {
-      const std::filesystem::path p(store);
-      store = (p.parent_path() / fmt::format("{}.shard-{}-of-{}{}", p.stem().string(), shard_index, shard_count,
-                                            p.extension().string())).string();
-    }
     Progress progress(io.err, io.err_is_terminal, "sweep");
-    store::StudyRunOptions options;
-    options.threads = args->threads;
-    options.shard_index = shard_index;
-    options.shard_count = shard_count;
-    options.provenance = store::current_provenance(io.command_line);
-    options.progress = [&progress](int done, int total) { progress.update(done, total); };
+    const auto provenance = store::current_provenance(io.command_line);
+    std::optional<store::StudySink> study;
+    const auto open = [&]() -> experiment::Sink& {
+      return study.emplace(store::StudySink::open_for(experiment::study_key(sweep), store, provenance));
+    };
     const auto start = std::chrono::steady_clock::now();
-    bool root = true;
-    const store::StudyResult result =
-        store::launched_under_mpi() ? store::run_study_mpi(sweep, store, options, root) : store::run_study(sweep, store, options);
-    if (!root) return 0;  // MPI worker ranks print nothing
+    const experiment::ExecResult result = experiment::run_sweep(
+        sweep, open,
+        {.launch = mpi ? experiment::Launch::mpi : experiment::Launch::threads, .threads = args->threads,
+         .shard = shard, .codec = store::run_codec(),
+         .progress = [&progress](int done, int total) { progress.update(done, total); }});
+    if (!result.owner) return 0;  // MPI worker ranks print nothing
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const auto points = store::grid_summaries(study->study(), sweep);
     io.out << fmt::format("ptlab sweep {}: {} points x {} seeds = {} runs; ran {} ({} failed), skipped {} already "
                           "in {}{} ({:.1f} s)\n",
-                          args->path, result.points.size(), sweep.seeds, result.counts.total, result.counts.ran,
-                          result.counts.failed, result.counts.skipped, store,
-                          shard_count > 1 ? fmt::format(", left {} to other shards", result.counts.other_shards) : "",
+                          args->path, points.size(), sweep.seeds, result.counts.total, result.ran, result.failed,
+                          result.counts.skipped, store,
+                          shard.count > 1 ? fmt::format(", left {} to other shards", result.counts.other_shards) : "",
                           wall);
-    io.out << "  err* = test error vs true labels; NTG = err*(tr) - err*(sc); helps/hurts = 95% CI excludes 0\n\n";
-    io.out << table(result);
-    return result.counts.failed > 0 ? 1 : 0;
+    io.out << report::sweep_table(experiment::study_key(sweep).axes, points);
+    return result.failed > 0 ? 1 : 0;
   };
 }
 

@@ -10,7 +10,7 @@
 #include "ptlab/experiment/deep_sweep.hpp"
 #include "ptlab/model/deep/models.hpp"
 #include "ptlab/report/html.hpp"
-#include "ptlab/store/deep_study.hpp"
+#include "support/study_runs.hpp"
 #include "ptlab/store/export.hpp"
 #include "ptlab/transfer/deep/copy.hpp"
 #include "support/image_files.hpp"
@@ -107,7 +107,7 @@ TEST_F(DeepStudy, RecordsResumeExportReportAndCheckpoints) {
   const auto sweep = experiment::parse_deep_sweep(config("[transfer]\nalphas = [0.0, 0.5]\nselect = \"activation\"\n"),
                                                   "tiny.toml");
   const std::string db = path("deep.db");
-  const auto first = store::run_deep_study(sweep, db, {.checkpoints = path("ck")});
+  const auto first = support::run_deep(sweep, db, {.checkpoints = path("ck")});
   EXPECT_EQ(first.ran, 2);
   ASSERT_EQ(first.points.size(), 1u);
   const auto& records = first.points[0].result.records;
@@ -134,20 +134,20 @@ TEST_F(DeepStudy, RecordsResumeExportReportAndCheckpoints) {
     EXPECT_NE(page.find("transfer.alpha"), std::string::npos);
   }
   // Rerun: nothing left, nothing trained. One more seed: only its runs.
-  EXPECT_EQ(store::run_deep_study(sweep, db, {}).ran, 0);
+  EXPECT_EQ(support::run_deep(sweep, db).ran, 0);
   auto more = sweep;
   more.seeds = 2;
-  const auto second = store::run_deep_study(more, db, {});
+  const auto second = support::run_deep(more, db);
   EXPECT_EQ(second.ran, 2);
   EXPECT_EQ(second.skipped, 2);
   EXPECT_EQ(second.points[0].result.records.size(), 4u);
   // Another base config does not go into this store.
   const auto other = experiment::parse_deep_sweep(config("[transfer]\nalphas = [1.0]\n"), "other.toml");
-  EXPECT_THROW(store::run_deep_study(other, db, {}), core::InputError);
+  EXPECT_THROW(support::run_deep(other, db), core::InputError);
   // The checkpoint replaces upstream training and gives the same downstream results.
   ASSERT_EQ(std::distance(std::filesystem::directory_iterator(path("ck")), std::filesystem::directory_iterator{}), 2);
   std::vector<std::string> messages;
-  const auto again = store::run_deep_sweep(sweep, {.checkpoints = path("ck"),
+  const auto again = support::run_deep(sweep, "", {.checkpoints = path("ck"),
                                                    .message = [&](const std::string& m) { messages.push_back(m); }});
   ASSERT_EQ(again.points[0].result.records.size(), 2u);
   EXPECT_NE(messages.front().find("upstream read from"), std::string::npos);
@@ -176,7 +176,7 @@ TEST_F(DeepStudy, InputOnlyTheDataCanCheckFailsBeforeAStoreExists) {
   const auto refused = [&](const std::string& text, const std::string& fragment) {
     const auto sweep = experiment::parse_deep_sweep(text, "bad.toml");
     try {
-      store::run_deep_study(sweep, path("bad.db"), {});
+      support::run_deep(sweep, path("bad.db"));
       ADD_FAILURE() << fragment;
     } catch (const core::InputError& e) {
       EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
@@ -191,8 +191,8 @@ TEST_F(DeepStudy, InputOnlyTheDataCanCheckFailsBeforeAStoreExists) {
   if (!torch::cuda::is_available()) refused(config("[transfer]\nalphas = [1.0]\n", "", "device = \"cuda\"\n"), "cuda");
   // A study grows by settings: more alphas go into the same store.
   const std::string db = path("grow.db");
-  store::run_deep_study(experiment::parse_deep_sweep(config("[transfer]\nalphas = [0.0]\n"), "a.toml"), db, {});
-  const auto grown = store::run_deep_study(experiment::parse_deep_sweep(config("[transfer]\nalphas = [0.0, 1.0]\n"), "a.toml"), db, {});
+  support::run_deep(experiment::parse_deep_sweep(config("[transfer]\nalphas = [0.0]\n"), "a.toml"), db);
+  const auto grown = support::run_deep(experiment::parse_deep_sweep(config("[transfer]\nalphas = [0.0, 1.0]\n"), "a.toml"), db);
   EXPECT_EQ(grown.ran, 1);
   EXPECT_EQ(grown.skipped, 1);
 }

@@ -19,7 +19,7 @@
 #include "ptlab/experiment/sweep.hpp"
 #include "ptlab/store/export.hpp"
 #include "ptlab/store/record_json.hpp"
-#include "ptlab/store/study_run.hpp"
+#include "support/study_runs.hpp"
 #include "support/csv_rows.hpp"
 #include "support/temp_dir.hpp"
 
@@ -117,7 +117,7 @@ TEST_F(StudyTest, OtherSchemaVersionsAndOtherFilesAreRefused) {
 
 TEST_F(StudyTest, ParallelSweepRecordsEqualSerialRuns) {
   const auto s = sweep(3);
-  const auto result = store::run_study(s, path("s.db"), {.threads = 2});
+  const auto result = support::run_study(s, path("s.db"), 2);
   EXPECT_EQ(result.counts.total, 12);
   EXPECT_EQ(result.counts.ran, 12);
   const auto study = store::Study::open_existing(path("s.db"));
@@ -139,11 +139,11 @@ TEST_F(StudyTest, ParallelSweepRecordsEqualSerialRuns) {
 }
 
 TEST_F(StudyTest, RerunSkipsFinishedRunsAndMoreSeedsRunOnlyTheNewOnes) {
-  store::run_study(sweep(2), path("s.db"), {.threads = 2});
-  const auto again = store::run_study(sweep(2), path("s.db"), {.threads = 2});
+  support::run_study(sweep(2), path("s.db"), 2);
+  const auto again = support::run_study(sweep(2), path("s.db"), 2);
   EXPECT_EQ(again.counts.ran, 0);
   EXPECT_EQ(again.counts.skipped, 8);
-  const auto more = store::run_study(sweep(3), path("s.db"), {.threads = 2});
+  const auto more = support::run_study(sweep(3), path("s.db"), 2);
   EXPECT_EQ(more.counts.ran, 4);
   EXPECT_EQ(more.counts.skipped, 8);
   EXPECT_EQ(store::Study::open_existing(path("s.db")).rows().size(), 12u);
@@ -197,7 +197,7 @@ TEST_F(StudyTest, SigkillMidSweepLosesNoFinishedRunAndDuplicatesNone) {
 
   // Restart: only the missing runs run, and the store ends with every run exactly once.
   const auto s = experiment::load_sweep(path("sweep.toml"));
-  const auto result = store::run_study(s, db, {.threads = 2});
+  const auto result = support::run_study(s, db, 2);
   EXPECT_EQ(result.counts.skipped, before);
   EXPECT_EQ(result.counts.ran, 4 * seeds - before);
   const auto rows = store::Study::open_existing(db).rows();
@@ -215,7 +215,7 @@ TEST_F(StudyTest, SigkillMidSweepLosesNoFinishedRunAndDuplicatesNone) {
 }
 
 TEST_F(StudyTest, ExportsAreTidy) {
-  store::run_study(sweep(2), path("s.db"), {.threads = 1});
+  support::run_study(sweep(2), path("s.db"), 1);
   const auto study = store::Study::open_existing(path("s.db"));
   const std::string csv = store::export_runs_csv(study);
   EXPECT_EQ(csv.substr(0, csv.find(',', csv.find(',', csv.find(',', csv.find(',') + 1) + 1) + 1)),
@@ -246,7 +246,7 @@ TEST_F(StudyTest, MpirunOverTwoRanksGivesTheSameRecordsAsOneProcess) {
   std::string text = kSweep;
   text.replace(text.find("SEEDS"), 5, "3");
   std::ofstream(path("sweep.toml")) << text;
-  store::run_study(experiment::load_sweep(path("sweep.toml")), path("one.db"), {.threads = 1});
+  support::run_study(experiment::load_sweep(path("sweep.toml")), path("one.db"), 1);
   const std::string command = std::string("mpirun --allow-run-as-root --oversubscribe -n 2 ") + PTLAB_EXE +
                               " sweep " + path("sweep.toml") + " --store " + path("mpi.db") + " > " + path("mpi.log") +
                               " 2>&1";
@@ -262,7 +262,7 @@ TEST_F(StudyTest, MpirunOverTwoRanksGivesTheSameRecordsAsOneProcess) {
   EXPECT_NE(first.find("ran 0 (0 failed), skipped 12"), std::string::npos) << first;
 }
 
-TEST_F(StudyTest, FullOrReadOnlyDiskIsAnInputErrorAndTheStoreStaysConsistent) {
+TEST_F(StudyTest, FullOrReadOnlyDiskIsAnIoErrorAndTheStoreStaysConsistent) {
   // A 160 KiB tmpfs stands in for a full disk; needs root (CI and the dev machines run as root).
   const std::string mnt = path("small");
   fs::create_directories(mnt);
@@ -274,23 +274,24 @@ TEST_F(StudyTest, FullOrReadOnlyDiskIsAnInputErrorAndTheStoreStaysConsistent) {
   const auto s = experiment::parse_sweep(text, "full.toml");
   const std::string db = mnt + "/s.db";
   try {
-    store::run_study(s, db, {.threads = 2});
+    support::run_study(s, db, 2);
     ADD_FAILURE() << "the sweep fit on the small disk";
-  } catch (const core::InputError& e) {
+  } catch (const core::IoError& e) {
     EXPECT_NE(std::string(e.what()).find("database or disk is full"), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).rfind(db + ": cannot write the study store: ", 0), 0u) << e.what();
   }
   const auto stored = store::Study::open_existing(db).rows().size();
   EXPECT_LT(stored, 40u);
   // More room: the rerun keeps what was stored and adds the rest.
   ASSERT_EQ(std::system(("mount -o remount,size=64m " + mnt).c_str()), 0);
-  const auto result = store::run_study(s, db, {.threads = 2});
+  const auto result = support::run_study(s, db, 2);
   EXPECT_EQ(result.counts.skipped, static_cast<int>(stored));
   EXPECT_EQ(store::Study::open_existing(db).rows().size(), 40u);
-  // A read-only file system: one InputError, the store untouched.
+  // A read-only file system: one IoError, the store untouched.
   ASSERT_EQ(std::system(("mount -o remount,ro " + mnt).c_str()), 0);
   auto more = s;
   more.seeds = 11;
-  EXPECT_THROW(store::run_study(more, db, {.threads = 2}), core::InputError);
+  EXPECT_THROW(support::run_study(more, db, 2), core::IoError);
   ASSERT_EQ(std::system(("mount -o remount,rw " + mnt).c_str()), 0);
   EXPECT_EQ(store::Study::open_existing(db).rows().size(), 40u);
   EXPECT_EQ(std::system(("umount " + mnt).c_str()), 0);

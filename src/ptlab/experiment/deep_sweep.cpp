@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <set>
+#include <algorithm>
 #include <sstream>
 
 #include "ptlab/core/error.hpp"
@@ -11,25 +13,26 @@
 namespace ptlab::experiment {
 
 KeyType deep_key_type(const std::string& key) {
-  const auto dot = key.find('.');
-  const std::string section = key.substr(0, dot == std::string::npos ? 0 : dot);
-  const std::string name = dot == std::string::npos ? key : key.substr(dot + 1);
-  if (section == "upstream" || section == "downstream") {
-    if (name == "per_class" || name == "epochs" || name == "batch_size" || name == "eval_every") return KeyType::integer;
-    if (name == "label_noise" || name == "input_noise" || name == "lr" || name == "weight_decay") return KeyType::number;
-    if (name == "augment") return KeyType::boolean;
-    if (name == "optimizer" || name == "task") return KeyType::choice;
-  }
-  if (key == "data.dataset" || key == "model.arch" || key == "transfer.rule" || key == "transfer.select" ||
-      key == "data.dir" || key == "transfer.import")
-    return KeyType::choice;
-  if (key == "transfer.freeze") return KeyType::boolean;
-  if (key == "run.seed" || key == "run.seeds" || key == "run.threads" || key == "run.device")
+  // From the deep schema: run settings are not science; lists are swept by every point already.
+  const auto& keys = deep_config_keys();
+  const auto it = std::find_if(keys.begin(), keys.end(), [&](const DeepKeyInfo& k) { return k.path == key; });
+  if (it != keys.end() && key.rfind("run.", 0) == 0)
     throw core::InputError(fmt::format("sweep axis {}: run settings are not science; expected a key of [data], "
                                        "[upstream], [downstream], [model] or [transfer] (seeds: sweep.seeds)", key));
+  if (it != keys.end()) switch (it->kind) {
+      case DeepKeyKind::integer: return KeyType::integer;
+      case DeepKeyKind::number: return KeyType::number;
+      case DeepKeyKind::boolean: return KeyType::boolean;
+      case DeepKeyKind::choice:
+      case DeepKeyKind::text: return KeyType::choice;
+      case DeepKeyKind::integer_list:
+      case DeepKeyKind::number_list: break;
+    }
+  const auto suggestion = it == keys.end() ? deep_key_suggestion(key) : std::nullopt;
   throw core::InputError(fmt::format("sweep axis {}: not a deep config key that can vary; expected a single-valued key of "
                                      "configs/deep/fmnist_resnet.toml (transfer.alphas and transfer.blocks are "
-                                     "swept by every point already)", key));
+                                     "swept by every point already){}", key,
+                                     suggestion ? fmt::format("; did you mean '{}'?", *suggestion) : ""));
 }
 
 DeepSweepSpec parse_deep_sweep(const std::string& text, const std::string& source_name,
@@ -73,19 +76,53 @@ DeepSweepSpec load_deep_sweep(const std::string& path, const std::vector<std::st
 }
 
 std::vector<DeepGridPoint> deep_grid(const DeepSweepSpec& sweep) {
-  std::vector<DeepGridPoint> points{DeepGridPoint{sweep.base, {}}};
-  for (const Axis& axis : sweep.axes) {
-    std::vector<DeepGridPoint> next;
-    for (const DeepGridPoint& p : points)
-      for (const auto& v : axis.values) {
-        DeepGridPoint q{with_overrides(p.spec, {axis.key + "=" + v}), p.values};
-        q.values.push_back(v);
-        next.push_back(std::move(q));
-      }
-    points = std::move(next);
+  return grid_of(sweep.base, sweep.axes, sweep.seeds, [](const DeepSpec& spec, const std::string& key, const std::string& v) {
+    return with_overrides(spec, {key + "=" + v});
+  });
+}
+
+StudyKey study_key(const DeepSweepSpec& sweep) {
+  DeepSpec base = sweep.base;  // the settings are left out: a study grows by settings
+  base.alphas.clear();
+  base.blocks.clear();
+  StudyKey key{StudyKey::Kind::deep, "deep:" + deep_run_hash(base) + " axes:", {}};
+  for (const auto& a : sweep.axes) {
+    key.id += " " + a.key;
+    key.axes.push_back(a.key);
   }
-  for (DeepGridPoint& p : points) p.spec.seeds = sweep.seeds;
-  return points;
+  key.axes.push_back(deep_setting_key(sweep.base));
+  return key;
+}
+
+std::vector<DeepPointResult> deep_point_results(const DeepSweepSpec& sweep,
+                                                const std::vector<std::pair<std::string, DeepRecord>>& records,
+                                                const DeepSweepOutcome& outcome) {
+  std::vector<DeepPointResult> out;
+  const auto points = deep_grid(sweep);
+  for (std::size_t p = 0; p < points.size(); ++p) {
+    const DeepSpec& spec = points[p].spec;
+    std::set<std::string> hashes;
+    for (const double s : deep_settings(spec)) hashes.insert(deep_run_hash(at_setting(spec, s)));
+    DeepPointResult r{points[p].values, {}};
+    r.result.spec = spec;
+    for (const auto& [hash, record] : records)
+      if (hashes.count(hash) && record.seed >= spec.seed && record.seed < spec.seed + static_cast<std::uint64_t>(spec.seeds))
+        r.result.records.push_back(record);
+    r.result.summary = summarize_deep(spec, r.result.records);
+    r.result.threads = outcome.threads;
+    r.result.device = outcome.device;
+    r.result.wall_s = p < outcome.wall_s.size() ? outcome.wall_s[p] : 0.0;
+    r.result.transfer_report = outcome.transfer_report;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, DeepRecord>> deep_records(const MemorySink& sink) {
+  std::vector<std::pair<std::string, DeepRecord>> out;
+  for (const RunOutput& run : sink.runs())
+    if (const auto* r = std::get_if<DeepRecord>(&run.record)) out.emplace_back(run.run_hash, *r);
+  return out;
 }
 
 }  // namespace ptlab::experiment

@@ -8,7 +8,6 @@
 #include <cmath>
 #include <limits>
 #include <memory>
-#include <stdexcept>
 
 #include "ptlab/core/error.hpp"
 #include "ptlab/core/rng.hpp"
@@ -186,7 +185,7 @@ SeedRecord run_seed(const ExperimentSpec& spec, std::uint64_t seed, UpstreamCach
 const Stat& Summary::at(const std::string& name) const {
   for (const auto& [key, stat] : metrics)
     if (key == name) return stat;
-  throw std::out_of_range("no summary metric " + name);
+  PTLAB_FAIL("no summary metric " + name);  // callers name metrics from summarize()'s fixed list
 }
 
 Summary summarize(const std::vector<SeedRecord>& records) {
@@ -217,10 +216,7 @@ Summary summarize(const std::vector<SeedRecord>& records) {
     s.metrics.emplace_back(name, experiment::summarize(values));
   }
   const Stat& ntg = s.at("ntg");
-  if (ntg.n < 2) s.verdict = "undetermined (fewer than 2 valid seeds)";
-  else if (ntg.ci_high < 0) s.verdict = "positive transfer";
-  else if (ntg.ci_low > 0) s.verdict = "negative transfer";
-  else s.verdict = "no significant difference";
+  s.verdict = verdict_text(ntg_verdict(ntg));
   return s;
 }
 

@@ -31,4 +31,31 @@ Stat summarize(const std::vector<double>& values) {
   return s;
 }
 
+Verdict ntg_verdict(const Stat& ntg) {
+  if (ntg.n < 2 || !std::isfinite(ntg.ci_low) || !std::isfinite(ntg.ci_high)) return Verdict::undetermined;
+  if (ntg.ci_high < 0) return Verdict::helps;
+  if (ntg.ci_low > 0) return Verdict::hurts;
+  return Verdict::not_significant;
+}
+
+const char* verdict_short(Verdict v) {
+  switch (v) {
+    case Verdict::helps: return "helps";
+    case Verdict::hurts: return "hurts";
+    case Verdict::not_significant: return "n.s.";
+    case Verdict::undetermined: break;
+  }
+  return "?";
+}
+
+const char* verdict_text(Verdict v) {
+  switch (v) {
+    case Verdict::helps: return "positive transfer";
+    case Verdict::hurts: return "negative transfer";
+    case Verdict::not_significant: return "no significant difference";
+    case Verdict::undetermined: break;
+  }
+  return "undetermined (fewer than 2 valid seeds)";
+}
+
 }  // namespace ptlab::experiment

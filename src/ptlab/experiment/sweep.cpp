@@ -52,63 +52,50 @@ SweepSpec load_sweep(const std::string& path, const std::vector<std::string>& ov
 }
 
 std::vector<GridPoint> grid(const SweepSpec& sweep) {
-  std::vector<GridPoint> points{GridPoint{sweep.base, {}}};
-  for (const Axis& axis : sweep.axes) {
-    std::vector<GridPoint> next;
-    for (const GridPoint& p : points)
-      for (const auto& v : axis.values) {
-        GridPoint q = p;
-        apply_override(q.spec, axis.key + "=" + v);
-        q.values.push_back(v);
-        next.push_back(std::move(q));
-      }
-    points = std::move(next);
-  }
-  for (GridPoint& p : points) p.spec.seeds = sweep.seeds;
-  return points;
+  return grid_of(sweep.base, sweep.axes, sweep.seeds, [](ExperimentSpec spec, const std::string& key, const std::string& v) {
+    apply_override(spec, key + "=" + v);
+    return spec;
+  });
 }
 
-SweepCounts run_sweep(const SweepSpec& sweep, const std::vector<GridPoint>& points, const SweepOptions& options) {
-  SweepCounts counts;
-  std::vector<SweepJob> jobs;
-  for (int p = 0; p < static_cast<int>(points.size()); ++p)
-    for (int i = 0; i < sweep.seeds; ++i) {
-      const SweepJob job{p, points[p].spec.seed + static_cast<std::uint64_t>(i)};
-      const int index = counts.total++;
-      if (index % options.shard_count != options.shard_index) {
-        ++counts.other_shards;
-      } else if (options.skip && options.skip(points[p], job)) {
-        ++counts.skipped;
-      } else {
-        jobs.push_back(job);
-      }
-    }
-  const int threads = detail::resolve_threads(options.threads, static_cast<int>(jobs.size()));
-  for (const GridPoint& p : points) check_memory(p.spec, threads);
+StudyKey study_key(const SweepSpec& sweep) {
+  StudyKey key{StudyKey::Kind::theory, run_hash(sweep.base) + " axes:", {}};
+  for (const auto& a : sweep.axes) {
+    key.id += " " + a.key;
+    key.axes.push_back(a.key);
+  }
+  return key;
+}
 
-  std::vector<SeedRecord> records(jobs.size());
-  std::vector<std::string> errors(jobs.size());
+ExecResult run_sweep(const SweepSpec& sweep, const OpenSink& open_sink, const SweepRunOptions& options) {
+  const std::vector<GridPoint> points = grid(sweep);
+  for (const GridPoint& p : points) check_memory(p.spec, 1);  // before the sink (a store file) exists
+  std::vector<PlanPoint> plan_points;
+  std::vector<std::vector<std::pair<std::string, std::string>>> values;
+  for (const GridPoint& p : points) {
+    plan_points.push_back({{run_hash(p.spec)}, p.spec.seed, sweep.seeds});
+    auto& v = values.emplace_back();
+    for (std::size_t a = 0; a < sweep.axes.size(); ++a) v.emplace_back(sweep.axes[a].key, p.values[a]);
+  }
   UpstreamCache upstreams;  // points that differ only downstream share their upstream runs
-  detail::parallel_for(
-      static_cast<int>(jobs.size()), threads,
-      [&](int j) {
-        const SweepJob& job = jobs[static_cast<std::size_t>(j)];
-        try {
-          records[static_cast<std::size_t>(j)] = run_seed(points[job.point].spec, job.seed, &upstreams);
-        } catch (const std::exception& e) {
-          errors[static_cast<std::size_t>(j)] = e.what();  // one failed cell never stops a sweep
-        }
-      },
-      [&](int j) {
-        const auto k = static_cast<std::size_t>(j);
-        const SweepJob& job = jobs[k];
-        ++counts.ran;
-        counts.failed += errors[k].empty() ? 0 : 1;
-        if (options.on_result)
-          options.on_result(points[job.point], job, errors[k].empty() ? &records[k] : nullptr, errors[k]);
-        records[k] = SeedRecord{};  // free the curves once handed over
-      });
-  return counts;
+  const JobFn run = [&](const Job& job, const Emit& emit) {
+    const GridPoint& p = points[static_cast<std::size_t>(job.point)];
+    RunOutput out{job.point, 0, plan_points[static_cast<std::size_t>(job.point)].run_hashes[0], job.seed,
+                  values[static_cast<std::size_t>(job.point)], canonical_toml(p.spec), "", {}};
+    try {
+      out.record = run_seed(p.spec, job.seed, &upstreams);
+    } catch (const std::exception& e) {
+      out.error = e.what();  // one failed cell never stops a sweep
+    }
+    emit(std::move(out));
+  };
+  ExecOptions exec{.launch = options.launch, .threads = options.threads, .shard = options.shard,
+                   .codec = options.codec, .progress = options.progress};
+  exec.planned = [&](const JobPlan& plan) {
+    const int threads = detail::resolve_threads(options.threads, static_cast<int>(plan.jobs.size()));
+    for (const GridPoint& p : points) check_memory(p.spec, options.launch == Launch::mpi ? 1 : threads);
+  };
+  return execute(plan_points, open_sink, run, exec);
 }
 
 }  // namespace ptlab::experiment

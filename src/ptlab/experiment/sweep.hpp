@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "ptlab/experiment/run.hpp"
+#include "ptlab/experiment/runner.hpp"
 #include "ptlab/experiment/spec.hpp"
 
 namespace ptlab::experiment {
@@ -33,11 +34,13 @@ struct SweepSpec {
   int seeds = 10;          ///< seeds per point: base.seed .. base.seed + seeds − 1
 };
 
-/// One grid point: the resolved spec and the axis values that made it.
-struct GridPoint {
-  ExperimentSpec spec;
-  std::vector<std::string> values;  ///< one per axis, in axis order
+/// One grid point: the resolved spec and the axis values that made it (both halves).
+template <class Spec>
+struct GridPointOf {
+  Spec spec;
+  std::vector<std::string> values;  ///< one TOML literal per axis, in axis order
 };
+using GridPoint = GridPointOf<ExperimentSpec>;
 
 /// Reads a sweep config; `overrides` apply to the base config (not to the axes). Throws
 /// core::InputError for anything parse_config rejects, a missing or empty [sweep] axis list, an
@@ -47,39 +50,54 @@ SweepSpec load_sweep(const std::string& path, const std::vector<std::string>& ov
 SweepSpec parse_sweep(const std::string& text, const std::string& source_name,
                       const std::vector<std::string>& overrides = {});
 
+/// The Cartesian product of `axes` over `base`, first axis slowest; `apply(spec, key, literal)`
+/// returns the spec with one axis value set. Every point gets `seeds`. The one grid builder of
+/// both halves (grid() and deep_grid() are this with their spec's override).
+template <class Spec, class Apply>
+std::vector<GridPointOf<Spec>> grid_of(const Spec& base, const std::vector<Axis>& axes, int seeds, const Apply& apply) {
+  std::vector<GridPointOf<Spec>> points{GridPointOf<Spec>{base, {}}};
+  for (const Axis& axis : axes) {
+    std::vector<GridPointOf<Spec>> next;
+    for (const auto& p : points)
+      for (const auto& v : axis.values) {
+        GridPointOf<Spec> q{apply(p.spec, axis.key, v), p.values};
+        q.values.push_back(v);
+        next.push_back(std::move(q));
+      }
+    points = std::move(next);
+  }
+  for (auto& p : points) p.spec.seeds = seeds;
+  return points;
+}
+
 /// The grid, first axis slowest. Each point's spec has the axis values applied.
 std::vector<GridPoint> grid(const SweepSpec& sweep);
 
-/// One run of a sweep: grid point `point`, seed `seed`.
-struct SweepJob {
-  int point = 0;
-  std::uint64_t seed = 0;
+/// What identifies the study a sweep belongs to: more seeds or axis values extend a study;
+/// another base config or other axes make another study.
+struct StudyKey {
+  enum class Kind { theory, deep };
+  Kind kind = Kind::theory;
+  std::string id;                 ///< "HASH axes: KEY…" (deep: "deep:HASH axes: KEY…")
+  std::vector<std::string> axes;  ///< axis keys as stored (deep: plus the setting key)
 };
 
-struct SweepOptions {
-  int threads = 0;  ///< 0 = all hardware threads
-  /// Static partition for job arrays (e.g. Slurm): this process runs job j (numbered over the
-  /// grid × seeds, point-major) only if j mod shard_count == shard_index.
-  int shard_index = 0;
-  int shard_count = 1;
-  /// Jobs for which skip() is true are not run (e.g. already in the store).
-  std::function<bool(const GridPoint&, const SweepJob&)> skip;
-  /// Called after each run, one call at a time, in completion order. `record` is null and `error`
-  /// set when the run threw.
-  std::function<void(const GridPoint&, const SweepJob&, const SeedRecord* record, const std::string& error)> on_result;
+/// The study key of a theory sweep: run_hash of the base config and the axis keys.
+StudyKey study_key(const SweepSpec& sweep);
+
+/// How to run a sweep (not what).
+struct SweepRunOptions {
+  Launch launch = Launch::threads;
+  int threads = 0;  ///< threads runner: 0 = all hardware threads
+  Shard shard;
+  RunCodec codec;   ///< for Launch::mpi (store::run_codec())
+  std::function<void(int, int)> progress;  ///< (runs put, runs planned)
 };
 
-struct SweepCounts {
-  int total = 0;    ///< points × seeds
-  int other_shards = 0;  ///< jobs left to the other shards
-  int skipped = 0;  ///< skipped as already finished
-  int ran = 0;
-  int failed = 0;   ///< runs that threw (recorded, not fatal)
-};
-
-/// Runs every (point, seed) job not skipped, in parallel over jobs. Each record is identical to
-/// run_seed(point.spec, seed) run alone. Throws core::InputError (before any run) if one run per
-/// thread would not fit in memory.
-SweepCounts run_sweep(const SweepSpec& sweep, const std::vector<GridPoint>& points, const SweepOptions& options);
+/// Runs every (point, seed) of the sweep not yet in the sink, into the sink. Each record is
+/// identical to run_seed(point.spec, seed) run alone; a run that throws is put as failed and
+/// does not stop the sweep. Throws core::InputError before the sink is opened if one run would
+/// not fit in memory, and before any run if one run per thread would not.
+ExecResult run_sweep(const SweepSpec& sweep, const OpenSink& open_sink, const SweepRunOptions& options);
 
 }  // namespace ptlab::experiment

@@ -12,6 +12,7 @@
 
 #include "ptlab/experiment/detail/parallel.hpp"
 #include "ptlab/experiment/run.hpp"
+#include "ptlab/experiment/runner.hpp"
 #include "ptlab/experiment/upstream_cache.hpp"
 
 namespace ptlab::verify {
@@ -19,12 +20,6 @@ namespace {
 
 using experiment::ExperimentSpec;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-// One unit of work: a seed of a point, with transfer (full) or scratch only.
-struct Job {
-  int point = 0;
-  std::uint64_t seed = 0;
-};
 
 struct Point {
   std::string group;  // which claim
@@ -219,42 +214,47 @@ VerifyResult run_claims(const VerifyOptions& options) {
       add("kou", fmt::format("n = {:g}, norm_mu = {:.3g}", n, mu), n, s, grid_seeds, true);
     }
 
-  std::vector<Job> jobs;
+  // Every (point, seed) through the job planner and the threads runner into memory. A point's id
+  // is its index: two claims may share a config, and each keeps its own records.
+  std::vector<experiment::PlanPoint> plan;
   for (std::size_t p = 0; p < points.size(); ++p) {
     Point& pt = points[p];
     (pt.scratch_only ? pt.scratch.resize(static_cast<std::size_t>(pt.seeds)) : pt.records.resize(static_cast<std::size_t>(pt.seeds)));
-    for (int s = 0; s < pt.seeds; ++s) jobs.push_back({static_cast<int>(p), static_cast<std::uint64_t>(s)});
+    const auto& s = pt.spec;
+    // Expensive jobs first, so that the last ones running are short.
+    const double cost = pt.scratch_only ? double(s.downstream.n) : double(s.upstream.n + 2 * s.downstream.n);
+    plan.push_back({{std::to_string(p)}, 0, pt.seeds, cost});
   }
-  // Expensive jobs first, so that the last ones running are short.
-  std::stable_sort(jobs.begin(), jobs.end(), [&](const Job& a, const Job& b) {
-    const auto cost = [&](const Job& j) {
-      const auto& s = points[static_cast<std::size_t>(j.point)].spec;
-      return points[static_cast<std::size_t>(j.point)].scratch_only ? double(s.downstream.n)
-                                                                      : double(s.upstream.n + 2 * s.downstream.n);
-    };
-    return cost(a) > cost(b);
-  });
-  const int threads = experiment::detail::resolve_threads(options.threads, static_cast<int>(jobs.size()));
-  experiment::check_memory(base, threads);
-  int finished = 0;
+  experiment::MemorySink sink;
   experiment::UpstreamCache upstreams;
-  experiment::detail::parallel_for(
-      static_cast<int>(jobs.size()), threads,
-      [&](int i) {
-        const Job& j = jobs[static_cast<std::size_t>(i)];
-        Point& p = points[static_cast<std::size_t>(j.point)];
-        const auto s = static_cast<std::size_t>(j.seed);
-        if (p.scratch_only) p.scratch[s] = experiment::run_scratch(p.spec, p.spec.seed + j.seed);
-        else p.records[s] = experiment::run_seed(p.spec, p.spec.seed + j.seed, &upstreams);
-      },
-      [&](int) {
-        ++finished;
-        if (options.progress) options.progress(finished, static_cast<int>(jobs.size()));
-      });
+  const experiment::JobFn run = [&](const experiment::Job& j, const experiment::Emit& emit) {
+    const Point& p = points[static_cast<std::size_t>(j.point)];
+    experiment::RunOutput out{j.point, 0, std::to_string(j.point), j.seed, {}, "", "", {}};
+    if (p.scratch_only) {  // the scratch phase alone, kept in the record's scratch slot
+      experiment::SeedRecord r;
+      r.seed = p.spec.seed + j.seed;
+      r.scratch = experiment::run_scratch(p.spec, r.seed);
+      out.record = std::move(r);
+    } else {
+      out.record = experiment::run_seed(p.spec, p.spec.seed + j.seed, &upstreams);
+    }
+    emit(std::move(out));
+  };
+  experiment::ExecOptions exec{.threads = options.threads, .longest_first = true, .progress = options.progress};
+  exec.planned = [&](const experiment::JobPlan& jobs) {
+    experiment::check_memory(base, experiment::detail::resolve_threads(options.threads, static_cast<int>(jobs.jobs.size())));
+  };
+  experiment::execute(plan, [&]() -> experiment::Sink& { return sink; }, run, exec);
+  for (const experiment::RunOutput& r : sink.runs()) {
+    Point& p = points[static_cast<std::size_t>(r.point)];
+    const auto& record = std::get<experiment::SeedRecord>(r.record);
+    if (p.scratch_only) p.scratch[static_cast<std::size_t>(r.seed)] = record.scratch;
+    else p.records[static_cast<std::size_t>(r.seed)] = record;
+  }
 
   VerifyResult out;
   out.base = base;
-  out.runs = static_cast<int>(jobs.size());
+  out.runs = static_cast<int>(sink.runs().size());
   const auto group = [&](const std::string& g) {
     std::vector<const Point*> v;
     for (const Point& p : points)
