@@ -132,6 +132,10 @@ int run(const std::vector<std::string>& args, Io& io) {
   } catch (const core::InputError& e) {
     if (!quiet_rank()) io.err << "ptlab: " << one_line(e.what()) << "\n";
     return 2;
+  } catch (const core::IoError& e) {
+    // Not quieted under MPI: each rank's own disk or store may have failed.
+    io.err << "ptlab: I/O error: " << one_line(e.what()) << "\n";
+    return 3;
   } catch (const std::bad_alloc&) {
     io.err << "ptlab: out of memory; expected smaller sizes (data.d, model.m, n, data.n_test) or --threads 1\n";
     return 1;

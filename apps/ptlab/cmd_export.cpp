@@ -1,13 +1,12 @@
 // `ptlab export STUDY`: tidy CSV or JSON Lines of a study's runs (or learning curves).
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <ostream>
 
 #include "cli.hpp"
 #include "ptlab/core/error.hpp"
+#include "ptlab/core/file_io.hpp"
 #include "ptlab/store/export.hpp"
 
 namespace ptlab::cli {
@@ -37,15 +36,18 @@ Action add_export_command(CLI::App& app, Io& io) {
       io.out << text;
       return 0;
     }
-    // Whole file or nothing: write beside it, then rename.
-    const std::string tmp = fmt::format("{}.partial-{}", args->out, getpid());
-    std::ofstream file(tmp, std::ios::binary | std::ios::trunc);
-    file << text;
-    file.close();
+    // A path that cannot name a file is bad input; a write that then fails is an I/O error.
+    namespace fs = std::filesystem;
     std::error_code ec;
-    if (!file || (std::filesystem::rename(tmp, args->out, ec), ec)) {
-      std::filesystem::remove(tmp, ec);
-      throw core::InputError(fmt::format("--out {}: cannot write file", args->out));
+    if (fs::is_directory(args->out, ec))
+      throw core::InputError(fmt::format("--out {}: is a directory; expected a file path", args->out));
+    const fs::path parent = fs::absolute(args->out, ec).parent_path();
+    if (!fs::is_directory(parent, ec))
+      throw core::InputError(fmt::format("--out {}: {} is not an existing directory", args->out, parent.string()));
+    try {
+      core::replace_file(args->out, text);  // whole file or nothing
+    } catch (const core::IoError& e) {
+      throw core::IoError(fmt::format("--out {}", e.what()));
     }
     return 0;
   };

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "ptlab/experiment/deep_config.hpp"
 #include "ptlab/report/table.hpp"
 #include "ptlab/store/run_dir.hpp"
 #include "support/csv_rows.hpp"
@@ -238,6 +239,35 @@ TEST_F(Cli, BadSweepsAndExportsWriteNothing) {
   expect_bad_input({"run", write("sw.toml", "[sweep]\nseeds = 2\n")}, "expected `ptlab sweep");
 }
 
+TEST_F(Cli, IoFailuresAreOneLineExitThree) {
+  const std::string sweep = write("s.toml",
+                                  "[data]\nd = 60\nn_test = 100\n[upstream]\nn = 20\nsteps = 40\n[downstream]\nn = 8\n"
+                                  "steps = 40\n[model]\nm = 4\n[sweep]\nseeds = 1\n[[sweep.axis]]\nkey = "
+                                  "\"transfer.alpha\"\nvalues = [0.5]\n");
+  ASSERT_EQ(ptlab_cli({"sweep", sweep, "--store", path("s.db")}).code, 0);
+  // /dev/full fails every write with ENOSPC, like a full disk; the device itself is left alone.
+  const Result full = ptlab_cli({"export", path("s.db"), "--csv", "--out", "/dev/full"});
+  EXPECT_EQ(full.code, 3) << full.err;
+  EXPECT_EQ(full.err, "ptlab: I/O error: --out /dev/full: cannot write: No space left on device\n");
+  EXPECT_EQ(full.out, "");
+  EXPECT_TRUE(fs::is_character_file("/dev/full"));
+  // Naming a place that cannot hold a file stays bad input.
+  expect_bad_input({"export", path("s.db"), "--out", path("no/such/dir/runs.csv")}, "is not an existing directory");
+  expect_bad_input({"export", path("s.db"), "--out", dir_.string()}, "is a directory");
+  // A run directory on a full disk: a one-page tmpfs holds config.toml but not the rest; needs root.
+  const std::string mnt = path("small");
+  fs::create_directories(mnt);
+  if (std::system(("mount -t tmpfs -o size=4k tmpfs " + mnt + " 2>/dev/null").c_str()) != 0)
+    GTEST_SKIP() << "cannot mount a tmpfs here (not root?); the full-disk run check is skipped";
+  const Result run = ptlab_cli({"run", path("tiny.toml"), "--out", mnt + "/run"});
+  EXPECT_EQ(run.code, 3) << run.err;
+  EXPECT_EQ(run.err.rfind("ptlab: I/O error: --out " + mnt + "/run: cannot write ", 0), 0u) << run.err;
+  EXPECT_NE(run.err.find("No space left on device"), std::string::npos) << run.err;
+  EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
+  EXPECT_TRUE(fs::is_empty(mnt));  // nothing half-written
+  EXPECT_EQ(std::system(("umount " + mnt).c_str()), 0);
+}
+
 TEST_F(Cli, ShardsMergeIntoTheSameRecordsAsOneProcess) {
   const std::string sweep = write("s.toml",
                                   "[data]\nd = 60\nn_test = 100\n[upstream]\nn = 20\nsteps = 40\n[downstream]\nn = 8\n"
@@ -329,10 +359,10 @@ TEST_F(Cli, RunWritesDynamicsThatPlotReads) {
   EXPECT_EQ(std::count(full.begin(), full.end(), '\n'), 1 + 2 * 5 * 8 * ((2 + 20) + 2 * (2 + 8)));
   const Result plot = ptlab_cli({"plot", path("res"), "--kind", "dynamics", "--out", path("figs"), "--format", "png"});
   ASSERT_EQ(plot.code, 0) << plot.err;
-  EXPECT_TRUE(fs::exists(path("figs/dynamics-0.png")));
+  EXPECT_TRUE(fs::exists(path("figs/res-dynamics.png")));  // named after the run directory
   const Result curves = ptlab_cli({"plot", path("res"), "--kind", "curves", "--out", path("figs"), "--format", "png"});
   ASSERT_EQ(curves.code, 0) << curves.err;
-  EXPECT_TRUE(fs::exists(path("figs/curves-0.png")));
+  EXPECT_TRUE(fs::exists(path("figs/res-curves.png")));
   // A hand-corrupted file: one line naming the file, the line and the cell; no figure directory.
   write("res/dynamics.csv", "seed,phase,step,group,quantity,mean,extreme\n0,upstream,0,all,gamma,abc,0\n");
   expect_bad_input({"plot", path("res"), "--kind", "dynamics", "--out", path("bad")}, "line 2: mean = \"abc\"");
@@ -367,4 +397,57 @@ TEST_F(Cli, ADeepConfigWithABadValueGetsTheDeepReadersMessage) {
   const std::string bad = write("deep_bad.toml", "[data]\ndataset = \"fashion-mnist\"\n[upstream]\nlr = 50\n"
                                                  "[sweep]\n[[sweep.axis]]\nkey = \"upstream.epochs\"\nvalues = [1, 2]\n");
   expect_bad_input({"sweep", bad}, "upstream.lr");
+}
+
+TEST_F(Cli, DefaultDeepConfigPrintsEveryKeyAndLoadsBackAsTheDefault) {
+  const Result r = ptlab_cli({"config", "--default", "--deep"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.substr(0, r.out.find('\n')), "# ptlab default deep config: every key, with its meaning and allowed values.");
+  // Every key, each with its comment.
+  for (const auto& k : ptlab::experiment::deep_config_keys()) {
+    const std::string section = k.path.substr(0, k.path.find('.'));
+    const std::string name = k.path.substr(section.size() + 1);
+    const auto header = r.out.find("\n[" + section + "]\n");
+    ASSERT_NE(header, std::string::npos) << k.path;
+    const auto line = r.out.find("\n" + name + " = ", header);
+    ASSERT_NE(line, std::string::npos) << k.path;
+    EXPECT_LT(r.out.find(" # ", line), r.out.find('\n', line + 1)) << k.path;
+  }
+  const std::string file = write("deep_default.toml", r.out);
+  EXPECT_EQ(ptlab::experiment::load_deep_config(file), ptlab::experiment::DeepSpec{});
+  // `ptlab config FILE` recognises the deep config and prints it canonically: the same text.
+  const Result resolved = ptlab_cli({"config", file});
+  ASSERT_EQ(resolved.code, 0) << resolved.err;
+  EXPECT_EQ(r.out.substr(r.out.find('\n') + 1), resolved.out);
+  const Result shipped = ptlab_cli({"config", PTLAB_SOURCE_DIR "/configs/deep/fmnist_resnet.toml", "--set", "upstream.epochs=2"});
+  ASSERT_EQ(shipped.code, 0) << shipped.err;
+  EXPECT_NE(shipped.out.find("\n[upstream]\n"), std::string::npos);
+  EXPECT_NE(shipped.out.find("\nper_class = 50 "), std::string::npos) << shipped.out;
+  EXPECT_NE(shipped.out.find("\nepochs = 2 "), std::string::npos) << shipped.out;
+  const Result set = ptlab_cli({"config", "--default", "--deep", "--set", "model.arch=vit"});
+  ASSERT_EQ(set.code, 0) << set.err;
+  EXPECT_NE(set.out.find("\narch = \"vit\" "), std::string::npos) << set.out;
+}
+
+TEST_F(Cli, RunOnADeepConfigPointsToPtlabDeep) {
+  const std::string deep = PTLAB_SOURCE_DIR "/configs/deep/fmnist_resnet.toml";
+  const Result r = ptlab_cli({"run", deep, "--out", path("out")});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "ptlab: " + deep + ": this is a deep config: use `ptlab deep`\n");
+  EXPECT_EQ(r.out, "");
+  EXPECT_FALSE(fs::exists(path("out")));
+  const std::string small = write("small_deep.toml", "[upstream]\nepochs = 1\n[transfer]\nalphas = [0.5]\n");
+  expect_bad_input({"run", small}, small + ": this is a deep config: use `ptlab deep`");
+}
+
+TEST_F(Cli, MisspeltDeepKeysGetADidYouMean) {
+  const std::string typo = write("typo.toml", "[upstream]\nepohcs = 3\n");
+  expect_bad_input({"config", typo, "--deep"}, "typo.toml:2: unknown key 'upstream.epohcs' (did you mean 'upstream.epochs'?)");
+  expect_bad_input({"deep", typo}, "unknown key 'upstream.epohcs' (did you mean 'upstream.epochs'?)");
+  const std::string deep = PTLAB_SOURCE_DIR "/configs/deep/fmnist_resnet.toml";
+  expect_bad_input({"config", deep, "--set", "downstream.batchsize=8"},
+                   "--set downstream.batchsize=8: unknown key 'downstream.batchsize' (did you mean 'downstream.batch_size'?)");
+  expect_bad_input({"config", "--default", "--deep", "--set", "transfer.alpha=0.5"},
+                   "unknown key 'transfer.alpha' (did you mean 'transfer.alphas'?)");
+  expect_bad_input({"deep", deep, "--set", "run.devic=cpu"}, "(did you mean 'run.device'?)");
 }

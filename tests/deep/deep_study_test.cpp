@@ -3,7 +3,11 @@
 // pretext task and the device switch.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "ptlab/core/error.hpp"
 #include "ptlab/experiment/deep_run.hpp"
@@ -167,7 +171,7 @@ TEST_F(DeepStudy, RotationUpstreamAndDeviceSwitch) {
   EXPECT_GT(r.records[0].copied_fraction, 0.9);  // the 4-way rotation head is not copied, the rest is
   EXPECT_NE(experiment::deep_table(r, "t").find("rotation prediction"), std::string::npos);
   if (!torch::cuda::is_available()) {
-    spec.device = "cuda";
+    spec.device = experiment::DeepDevice::cuda;
     EXPECT_THROW(experiment::run_deep(spec), core::InputError);
   }
 }
@@ -197,3 +201,50 @@ TEST_F(DeepStudy, InputOnlyTheDataCanCheckFailsBeforeAStoreExists) {
   EXPECT_EQ(grown.skipped, 1);
 }
 
+
+namespace {
+
+// Every stored run of a deep study without its wall-clock fields, sorted by (run hash, seed).
+std::vector<std::string> pure_deep_rows(const std::string& db) {
+  std::vector<std::string> out;
+  for (const auto& row : store::Study::open_existing(db).rows()) {
+    auto record = nlohmann::json::parse(row.record);
+    record.erase("wall_s");
+    out.push_back(row.run_hash + " " + std::to_string(row.seed) + " " + row.status + " " + row.point + "\n" + row.config +
+                  "\n" + record.dump() + "\n" + row.curves);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+TEST_F(DeepStudy, TwoShardsPlusMergeAndMpirunGiveTheRecordsOfOneProcess) {
+  // 2 points × 2 settings × 2 seeds = 8 runs in 4 (point, seed) jobs.
+  std::ofstream(path("sweep.toml")) << config("[transfer]\nalphas = [0.0, 1.0]\n[sweep]\nseeds = 2\n[[sweep.axis]]\n"
+                                              "key = \"downstream.lr\"\nvalues = [0.05, 0.1]\n");
+  const std::string exe = PTLAB_EXE;
+  const auto run = [&](const std::string& args, const std::string& log) {
+    return std::system((exe + " sweep " + path("sweep.toml") + " " + args + " > " + path(log) + " 2>&1").c_str());
+  };
+  ASSERT_EQ(run("--store " + path("one.db"), "one.log"), 0) << "see " << path("one.log");
+  const auto one = pure_deep_rows(path("one.db"));
+  ASSERT_EQ(one.size(), 8u);
+  ASSERT_EQ(run("--store " + path("s.db") + " --shard 0/2", "s0.log"), 0) << "see " << path("s0.log");
+  ASSERT_EQ(run("--store " + path("s.db") + " --shard 1/2", "s1.log"), 0) << "see " << path("s1.log");
+  const auto s0 = pure_deep_rows(path("s.shard-0-of-2.db")), s1 = pure_deep_rows(path("s.shard-1-of-2.db"));
+  EXPECT_EQ(s0.size(), 4u);  // each shard holds two whole (point, seed) jobs
+  EXPECT_EQ(s1.size(), 4u);
+  ASSERT_EQ(std::system((exe + " merge " + path("merged.db") + " " + path("s.shard-0-of-2.db") + " " +
+                         path("s.shard-1-of-2.db") + " > " + path("merge.log") + " 2>&1").c_str()), 0);
+  EXPECT_EQ(pure_deep_rows(path("merged.db")), one);
+  if (std::system("command -v mpirun > /dev/null 2>&1") != 0) GTEST_SKIP() << "mpirun not installed (openmpi-bin)";
+  const std::string mpi = "mpirun --allow-run-as-root --oversubscribe -n 3 " + exe + " sweep " + path("sweep.toml") +
+                          " --store " + path("mpi.db") + " > " + path("mpi.log") + " 2>&1";
+  ASSERT_EQ(std::system(mpi.c_str()), 0) << "see " << path("mpi.log");
+  EXPECT_EQ(pure_deep_rows(path("mpi.db")), one);
+  ASSERT_EQ(std::system(mpi.c_str()), 0);  // rerunning resumes: nothing left
+  std::ifstream log(path("mpi.log"));
+  const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("ran 0 of 8 runs, 8 already there"), std::string::npos) << text;
+}

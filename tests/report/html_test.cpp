@@ -12,7 +12,7 @@
 
 #include "ptlab/core/error.hpp"
 #include "ptlab/experiment/sweep.hpp"
-#include "ptlab/store/study_run.hpp"
+#include "support/study_runs.hpp"
 #include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -45,7 +45,7 @@ key = "upstream.n"
 values = [10, 40]
 )",
                                                "report.toml");
-    store::run_study(sweep, path("s.db"), {.threads = 2});
+    support::run_study(sweep, path("s.db"), 2);
     page_ = report::write_report(store::Study::open_existing((dir_ / "s.db").string()), (dir_ / "report").string());
     html_ = read(page_);
   }
@@ -56,7 +56,10 @@ values = [10, 40]
 
 TEST_F(HtmlReport, PageHoldsTableConfigAndFigures) {
   EXPECT_NE(html_.find("<th>transfer.alpha</th><th>upstream.n</th>"), std::string::npos);
-  EXPECT_EQ(std::count(html_.begin(), html_.end(), '\n') > 10, true);
+  // α = 0 rows: transfer ≡ scratch, so equal errors, NTG exactly 0 with a CI of [0, 0], not significant.
+  const std::regex alpha0("<tr><td>0</td><td>(10|40)</td><td>3</td><td>0</td><td>0</td><td>(0\\.\\d{4})</td><td>\\2</td>"
+                          "<td>\\+0\\.0000</td><td>\\[\\+0\\.0000, \\+0\\.0000\\]</td><td class=\"n.s.\">n.s.</td></tr>");
+  EXPECT_EQ(std::distance(std::sregex_iterator(html_.begin(), html_.end(), alpha0), std::sregex_iterator()), 2) << html_;
   const std::regex row("<tr><td>[^<]*</td><td>[^<]*</td><td>3</td>");
   EXPECT_EQ(std::distance(std::sregex_iterator(html_.begin(), html_.end(), row), std::sregex_iterator()), 4);
   EXPECT_NE(html_.find("[data]\nd = 60"), std::string::npos);  // the config, escaped as text
@@ -65,6 +68,23 @@ TEST_F(HtmlReport, PageHoldsTableConfigAndFigures) {
   for (auto it = std::sregex_iterator(html_.begin(), html_.end(), img); it != std::sregex_iterator(); ++it, ++images)
     EXPECT_TRUE(fs::exists(dir_ / "report" / (*it)[1].str())) << (*it)[1].str();
   EXPECT_EQ(images, 1 + 1 + 4 + 4);  // NTG, phase, one learning-curve and one γ/ρ figure per point
+  // Every figure opens full size on click: the image sits in a link to its own file.
+  const std::regex linked("<a href=\"(figures/[^\"]+)\"><img src=\"\\1\"");
+  EXPECT_EQ(std::distance(std::sregex_iterator(html_.begin(), html_.end(), linked), std::sregex_iterator()), images);
+  // Figures are named after the study (s.db) and what they show; captions name the grid point in symbols.
+  EXPECT_NE(html_.find("<a href=\"figures/s-ntg-transfer.alpha.svg\"><img src=\"figures/s-ntg-transfer.alpha.svg\""),
+            std::string::npos);
+  EXPECT_NE(html_.find("<figcaption>NTG against α (transfer.alpha): mean and 95% CI over seeds; one line per value of "
+                       "n₁</figcaption>"),
+            std::string::npos);
+  EXPECT_NE(html_.find("<a href=\"figures/s-phase-transfer.alpha-upstream.n.svg\">"), std::string::npos);
+  EXPECT_NE(html_.find("<a href=\"figures/s-curves-transfer.alpha=1-upstream.n=40.svg\">"), std::string::npos);
+  EXPECT_NE(html_.find("<figcaption>Learning curves at α = 1, n₁ = 40: downstream test error (true labels), transfer "
+                       "vs scratch, mean ± 1 std over seeds</figcaption>"),
+            std::string::npos);
+  EXPECT_NE(html_.find("<figcaption>Signal learning (γ) and noise memorisation (ρ) at α = 0, n₁ = 10, mean over seeds"),
+            std::string::npos);
+  EXPECT_TRUE(fs::exists(dir_ / "report/figures/s-curves-transfer.alpha=1-upstream.n=40.dat"));
   EXPECT_NE(html_.find("<h2>Candidate indicators</h2>"), std::string::npos);
   EXPECT_NE(html_.find("<td>inherited_vs_scratch</td>"), std::string::npos);
   EXPECT_EQ(html_.find("http"), std::string::npos);  // nothing fetched: viewable offline

@@ -1,8 +1,9 @@
 #include "ptlab/core/rng.hpp"
 
-#include <cassert>
 #include <cmath>
 #include <numbers>
+
+#include "ptlab/core/error.hpp"
 
 namespace ptlab::core {
 
@@ -33,7 +34,7 @@ double Rng::normal() {
 }
 
 std::uint64_t Rng::below(std::uint64_t n) {
-  assert(n >= 1);
+  PTLAB_ASSERT(n >= 1);
   const std::uint64_t limit = UINT64_MAX - UINT64_MAX % n;
   std::uint64_t x = engine_();
   while (x >= limit) x = engine_();

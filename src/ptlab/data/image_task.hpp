@@ -1,5 +1,5 @@
 #pragma once
-// Upstream and downstream tasks cut from a real image data set (DESIGN.md §2): which source
+// Upstream and downstream tasks cut from a real image data set (docs/design.md §3): which source
 // classes a task uses and how they are relabelled, how many training images per class it keeps,
 // and the upstream label-noise knob. Input noise and augmentation act on tensors in the deep half.
 #include <cstdint>
@@ -34,7 +34,7 @@ ImageSet make_image_task(const ImageSet& source, const ImageTaskOptions& options
 /// learning by predicting image rotations"): each image of `images` is turned by k · 90°
 /// counter-clockwise with k drawn uniformly from {0, 1, 2, 3} by `rng`, and labelled k. The class
 /// labels of `images` are ignored; `classes` of the result is 4. It gives the cross-task pair of
-/// DESIGN.md §2: a self-supervised upstream task, a classification downstream task. Throws
+/// docs/design.md §3: a self-supervised upstream task, a classification downstream task. Throws
 /// core::InputError for non-square images.
 ImageSet rotation_task(const ImageSet& images, core::Rng& rng);
 

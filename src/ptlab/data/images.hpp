@@ -1,5 +1,5 @@
 #pragma once
-// Real image data sets for the deep half (DESIGN.md §2): readers for IDX (MNIST, Fashion-MNIST;
+// Real image data sets for the deep half (docs/design.md §3): readers for IDX (MNIST, Fashion-MNIST;
 // plain or gzipped) and the CIFAR-10/100 binary format. Nothing is downloaded: Fashion-MNIST comes
 // from Debian's dataset-fashion-mnist (installed by scripts/install-deps.sh), CIFAR from the user.
 //

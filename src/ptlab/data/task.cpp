@@ -1,9 +1,10 @@
 #include "ptlab/data/task.hpp"
 
-#include <cassert>
 #include <cmath>
 #include <numbers>
 #include <vector>
+
+#include "ptlab/core/error.hpp"
 
 namespace ptlab::data {
 
@@ -12,7 +13,7 @@ int patches(Layout layout) { return layout == Layout::shared ? 2 : 3; }
 std::string to_string(Layout layout) { return layout == Layout::shared ? "shared" : "separate"; }
 
 Signals make_signals(const FrameOptions& frame, const TaskOptions& task, int k) {
-  assert(frame.d >= 3 && (k == 1 || k == 2));
+  PTLAB_ASSERT(frame.d >= 3 && (k == 1 || k == 2));
   Signals s{Eigen::VectorXd::Zero(frame.d), Eigen::VectorXd::Zero(frame.d)};
   s.u(0) = frame.norm_u;
   if (k == 1) {

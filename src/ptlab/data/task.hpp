@@ -1,5 +1,5 @@
 #pragma once
-// Synthetic signal-plus-noise tasks of the theory model (DESIGN.md §1.1).
+// Synthetic signal-plus-noise tasks of the theory model (docs/design.md §2.1).
 //
 // Data layout (stated once for the whole library): a data set of n samples with P patches in
 // dimension d is a d × (n·P) column-major matrix X; column i·P + p is patch p of sample i.
@@ -38,7 +38,7 @@ struct TaskOptions {
 };
 
 /// The signals of task k: u = ‖u‖·e1; v_1 = ‖v_1‖·e2; v_2 = ‖v_2‖·(cos θ·e2 + sin θ·e3).
-/// Shapes: both d × 1. Source: DESIGN.md §1.1 (the default frame; ours, not the paper's).
+/// Shapes: both d × 1. Source: docs/design.md §2.1 (the default frame; ours, not the paper's).
 struct Signals {
   Eigen::VectorXd u;
   Eigen::VectorXd v;
@@ -56,7 +56,7 @@ struct Dataset {
 
 /// Draws n samples of a task from rng: per sample the true label, the flip, then the noise.
 /// Noise ξ ~ N(0, σ_p²·(I − uuᵀ/‖u‖² − vvᵀ/‖v‖²)): a N(0, σ_p² I) draw with u and v projected out
-/// (a zero-norm signal is not projected out). Source: DESIGN.md §1.1.
+/// (a zero-norm signal is not projected out). Source: docs/design.md §2.1.
 Dataset sample(const FrameOptions& frame, const TaskOptions& task, const Signals& signals, int n,
                core::Rng& rng);
 

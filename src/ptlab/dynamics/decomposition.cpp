@@ -1,6 +1,6 @@
 #include "ptlab/dynamics/decomposition.hpp"
 
-#include <stdexcept>
+#include "ptlab/core/error.hpp"
 
 namespace ptlab::dynamics {
 
@@ -38,8 +38,7 @@ model::Weights rebuild(const model::Weights& W0, const Coefficients& c, const da
 
 Decomposition::Decomposition(const data::Dataset& train, std::vector<Eigen::VectorXd> directions, int filters)
     : train_(train), directions_(std::move(directions)) {
-  if (static_cast<int>(directions_.size()) != train.P - 1)
-    throw std::invalid_argument("Decomposition: one signal direction per signal patch expected");
+  PTLAB_ASSERT_MSG(static_cast<int>(directions_.size()) == train.P - 1, "one signal direction per signal patch");
   direction_sq_.resize(static_cast<Eigen::Index>(directions_.size()));
   for (std::size_t s = 0; s < directions_.size(); ++s)
     direction_sq_(static_cast<Eigen::Index>(s)) = directions_[s].squaredNorm();
@@ -55,8 +54,8 @@ void Decomposition::update(const train::StepView& view) {
   if (view.C == nullptr) return;
   const Eigen::MatrixXd& C = *view.C;
   const Eigen::Index rows = C.rows();
-  if (rows != c_.scale.size() || C.cols() != train_.X.cols())
-    throw std::invalid_argument("Decomposition::update: coefficient matrix does not match the data set");
+  PTLAB_ASSERT_MSG(rows == c_.scale.size() && C.cols() == train_.X.cols(),
+                   "the coefficient matrix does not match the filters and the data set");
   const double eta = view.eta;
   const double decay = 1.0 - eta * view.weight_decay;
   for (Eigen::Index r = 0; r < rows; ++r) {

@@ -1,12 +1,12 @@
 #pragma once
-// Signal learning and noise memorisation (DESIGN.md §1.4; the decomposition of Cao et al. 2022,
+// Signal learning and noise memorisation (docs/design.md §2.4; the decomposition of Cao et al. 2022,
 // arXiv 2202.06526, §4, and Kou et al. 2023, arXiv 2303.04145, Lemma 5.2 style):
 //
 //   w_{j,r}(t) = a_{j,r}(t)·w_{j,r}(0) + Σ_s γ^s_{j,r}(t)·s/‖s‖² + Σ_i ρ_{j,r,i}(t)·ξ_i/‖ξ_i‖²,
 //
 // s over the signal directions of the layout (shared: s = u + v_k; separate: s = u and s = v_k),
 // ξ_i the noise patch of training sample i. a(t) = Π(1 − ηλ) over the steps a filter was trained
-// (exactly 1 without weight decay, which is the DESIGN.md form). The coefficients are not
+// (exactly 1 without weight decay). The coefficients are not
 // projections: they are accumulated from each GD update, which is a combination of the training
 // patches, so they are exact whether or not the ξ_i are orthogonal. Per step (patch x = ŷ_i·s):
 //   γ^s_{j,r} ← (1 − ηλ)·γ^s_{j,r} − η·Σ_i C_{(j,r),(i,s)}·ŷ_i·‖s‖²
@@ -49,7 +49,9 @@ model::Weights rebuild(const model::Weights& W0, const Coefficients& c, const da
 /// the decomposition and makes `exact()` false.
 class Decomposition {
  public:
-  /// `train` must outlive the object. Throws std::invalid_argument on mismatched sizes.
+  /// `train` must outlive the object. `directions` holds one vector per signal patch (train.P − 1);
+  /// other sizes are a programming error (PTLAB_ASSERT aborts), as is a step view whose C does not
+  /// match `filters` × train.X.cols().
   Decomposition(const data::Dataset& train, std::vector<Eigen::VectorXd> directions, int filters);
 
   /// Applies one GD step's update (view.C non-null); a view without C leaves the coefficients.

@@ -2,7 +2,7 @@
 // γ/ρ trajectories of one training phase, checkpointed every k steps with bounded memory:
 // summaries by default (mean and extreme over filters, and over training samples for ρ), for all
 // filters and, after transfer, for inherited and fresh filters apart; the full coefficients only on
-// request. Definitions: dynamics/decomposition.hpp and DESIGN.md §1.4.
+// request. Definitions: dynamics/decomposition.hpp and docs/design.md §2.4.
 #include <Eigen/Dense>
 #include <cstdint>
 #include <string>

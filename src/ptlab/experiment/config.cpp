@@ -17,6 +17,8 @@
 #include <variant>
 
 #include "ptlab/core/error.hpp"
+#include "ptlab/experiment/deep_config.hpp"
+#include "ptlab/experiment/detail/suggest.hpp"
 #include "ptlab/experiment/detail/toml_config.hpp"
 
 namespace ptlab::experiment {
@@ -210,40 +212,8 @@ bool is_section(const std::string& path) {
   return false;
 }
 
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
-std::string leaf(const std::string& path) {
-  const auto dot = path.rfind('.');
-  return dot == std::string::npos ? path : path.substr(dot + 1);
-}
-
 // The closest key by edit distance on the whole path or on the last component, if close enough.
-std::optional<std::string> suggest(const std::string& path) {
-  std::optional<std::string> best;
-  std::size_t best_d = std::numeric_limits<std::size_t>::max();
-  for (const Key& k : schema()) {
-    const std::size_t dist = std::min(edit_distance(path, k.path), edit_distance(leaf(path), leaf(k.path)));
-    if (dist < best_d) {
-      best_d = dist;
-      best = k.path;
-    }
-  }
-  if (best_d <= std::max<std::size_t>(2, leaf(path).size() / 3)) return best;
-  return std::nullopt;
-}
+std::optional<std::string> suggest(const std::string& path) { return detail::closest_key(path, config_keys()); }
 
 std::string format_double(double x) {
   if (std::isnan(x)) return "nan";
@@ -393,6 +363,47 @@ void apply_override(Spec& spec, const std::string& assignment) {
 
 namespace detail {
 
+namespace {
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string leaf(const std::string& path) {
+  const auto dot = path.rfind('.');
+  return dot == std::string::npos ? path : path.substr(dot + 1);
+}
+
+}  // namespace
+
+std::optional<std::string> closest_key(const std::string& path, const std::vector<std::string>& keys) {
+  std::optional<std::string> best;
+  std::size_t best_d = std::numeric_limits<std::size_t>::max(), best_whole = best_d;
+  for (const std::string& k : keys) {
+    const std::size_t whole = edit_distance(path, k);
+    const std::size_t dist = std::min(whole, edit_distance(leaf(path), leaf(k)));
+    // Ties go to the closer whole path: downstream.lrr → downstream.lr, not upstream.lr.
+    if (dist < best_d || (dist == best_d && whole < best_whole)) {
+      best_d = dist;
+      best_whole = whole;
+      best = k;
+    }
+  }
+  if (best_d <= std::max<std::size_t>(2, leaf(path).size() / 3)) return best;
+  return std::nullopt;
+}
+
 toml::table parse_toml(const std::string& text, const std::string& source_name) {
   // toml++ recurses once per dotted-key component and overflows the stack on tens of thousands;
   // no config needs more than a few, so refuse absurd nesting before parsing.
@@ -453,7 +464,14 @@ ExperimentSpec parse_config(const std::string& text, const std::string& source_n
 }
 
 ExperimentSpec load_config(const std::string& path, const std::vector<std::string>& overrides) {
-  return parse_config(detail::read_text(path), path, overrides);
+  const std::string text = detail::read_text(path);
+  try {
+    return parse_config(text, path, overrides);
+  } catch (const core::InputError&) {
+    // A deep config read as a theory one would be a list of unknown keys: say what it is.
+    if (is_deep_config(path)) throw core::InputError(fmt::format("{}: this is a deep config: use `ptlab deep`", path));
+    throw;
+  }
 }
 
 KeyType key_type(const std::string& path) {

@@ -14,7 +14,8 @@ namespace ptlab::experiment {
 /// for string keys) in order, and validates every key. Keys the file omits keep their defaults.
 /// Throws core::InputError (one line naming the file or override, the key and what was expected)
 /// for an unreadable or malformed file, an unknown key (with a did-you-mean), a wrong type or an
-/// out-of-range value.
+/// out-of-range value; for a deep config (experiment/deep_config.hpp) the one line is
+/// "PATH: this is a deep config: use `ptlab deep`".
 ExperimentSpec load_config(const std::string& path, const std::vector<std::string>& overrides = {});
 
 /// Parses TOML text as if read from `source_name` (used in messages).

@@ -1,11 +1,11 @@
 #pragma once
-// `ptlab deep`: the deep-net transfer experiment (DESIGN.md §2), the real-data counterpart of
+// `ptlab deep`: the deep-net transfer experiment (docs/design.md §3), the real-data counterpart of
 // experiment/run.hpp. Free of LibTorch headers; the implementation is in the deep half.
 #include <functional>
 #include <string>
 #include <vector>
 
-#include "ptlab/experiment/deep_spec.hpp"
+#include "ptlab/experiment/deep_config.hpp"
 #include "ptlab/experiment/stats.hpp"
 
 namespace ptlab::experiment {

@@ -7,11 +7,8 @@
 namespace ptlab::experiment {
 
 std::vector<DeepSummary> summarize_deep(const DeepSpec& spec, const std::vector<DeepRecord>& records) {
-  std::vector<double> settings;
-  if (spec.rule == "blocks") settings.assign(spec.blocks.begin(), spec.blocks.end());
-  else settings = spec.alphas;
   std::vector<DeepSummary> out;
-  for (const double setting : settings) {
+  for (const double setting : deep_settings(spec)) {
     std::vector<double> sc, tr, gain;
     for (const auto& r : records)
       if (r.setting == setting) {
@@ -31,16 +28,16 @@ std::string deep_table(const DeepResult& r, const std::string& title) {
       !s.import_weights.empty()
           ? fmt::format("upstream imported from {}", s.import_weights)
           : fmt::format("upstream {}classes {} ({} per class, {} epochs)",
-                        s.upstream.task == "rotation" ? "rotation prediction on " : "", fmt::join(s.upstream.classes, ","),
+                        s.upstream.task == DeepTask::rotation ? "rotation prediction on " : "", fmt::join(s.upstream.classes, ","),
                         count(s.upstream.per_class), s.upstream.epochs);
   std::string out = fmt::format(
       "{}  ({} seeds, {} threads on {}, {:.1f} s)\n  data: {}; {}; downstream classes {} ({} per class, {} epochs)\n"
       "  model: {}; transfer: rule={}{}{}\n\n",
-      title, s.seeds, r.threads, r.device, r.wall_s, s.dataset, upstream, fmt::join(s.downstream.classes, ","),
-      count(s.downstream.per_class), s.downstream.epochs, s.arch, s.rule,
-      s.rule == "blocks" ? (s.freeze ? " frozen (AnB)" : " fine-tuned (AnB+)") : "",
-      s.rule == "channel" ? fmt::format(", channels {}", s.select == "activation" ? "by activation" : "random") : "");
-  const std::string name = s.rule == "blocks" ? "k" : "alpha";
+      title, s.seeds, r.threads, r.device, r.wall_s, to_string(s.dataset), upstream, fmt::join(s.downstream.classes, ","),
+      count(s.downstream.per_class), s.downstream.epochs, to_string(s.arch), to_string(s.rule),
+      s.rule == DeepRule::blocks ? (s.freeze ? " frozen (AnB)" : " fine-tuned (AnB+)") : "",
+      s.rule == DeepRule::channel ? fmt::format(", channels {}", s.select == DeepSelect::activation ? "by activation" : "random") : "");
+  const std::string name = s.rule == DeepRule::blocks ? "k" : "alpha";
   out += fmt::format("  {:>6} {:>18} {:>18} {:>30}\n", name, "scratch acc", "transfer acc", "gain (points), 95% CI");
   const auto acc = [](const Stat& x) {
     return std::isfinite(x.std) ? fmt::format("{:.4f} ± {:.4f}", x.mean, x.std) : fmt::format("{:.4f}", x.mean);

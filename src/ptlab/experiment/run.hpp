@@ -84,6 +84,8 @@ struct Summary {
   /// "positive transfer" (95% CI of NTG below 0), "negative transfer" (above 0), "no significant
   /// difference" (CI contains 0) or "undetermined (fewer than 2 valid seeds)".
   std::string verdict;
+  /// The metric `name`, one of those summarize() computes (another name is a programming error:
+  /// PTLAB_FAIL aborts).
   const Stat& at(const std::string& name) const;
 };
 Summary summarize(const std::vector<SeedRecord>& records);

@@ -22,7 +22,7 @@ struct ExperimentSpec {
   std::uint64_t seed = 0;                ///< [run] first seed; seed i of N is seed + i
   int seeds = 10;                        ///< [run] number of seeds
   int curve_every = 50;                  ///< [run] learning-curve point every k steps (all phases)
-  dynamics::DynamicsOptions dynamics;    ///< [dynamics] γ/ρ checkpoints (DESIGN.md §1.4)
+  dynamics::DynamicsOptions dynamics;    ///< [dynamics] γ/ρ checkpoints (docs/design.md §2.4)
   train::Backend backend = train::Backend::automatic;  ///< [run] GD backend (train/span.hpp)
 };
 

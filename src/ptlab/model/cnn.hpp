@@ -1,5 +1,5 @@
 #pragma once
-// The two-layer CNN of the theory model (DESIGN.md §1.2; Cao et al. 2022, Kou et al. 2023):
+// The two-layer CNN of the theory model (docs/design.md §2.2; Cao et al. 2022, Kou et al. 2023):
 //   f(W, x) = F₊₁(W₊₁, x) − F₋₁(W₋₁, x),  F_j(W_j, x) = (1/m) Σ_r Σ_p σ(⟨w_{j,r}, x⁽ᵖ⁾⟩),
 // second layer fixed at ±1/m, logistic loss L = (1/n) Σ_i ℓ(y_i f(W, x_i)), ℓ(z) = log(1 + e^{−z}).
 //

@@ -11,10 +11,11 @@
 #include <nlohmann/json.hpp>
 
 #include "ptlab/core/error.hpp"
-#include "ptlab/store/deep_study.hpp"
+#include "ptlab/store/record_format.hpp"
+#include "ptlab/store/study_sink.hpp"
 #include "ptlab/experiment/config.hpp"
 #include "ptlab/report/plot.hpp"
-#include "ptlab/store/study_run.hpp"
+#include "ptlab/store/summaries.hpp"
 #include "ptlab/verify/claims.hpp"
 
 namespace ptlab::report {
@@ -105,13 +106,15 @@ std::string write_report(const store::Study& study, const std::string& out_dir) 
   fs::create_directories(fs::path(out_dir) / "figures", ec);
   if (ec) throw core::InputError(fmt::format("report --out {}: cannot create the directory: {}", out_dir, ec.message()));
 
-  // Figures: NTG against the first axis, the phase diagram when there are two axes, curves.
+  // Figures: NTG against the first axis, the phase diagram when there are two axes, curves and
+  // γ/ρ dynamics per grid point; each caption (from report/plot.hpp) says what it shows and where.
   std::vector<std::pair<std::string, std::string>> figures;  // (file relative to out_dir, caption)
   const std::string fig_dir = (fs::path(out_dir) / "figures").string();
-  if (!axes.empty())
-    for (const auto& f : plot_study(study, {.kind = "ntg", .out_dir = fig_dir, .formats = {"svg"}}))
-      figures.emplace_back("figures/" + fs::path(f).filename().string(),
-                           "NTG against " + axes[0] + " (mean, 95% CI over seeds)");
+  const auto add = [&](const PlotOptions& options) {
+    for (const auto& figure : plot_study_figures(study, options))
+      for (const auto& f : figure.files) figures.emplace_back("figures/" + fs::path(f).filename().string(), figure.caption);
+  };
+  if (!axes.empty()) add({.kind = "ntg", .out_dir = fig_dir, .formats = {"svg"}});
   // A phase diagram needs two axes with more than one value each (a deep sweep at one α has a
   // single-valued transfer.alpha).
   std::set<std::string> second_values;
@@ -120,17 +123,10 @@ std::string write_report(const store::Study& study, const std::string& out_dir) 
       const auto point = nlohmann::json::parse(row.point);
       if (point.contains(axes[1])) second_values.insert(point[axes[1]].dump());
     }
-  if (axes.size() >= 2 && second_values.size() > 1)
-    for (const auto& f : plot_study(study, {.kind = "phase", .out_dir = fig_dir, .formats = {"svg"}}))
-      figures.emplace_back("figures/" + fs::path(f).filename().string(),
-                           "Phase diagram over " + axes[0] + " and " + axes[1] + "; black line: NTG = 0");
-  for (const auto& f : plot_study(study, {.kind = "curves", .out_dir = fig_dir, .formats = {"svg"}}))
-    figures.emplace_back("figures/" + fs::path(f).filename().string(), "Learning curves, transfer vs scratch");
+  if (axes.size() >= 2 && second_values.size() > 1) add({.kind = "phase", .out_dir = fig_dir, .formats = {"svg"}});
+  add({.kind = "curves", .out_dir = fig_dir, .formats = {"svg"}});
   const bool has_dynamics = std::any_of(rows.begin(), rows.end(), [](const auto& r) { return !r.dynamics.empty(); });
-  if (has_dynamics)
-    for (const auto& f : plot_study(study, {.kind = "dynamics", .out_dir = fig_dir, .formats = {"svg"}}))
-      figures.emplace_back("figures/" + fs::path(f).filename().string(),
-                           "Signal learning (gamma) and noise memorisation (rho), inherited and fresh filters apart");
+  if (has_dynamics) add({.kind = "dynamics", .out_dir = fig_dir, .formats = {"svg"}});
 
   std::string html = fmt::format(R"html(<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>ptlab study {0}</title><style>{1}</style></head>
@@ -165,8 +161,9 @@ negative means transfer helps (for deep runs, the accuracy gain in points is &mi
   if (!store::is_deep_study(study)) html += indicator_section(rows);
   html += "<h2>Figures</h2>\n";
   for (const auto& [file, caption] : figures)
-    html += fmt::format("<figure><img src=\"{}\" alt=\"{}\"><figcaption>{}</figcaption></figure>\n", escape(file),
-                        escape(caption), escape(caption));
+    // A click opens the figure full size (the page shows it shrunk to fit).
+    html += fmt::format("<figure><a href=\"{0}\"><img src=\"{0}\" alt=\"{1}\"></a><figcaption>{1}</figcaption></figure>\n",
+                        escape(file), escape(caption));
   html += fmt::format(R"html(<h2>Config of the first grid point</h2>
 <p class="meta">Every point shares it except for the axes above; the exact config of each run is in the study
 (<code>ptlab export {0} --jsonl</code>).</p>

@@ -8,7 +8,9 @@
 
 namespace ptlab::report {
 
-/// Writes OUT_DIR/index.html and OUT_DIR/figures/*; returns the page's path. The page sets
+/// Writes OUT_DIR/index.html and OUT_DIR/figures/* (SVG, named as in report/plot.hpp); returns the
+/// page's path. Each figure links to its file (a click opens it full size) and its caption names
+/// what it shows, in the field's symbols ("Learning curves at α = 0.5, n₁ = 10: ..."). The page sets
 /// data-figures="LOADED of TOTAL" on <body> once its images have loaded (for headless checks).
 /// Throws core::InputError if the study has no runs or the directory cannot be written.
 std::string write_report(const store::Study& study, const std::string& out_dir);

@@ -7,7 +7,8 @@
 #include <sstream>
 #include <vector>
 
-#include "ptlab/store/deep_study.hpp"
+#include "ptlab/store/record_format.hpp"
+#include "ptlab/store/study_sink.hpp"
 
 namespace ptlab::store {
 namespace {

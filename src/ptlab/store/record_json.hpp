@@ -1,6 +1,6 @@
 #pragma once
 // The JSON form of a run's records: one writer for summary.json and `--format json`.
-// Every document carries "schema_version" (STYLE.md §12); NaN (diverged phases, undefined CIs)
+// Every document carries "schema_version" (docs/style.md §5); NaN (diverged phases, undefined CIs)
 // is written as null.
 #include <nlohmann/json.hpp>
 #include <string>

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "ptlab/core/error.hpp"
+#include "ptlab/core/file_io.hpp"
 #include "ptlab/experiment/config.hpp"
 
 namespace ptlab::store {
@@ -25,11 +26,11 @@ namespace {
 const std::set<std::string> kRunFiles = {"config.toml", "summary.json", "curves.csv"};
 const std::set<std::string> kOptionalRunFiles = {"dynamics.csv", "dynamics_full.csv"};
 
-void write_file(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  if (!out) throw core::InputError(fmt::format("{}: cannot write file", path.string()));
+// check_output_dir has accepted the target, so a failure from here on is the environment's.
+void write_file(const std::string& dir, const fs::path& path, const std::string& text) {
+  const std::string reason = core::try_write_file(path.string(), text);
+  if (!reason.empty())
+    throw core::IoError(fmt::format("--out {}: cannot write {}: {}", dir, path.filename().string(), reason));
 }
 
 std::string csv_number(double x) { return std::isfinite(x) ? fmt::format("{}", x) : ""; }
@@ -160,9 +161,14 @@ void check_output_dir(const std::string& dir, bool overwrite) {
   if (!fs::is_directory(ancestor, ec))
     throw core::InputError(fmt::format("--out {}: {} is not a directory", dir, ancestor.string()));
   const fs::path probe = ancestor / fmt::format(".ptlab-probe-{}", getpid());
-  if (!fs::create_directory(probe, ec) || ec)
+  if (!fs::create_directory(probe, ec) || ec) {
+    // A full or failing device is the environment's fault; anything else (read-only, no
+    // permission, a pseudo file system) means the user named a place that cannot hold output.
+    if (ec == std::errc::no_space_on_device || ec == std::errc::io_error)
+      throw core::IoError(fmt::format("--out {}: cannot create a directory in {}: {}", dir, ancestor.string(), ec.message()));
     throw core::InputError(fmt::format("--out {}: cannot create a directory in {}: {}", dir, ancestor.string(),
                                        ec ? ec.message() : "it already exists"));
+  }
   fs::remove(probe, ec);
 }
 
@@ -181,13 +187,13 @@ void write_run_dir(const std::string& dir, const experiment::ExperimentResult& r
   try {
     fs::create_directories(target.parent_path());
     fs::create_directory(tmp);
-    write_file(tmp / "config.toml", experiment::canonical_toml(result.spec));
-    write_file(tmp / "summary.json", to_json(result, provenance).dump(2) + "\n");
-    write_file(tmp / "curves.csv", curves_csv(result));
+    write_file(dir, tmp / "config.toml", experiment::canonical_toml(result.spec));
+    write_file(dir, tmp / "summary.json", to_json(result, provenance).dump(2) + "\n");
+    write_file(dir, tmp / "curves.csv", curves_csv(result));
     if (result.spec.dynamics.every > 0) {
       std::string rows = dynamics::summary_csv_header();
       for (const auto& r : result.records) rows += dynamics_rows(r);
-      write_file(tmp / "dynamics.csv", rows);
+      write_file(dir, tmp / "dynamics.csv", rows);
     }
     if (result.spec.dynamics.every > 0 && result.spec.dynamics.full) {
       const auto names = dynamics::signal_names(result.spec.frame.layout);
@@ -197,13 +203,14 @@ void write_run_dir(const std::string& dir, const experiment::ExperimentResult& r
         dynamics::append_full_csv(rows, r.seed, "transfer", r.transfer_dynamics, names);
         dynamics::append_full_csv(rows, r.seed, "scratch", r.scratch_dynamics, names);
       }
-      write_file(tmp / "dynamics_full.csv", rows);
+      write_file(dir, tmp / "dynamics_full.csv", rows);
     }
     if (overwrite && fs::exists(fs::symlink_status(target))) fs::remove_all(target);
     fs::rename(tmp, target);
   } catch (const fs::filesystem_error& e) {
     clean_up();
-    throw core::InputError(fmt::format("--out {}: cannot write the output directory: {}", dir, e.code().message()));
+    const std::string where = e.path1().empty() ? std::string() : e.path1().string() + ": ";
+    throw core::IoError(fmt::format("--out {}: cannot write the output directory: {}{}", dir, where, e.code().message()));
   } catch (...) {
     clean_up();
     throw;

@@ -31,8 +31,9 @@ std::string dynamics_rows(const experiment::SeedRecord& record);
 /// before running, so a bad --out costs nothing.
 void check_output_dir(const std::string& dir, bool overwrite);
 
-/// Writes the directory atomically (temporary sibling + rename). Throws core::InputError on I/O
-/// failure, leaving no partial directory behind.
+/// Writes the directory atomically (temporary sibling + rename). Throws what check_output_dir
+/// throws, and core::IoError ("--out DIR: cannot write FILE: REASON") when a write, a directory
+/// creation or the rename fails (a full disk, say), leaving no partial directory behind.
 void write_run_dir(const std::string& dir, const experiment::ExperimentResult& result,
                    const Provenance& provenance, bool overwrite);
 

@@ -10,24 +10,55 @@
 namespace ptlab::store {
 namespace {
 
-[[noreturn]] void fail(sqlite3* db, const std::string& path, const std::string& what) {
-  throw core::InputError(fmt::format("{}: {}: {}", path, what, db != nullptr ? sqlite3_errmsg(db) : "out of memory"));
+// SQLite result codes that say the environment failed (disk full, I/O error, read-only or
+// locked file, cannot open an accepted path), not that the file is the wrong input: these become
+// core::IoError (exit 3); the others (not a database, corrupt, no such table) core::InputError.
+bool is_io_failure(int rc) {
+  switch (rc & 0xff) {  // the primary code of an extended one
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_PROTOCOL:
+    case SQLITE_NOLFS:
+    case SQLITE_PERM:
+    case SQLITE_NOMEM:
+      return true;
+    default:
+      return false;
+  }
 }
 
-void exec(sqlite3* db, const std::string& path, const char* sql) {
+// Throws the channel's error for SQLite result code `rc`: "PATH: WHAT: REASON".
+[[noreturn]] void throw_for(int rc, const std::string& path, const std::string& what, const std::string& reason) {
+  const std::string message = fmt::format("{}: {}: {}", path, what, reason);
+  if (is_io_failure(rc)) throw core::IoError(message);
+  throw core::InputError(message);
+}
+
+[[noreturn]] void fail(sqlite3* db, const std::string& path, const std::string& what) {
+  if (db == nullptr) throw_for(SQLITE_NOMEM, path, what, "out of memory");
+  throw_for(sqlite3_extended_errcode(db), path, what, sqlite3_errmsg(db));
+}
+
+void exec(sqlite3* db, const std::string& path, const char* sql, const char* what = "study store error") {
   char* message = nullptr;
   if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
     const std::string m = message != nullptr ? message : "unknown error";
     sqlite3_free(message);
-    throw core::InputError(fmt::format("{}: study store error: {}", path, m));
+    throw_for(sqlite3_extended_errcode(db), path, what, m);
   }
 }
 
-// A prepared statement, finalised on scope exit.
+// A prepared statement, finalised on scope exit. `what` says what failed in an error message
+// ("cannot write the study store").
 class Statement {
  public:
-  Statement(sqlite3* db, const std::string& path, const char* sql) : db_(db), path_(path) {
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) fail(db, path, "study store error");
+  Statement(sqlite3* db, const std::string& path, const char* sql, const char* what)
+      : db_(db), path_(path), what_(what) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) fail(db, path, what_);
   }
   ~Statement() { sqlite3_finalize(stmt_); }
   Statement(const Statement&) = delete;
@@ -39,7 +70,7 @@ class Statement {
     const int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    fail(db_, path_, "study store error");
+    fail(db_, path_, what_);
   }
   std::string text(int i) const {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
@@ -50,8 +81,12 @@ class Statement {
  private:
   sqlite3* db_;
   const std::string& path_;
+  const char* what_;
   sqlite3_stmt* stmt_ = nullptr;
 };
+
+constexpr const char* kRead = "cannot read the study store";
+constexpr const char* kWrite = "cannot write the study store";
 
 constexpr const char* kSchema = R"(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -71,10 +106,13 @@ CREATE TABLE IF NOT EXISTS runs(
 
 sqlite3* open_db(const std::string& path, int flags) {
   sqlite3* db = nullptr;
+  // The callers have checked the path (not a directory, parent exists): a failure here is the
+  // environment's (permissions, too many open files, a failing device).
   if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+    const int rc = db != nullptr ? sqlite3_extended_errcode(db) : SQLITE_NOMEM;
     const std::string reason = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
-    throw core::InputError(fmt::format("{}: cannot open study store: {}", path, reason));
+    throw_for(rc, path, "cannot open the study store", reason);
   }
   sqlite3_busy_timeout(db, 10000);
   sqlite3_extended_result_codes(db, 1);
@@ -108,26 +146,34 @@ Study Study::open(const std::string& path) {
   const bool existed = std::filesystem::exists(path, ec);
   // Like --out: missing parent directories are created ("--store runs/alpha.db").
   const auto parent = std::filesystem::absolute(path, ec).parent_path();
-  if (!existed && !std::filesystem::exists(parent, ec)) std::filesystem::create_directories(parent, ec);
+  if (!existed && !std::filesystem::exists(parent, ec)) {
+    std::filesystem::create_directories(parent, ec);
+    // A path through a regular file is the user's; a full or failing disk is not.
+    if (ec == std::errc::not_a_directory || ec == std::errc::file_exists)
+      throw core::InputError(fmt::format("{}: {} is not a directory", path, parent.string()));
+    if (ec) throw core::IoError(fmt::format("{}: cannot create the directory {}: {}", path, parent.string(), ec.message()));
+  } else if (!existed && !std::filesystem::is_directory(parent, ec)) {
+    throw core::InputError(fmt::format("{}: {} is not a directory", path, parent.string()));
+  }
   Study study(open_db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE), path);
   // SQLite silently opens read-only when it cannot write (read-only file or file system).
   if (sqlite3_db_readonly(study.db_, "main") == 1)
-    throw core::InputError(fmt::format("{}: study store is read-only (file or file system); expected a writable location", path));
+    throw core::IoError(fmt::format("{}: cannot write the study store: the file or its file system is read-only", path));
   // Reading the header tells a non-SQLite file apart before anything is written.
   char* message = nullptr;
   if (sqlite3_exec(study.db_, "PRAGMA schema_version;", nullptr, nullptr, &message) != SQLITE_OK) {
     const std::string why = message != nullptr ? message : "unknown error";
     sqlite3_free(message);
-    throw core::InputError(fmt::format("{}: not a readable SQLite study store ({})", path, why));
+    throw_for(sqlite3_extended_errcode(study.db_), path, "not a readable SQLite study store", why);
   }
-  exec(study.db_, path, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+  exec(study.db_, path, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "cannot open the study store");
   if (existed) {
     check_version(study);
   } else {
-    exec(study.db_, path, "BEGIN IMMEDIATE;");
-    exec(study.db_, path, kSchema);
+    exec(study.db_, path, "BEGIN IMMEDIATE;", "cannot write the study store");
+    exec(study.db_, path, kSchema, "cannot write the study store");
     study.set_meta("schema_version", std::to_string(kStudySchemaVersion));
-    exec(study.db_, path, "COMMIT;");
+    exec(study.db_, path, "COMMIT;", "cannot write the study store");
   }
   return study;
 }
@@ -146,6 +192,8 @@ Study Study::open_existing(const std::string& path) {
     sqlite3_free(uri);
     if (sqlite3_exec(frozen.db_, "SELECT 1 FROM meta LIMIT 1;", nullptr, nullptr, &message) != SQLITE_OK) {
       sqlite3_free(message);
+      const int rc = sqlite3_extended_errcode(frozen.db_);
+      if (is_io_failure(rc)) throw_for(rc, path, "cannot read the study store", sqlite3_errmsg(frozen.db_));
       throw core::InputError(fmt::format("{}: not a ptlab study store", path));
     }
     study = std::move(frozen);
@@ -156,7 +204,7 @@ Study Study::open_existing(const std::string& path) {
 
 std::set<std::pair<std::string, std::uint64_t>> Study::finished() const {
   std::set<std::pair<std::string, std::uint64_t>> out;
-  Statement s(db_, path_, "SELECT run_hash, seed FROM runs WHERE status IN ('done', 'diverged');");
+  Statement s(db_, path_, "SELECT run_hash, seed FROM runs WHERE status IN ('done', 'diverged');", kRead);
   while (s.step()) out.emplace(s.text(0), static_cast<std::uint64_t>(s.integer(1)));
   return out;
 }
@@ -164,7 +212,8 @@ std::set<std::pair<std::string, std::uint64_t>> Study::finished() const {
 void Study::put(const RunRow& row) {
   Statement s(db_, path_,
               "INSERT OR REPLACE INTO runs(run_hash, seed, status, point, config, record, curves, provenance, error, "
-              "dynamics) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10);");
+              "dynamics) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10);",
+              kWrite);
   s.bind(1, row.run_hash);
   s.bind(2, static_cast<std::int64_t>(row.seed));
   s.bind(3, row.status);
@@ -182,7 +231,8 @@ std::vector<RunRow> Study::rows() const {
   std::vector<RunRow> out;
   Statement s(db_, path_,
               "SELECT run_hash, seed, status, point, config, record, curves, provenance, error, dynamics FROM runs "
-              "ORDER BY rowid;");
+              "ORDER BY rowid;",
+              kRead);
   while (s.step())
     out.push_back(RunRow{s.text(0), static_cast<std::uint64_t>(s.integer(1)), s.text(2), s.text(3), s.text(4),
                          s.text(5), s.text(6), s.text(7), s.text(8), s.text(9)});
@@ -190,14 +240,14 @@ std::vector<RunRow> Study::rows() const {
 }
 
 std::optional<std::string> Study::meta(const std::string& key) const {
-  Statement s(db_, path_, "SELECT value FROM meta WHERE key = ?1;");
+  Statement s(db_, path_, "SELECT value FROM meta WHERE key = ?1;", kRead);
   s.bind(1, key);
   if (s.step()) return s.text(0);
   return std::nullopt;
 }
 
 void Study::set_meta(const std::string& key, const std::string& value) {
-  Statement s(db_, path_, "INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2);");
+  Statement s(db_, path_, "INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2);", kWrite);
   s.bind(1, key);
   s.bind(2, value);
   s.step();

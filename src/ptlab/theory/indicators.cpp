@@ -5,7 +5,8 @@
 #include <initializer_list>
 #include <limits>
 #include <numbers>
-#include <stdexcept>
+
+#include "ptlab/core/error.hpp"
 
 namespace ptlab::theory {
 namespace {
@@ -87,7 +88,7 @@ const std::vector<Indicator>& indicators() {
 }
 
 Separation separate(const std::vector<double>& values, const std::vector<bool>& positive, double predicted) {
-  if (values.size() != positive.size()) throw std::invalid_argument("separate: values and labels differ in length");
+  PTLAB_ASSERT_MSG(values.size() == positive.size(), "values and labels differ in length");
   std::vector<double> pos, neg;
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (std::isnan(values[i])) continue;

@@ -2,7 +2,7 @@
 // Closed-form quantities of the theory model and candidate transfer indicators.
 //
 // Known results (Cao et al. 2022, arXiv 2202.06526; Kou et al. 2023, arXiv 2303.04145), in the
-// standard formulation of DESIGN.md §1.5: SNR = ‖μ‖/(σ_p·√d); training from scratch generalises
+// standard formulation of docs/design.md §2.5: SNR = ‖μ‖/(σ_p·√d); training from scratch generalises
 // (test error → p) when n‖μ‖⁴ ≳ σ_p⁴·d and fails when n‖μ‖⁴ ≲ σ_p⁴·d. The constants are not
 // given by those papers in a usable form: the verdicts below compare the ratio with 1, an
 // order-of-magnitude boundary, and say so.
@@ -64,7 +64,8 @@ struct Separation {
   double predicted_accuracy = 0.0; ///< balanced accuracy at the indicator's own predicted threshold (NaN if none)
 };
 /// `values` and `positive` (true = positive transfer) of equal length; NaN values are skipped.
-/// Throws std::invalid_argument on mismatched lengths. With no point of one kind, auc is NaN.
+/// Mismatched lengths are a programming error (PTLAB_ASSERT aborts). With no point of one kind,
+/// auc is NaN.
 Separation separate(const std::vector<double>& values, const std::vector<bool>& positive,
                     double predicted_threshold);
 

@@ -1,5 +1,5 @@
 #pragma once
-// Full-batch gradient descent for the theory model (DESIGN.md §1.2):
+// Full-batch gradient descent for the theory model (docs/design.md §2.2):
 //   W(t+1) = W(t) − η·M ⊙ (∇L(W(t)) + λ·W(t)),
 // with M the 0/1 trainable mask (all ones unless inherited filters are frozen), for T steps or
 // until L(W(t)) ≤ ε.

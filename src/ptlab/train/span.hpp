@@ -1,7 +1,7 @@
 #pragma once
 // The span (coefficient-space) GD backend and the cost model that picks a backend.
 //
-// GD only adds combinations of training patches to W (DESIGN.md §1.4), so
+// GD only adds combinations of training patches to W (docs/design.md §2.4), so
 //   W(t) = diag(a(t))·W(0) + B_c(t)·Bᵀ,
 // with B the d × K matrix of distinct nonzero training patches (a signal patch ±s shared by all
 // samples counts once; each noise patch once: K = S + n), a(t) = (1 − ηλ)^t per trained filter

@@ -1,6 +1,6 @@
 #pragma once
 // Partial parameter transfer: which upstream parameters a downstream model inherits
-// (DESIGN.md §1.3). Filters that are not inherited keep their fresh N(0, σ₀²) values, which are
+// (docs/design.md §2.3). Filters that are not inherited keep their fresh N(0, σ₀²) values, which are
 // exactly the scratch model's initial values, so the transfer and scratch runs of a pair differ
 // only in what was inherited.
 #include <Eigen/Dense>
@@ -41,7 +41,7 @@ struct TransferResult {
 
 /// Builds the downstream initial weights from the upstream weights and the fresh init (both 2m × d).
 /// `u` (d) is the universal signal (oracle rule), `train` the downstream training data (activation
-/// rule); `rng` is the transfer-choice stream. Source: DESIGN.md §1.3.
+/// rule); `rng` is the transfer-choice stream. Source: docs/design.md §2.3.
 TransferResult apply(const TransferOptions& options, const model::Weights& upstream,
                      const model::Weights& fresh, const Eigen::VectorXd& u,
                      const data::Dataset& train, core::Rng& rng);

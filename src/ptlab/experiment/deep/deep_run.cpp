@@ -41,16 +41,19 @@ std::string first_existing(const std::string& dir, const std::vector<std::string
 }
 
 Splits load(const DeepSpec& s) {
-  if (s.dataset == "fashion-mnist") return {data::load_fashion_mnist(true), data::load_fashion_mnist(false)};
-  if (s.dataset == "idx") {
-    const auto f = [&](const std::string& stem) { return first_existing(s.dir, {stem, stem + ".gz"}); };
-    return {data::read_idx(f("train-images-idx3-ubyte"), f("train-labels-idx1-ubyte")),
-            data::read_idx(f("t10k-images-idx3-ubyte"), f("t10k-labels-idx1-ubyte"))};
-  }
-  if (s.dataset == "cifar10") {
-    std::vector<std::string> train;
-    for (int b = 1; b <= 5; ++b) train.push_back(first_existing(s.dir, {fmt::format("data_batch_{}.bin", b)}));
-    return {data::read_cifar10(train), data::read_cifar10({first_existing(s.dir, {"test_batch.bin"})})};
+  switch (s.dataset) {
+    case DeepDataset::fashion_mnist: return {data::load_fashion_mnist(true), data::load_fashion_mnist(false)};
+    case DeepDataset::idx: {
+      const auto f = [&](const std::string& stem) { return first_existing(s.dir, {stem, stem + ".gz"}); };
+      return {data::read_idx(f("train-images-idx3-ubyte"), f("train-labels-idx1-ubyte")),
+              data::read_idx(f("t10k-images-idx3-ubyte"), f("t10k-labels-idx1-ubyte"))};
+    }
+    case DeepDataset::cifar10: {
+      std::vector<std::string> train;
+      for (int b = 1; b <= 5; ++b) train.push_back(first_existing(s.dir, {fmt::format("data_batch_{}.bin", b)}));
+      return {data::read_cifar10(train), data::read_cifar10({first_existing(s.dir, {"test_batch.bin"})})};
+    }
+    case DeepDataset::cifar100: break;
   }
   return {data::read_cifar100({first_existing(s.dir, {"train.bin"})}),
           data::read_cifar100({first_existing(s.dir, {"test.bin"})})};
@@ -90,7 +93,7 @@ Stage make_stage(const Splits& data, const DeepTrainSpec& t, core::Rng& rng) {
   const auto map = label_map(t, data.train.classes);
   Stage s{data::make_image_task(data.train, {.label_map = map, .per_class = t.per_class, .label_noise = t.label_noise}, rng),
           data::make_image_task(data.test, {.label_map = map}, rng)};
-  if (t.task == "rotation") {
+  if (t.task == DeepTask::rotation) {
     s.train = data::rotation_task(s.train, rng);
     s.test = data::rotation_task(s.test, rng);
   }
@@ -110,10 +113,11 @@ std::int64_t stage_batches(std::int64_t images, const DeepTrainSpec& t) {
   return (images + t.batch_size - 1) / t.batch_size * t.epochs;
 }
 
+// The stage's trainer options (a stage is its trainer's options plus what it trains on).
 train::deep::TrainOptions options_of(const DeepTrainSpec& t, std::uint64_t seed) {
-  return {.optimizer = t.optimizer, .lr = t.lr, .weight_decay = t.weight_decay, .epochs = t.epochs,
-          .batch_size = t.batch_size, .augment = t.augment, .input_noise = t.input_noise, .seed = seed,
-          .eval_every = t.eval_every};
+  train::deep::TrainOptions o = t;
+  o.seed = seed;
+  return o;
 }
 
 std::vector<DeepEpoch> curve_of(const std::vector<train::deep::EpochRecord>& records) {
@@ -132,12 +136,12 @@ std::shared_ptr<model::deep::Net> fresh(const model::deep::ModelSpec& m, std::ui
   return net;
 }
 
-torch::Device resolve_device(const std::string& device) {
+torch::Device resolve_device(DeepDevice device) {
   const bool cuda = torch::cuda::is_available();
-  if (device == "cuda" && !cuda)
+  if (device == DeepDevice::cuda && !cuda)
     throw core::InputError("run.device = \"cuda\": this LibTorch has no CUDA support or sees no GPU; expected "
                            "\"cpu\" or \"auto\"");
-  return (device == "cuda" || (device == "auto" && cuda)) ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+  return (device == DeepDevice::cuda || (device == DeepDevice::automatic && cuda)) ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
 }
 
 // Upstream checkpoints: DIR/upstream-HASH-seedS.pt (weights archive) and .csv (its curve). The
@@ -198,24 +202,24 @@ bool deep_available() { return true; }
 void check_deep(const DeepSpec& spec) {
   resolve_device(spec.device);
   const Splits data = load(spec);
-  check_stage(data, spec.upstream, "upstream", spec.dataset);
-  check_stage(data, spec.downstream, "downstream", spec.dataset);
-  const int up_classes = spec.upstream.task == "rotation" ? 4 : static_cast<int>(spec.upstream.classes.size());
-  auto upstream = model::deep::make_model({spec.arch, data.train.channels, up_classes, data.train.height});
+  check_stage(data, spec.upstream, "upstream", to_string(spec.dataset));
+  check_stage(data, spec.downstream, "downstream", to_string(spec.dataset));
+  const int up_classes = spec.upstream.task == DeepTask::rotation ? 4 : static_cast<int>(spec.upstream.classes.size());
+  auto upstream = model::deep::make_model({to_string(spec.arch), data.train.channels, up_classes, data.train.height});
   const auto names = upstream->blocks().names;
   const int below_head = static_cast<int>(names.size()) - 1;
-  if (spec.rule == "blocks")
+  if (spec.rule == DeepRule::blocks)
     for (const int k : spec.blocks)
       if (k > below_head)
         throw core::InputError(fmt::format("transfer.blocks: k = {}; expected 0 to {} for {} (blocks {}; the head is "
-                                           "never copied)", k, below_head, spec.arch, fmt::join(names, ", ")));
+                                           "never copied)", k, below_head, to_string(spec.arch), fmt::join(names, ", ")));
   if (!spec.import_weights.empty()) {
     const auto report = transfer::deep::transfer(transfer::deep::load_state(spec.import_weights), *upstream,
                                                  upstream->blocks(), {.rule = transfer::deep::Rule::all});
     if (report.copied() == 0)
       throw core::InputError(fmt::format("transfer.import {}: no tensor matches a {} model ({} source tensors unmatched, "
                                          "{} mis-shaped); expected weights of this architecture", spec.import_weights,
-                                         spec.arch, report.unmatched_source.size(), report.mis_shaped.size()));
+                                         to_string(spec.arch), report.unmatched_source.size(), report.mis_shaped.size()));
   }
 }
 
@@ -230,10 +234,8 @@ DeepResult run_deep(const DeepSpec& spec, const DeepRunOptions& options) {
   const torch::Device device = resolve_device(spec.device);
   result.device = device.is_cuda() ? "cuda" : "cpu";
   const Splits data = load(spec);
-  const bool blocks_rule = spec.rule == "blocks";
-  std::vector<double> settings;
-  if (blocks_rule) for (const int k : spec.blocks) settings.push_back(k);
-  else settings = spec.alphas;
+  const bool blocks_rule = spec.rule == DeepRule::blocks;
+  const std::vector<double> settings = deep_settings(spec);
 
   // What each seed has to do, and the batches that makes (for the progress display).
   std::vector<std::vector<double>> pending(static_cast<std::size_t>(spec.seeds));
@@ -260,7 +262,7 @@ DeepResult run_deep(const DeepSpec& spec, const DeepRunOptions& options) {
     // Upstream: task 1, trained, or read from a checkpoint or an imported archive.
     core::Rng up_rng = core::Rng::stream(seed, core::Stream::upstream_train);
     const Stage up = make_stage(data, spec.upstream, up_rng);
-    const model::deep::ModelSpec up_model{spec.arch, data.train.channels, up.train.classes, data.train.height};
+    const model::deep::ModelSpec up_model{to_string(spec.arch), data.train.channels, up.train.classes, data.train.height};
     auto upstream = fresh(up_model, seed, core::Stream::upstream_init, device);
     std::vector<DeepEpoch> up_curve;
     double up_accuracy = std::numeric_limits<double>::quiet_NaN();
@@ -300,12 +302,12 @@ DeepResult run_deep(const DeepSpec& spec, const DeepRunOptions& options) {
       source = transfer::deep::state_of(*upstream);
       if (!checkpoint.weights.empty()) write_checkpoint(checkpoint, *upstream, up_curve);
       say(fmt::format("seed {}: upstream trained ({} images, {} task, test accuracy {:.4f}, {:.0f} images/s)", seed,
-                      up.train.n, spec.upstream.task, up_accuracy, records.back().images_per_s));
+                      up.train.n, to_string(spec.upstream.task), up_accuracy, records.back().images_per_s));
     }
     // Downstream: task 2; the scratch run once per seed, then one transfer run per setting.
     core::Rng down_rng = core::Rng::stream(seed, core::Stream::downstream_train);
     const Stage down = make_stage(data, spec.downstream, down_rng);
-    const model::deep::ModelSpec down_model{spec.arch, data.train.channels, down.train.classes, data.train.height};
+    const model::deep::ModelSpec down_model{to_string(spec.arch), data.train.channels, down.train.classes, data.train.height};
     const auto train_options = options_of(spec.downstream, seed + 1000003);
     const auto t0 = Clock::now();
     auto scratch = fresh(down_model, seed, core::Stream::downstream_init, device);
@@ -314,7 +316,7 @@ DeepResult run_deep(const DeepSpec& spec, const DeepRunOptions& options) {
     const double scratch_s = seconds_since(t0);
     say(fmt::format("seed {}: scratch trained ({} images, test accuracy {:.4f})", seed, down.train.n, scratch_accuracy));
     std::map<std::string, torch::Tensor> scores;
-    if (spec.select == "activation") {
+    if (spec.select == DeepSelect::activation) {
       // Which upstream channels respond most to the downstream images (at most 512 of them).
       const auto probe = train::deep::to_tensor(down.train).slice(0, 0, std::min(512, down.train.n)).to(device);
       scores = transfer::deep::channel_scores(*upstream, probe);
@@ -324,7 +326,7 @@ DeepResult run_deep(const DeepSpec& spec, const DeepRunOptions& options) {
       auto model = fresh(down_model, seed, core::Stream::downstream_init, device);
       transfer::deep::Options o;
       o.rule = blocks_rule ? transfer::deep::Rule::blocks
-                           : spec.rule == "entry" ? transfer::deep::Rule::entry : transfer::deep::Rule::channel;
+                           : spec.rule == DeepRule::entry ? transfer::deep::Rule::entry : transfer::deep::Rule::channel;
       o.alpha = blocks_rule ? 1.0 : setting;
       o.blocks = blocks_rule ? static_cast<int>(setting) : 0;
       o.copy_head = false;  // the label sets of the two tasks differ

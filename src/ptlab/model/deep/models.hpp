@@ -1,5 +1,5 @@
 #pragma once
-// Deep models for the real-data half (DESIGN.md §2), in LibTorch's C++ frontend. LibTorch headers
+// Deep models for the real-data half (docs/design.md §3), in LibTorch's C++ frontend. LibTorch headers
 // stay inside the deep half: only files under */deep/ include this.
 //
 // Every model maps images N × C × H × W (C = 1 or 3) to logits N × classes and registers its

@@ -65,8 +65,9 @@ torch::Tensor augment(const torch::Tensor& batch, core::Rng& rng) {
 
 std::vector<EpochRecord> train_model(model::deep::Net& model, const data::ImageSet& train, const data::ImageSet& test,
                                      const TrainOptions& o, const std::function<void(int, int, int)>& progress) {
-  if (o.optimizer != "sgd" && o.optimizer != "adamw")
-    throw core::InputError(fmt::format("optimizer '{}'; expected \"sgd\" or \"adamw\"", o.optimizer));
+  if (o.optimizer != Optimizer::sgd && o.optimizer != Optimizer::adamw)
+    throw core::InputError(fmt::format("optimizer {}; expected Optimizer::sgd or Optimizer::adamw",
+                                       static_cast<int>(o.optimizer)));
   if (o.epochs < 1 || o.batch_size < 1 || o.eval_every < 1 || !(o.lr > 0) || !(o.weight_decay >= 0) || !(o.input_noise >= 0))
     throw core::InputError("training options: expected epochs ≥ 1, batch_size ≥ 1, eval_every ≥ 1, lr > 0, weight_decay ≥ 0 and "
                            "input_noise ≥ 0");
@@ -82,7 +83,7 @@ std::vector<EpochRecord> train_model(model::deep::Net& model, const data::ImageS
   for (auto& p : model.parameters())
     if (p.requires_grad()) params.push_back(p);
   std::unique_ptr<torch::optim::Optimizer> opt;
-  if (o.optimizer == "sgd")
+  if (o.optimizer == Optimizer::sgd)
     opt = std::make_unique<torch::optim::SGD>(
         params, torch::optim::SGDOptions(o.lr).momentum(o.momentum).weight_decay(o.weight_decay));
   else

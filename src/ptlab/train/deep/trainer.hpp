@@ -5,29 +5,15 @@
 // CUDA when LibTorch was built with it and a device is present.
 #include <torch/torch.h>
 
-#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "ptlab/data/images.hpp"
 #include "ptlab/model/deep/models.hpp"
+#include "ptlab/train/deep/options.hpp"  // TrainOptions, Optimizer
 
 namespace ptlab::train::deep {
-
-struct TrainOptions {
-  std::string optimizer = "sgd";  ///< "sgd" (with momentum) or "adamw"
-  double lr = 0.05;               ///< peak learning rate
-  double momentum = 0.9;          ///< SGD only
-  double weight_decay = 5e-4;
-  int epochs = 5;
-  int batch_size = 128;
-  bool cosine = true;             ///< cosine decay from lr to 0 over all steps (else constant)
-  bool augment = false;           ///< random crop (padding 2) and horizontal flip
-  double input_noise = 0.0;       ///< σ of Gaussian noise added to the normalised inputs
-  std::uint64_t seed = 0;         ///< shuffling, augmentation, noise
-  int eval_every = 1;             ///< evaluate every this many epochs and after the last one
-};
 
 struct EpochRecord {
   int epoch = 0;

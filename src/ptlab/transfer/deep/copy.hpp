@@ -1,5 +1,5 @@
 #pragma once
-// Parameter transfer between torch modules (DESIGN.md §2): parameters and buffers (BatchNorm
+// Parameter transfer between torch modules (docs/design.md §3): parameters and buffers (BatchNorm
 // running statistics included) are matched by name, shapes are checked, and a rule decides which
 // part of each matched tensor is copied. Returns a per-tensor report of what was copied.
 #include <torch/torch.h>

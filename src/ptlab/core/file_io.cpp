@@ -1,0 +1,56 @@
+#include "ptlab/core/file_io.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "ptlab/core/error.hpp"
+
+namespace ptlab::core {
+
+std::string try_write_file(const std::string& path, std::string_view text) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) return std::strerror(errno);
+  const char* p = text.data();
+  std::size_t left = text.size();
+  while (left > 0) {
+    const ssize_t n = ::write(fd, p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const std::string reason = n < 0 ? std::strerror(errno) : "short write";
+      ::close(fd);
+      return reason;
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  // Some file systems (NFS, FUSE) report a full disk only when the file is closed.
+  if (::close(fd) != 0) return std::strerror(errno);
+  return "";
+}
+
+void write_file(const std::string& path, std::string_view text) {
+  const std::string reason = try_write_file(path, text);
+  if (!reason.empty()) throw IoError(path + ": cannot write: " + reason);
+}
+
+void replace_file(const std::string& path, std::string_view text) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    write_file(path, text);
+    return;
+  }
+  const std::string tmp = path + ".partial-" + std::to_string(::getpid());
+  std::string reason = try_write_file(tmp, text);
+  if (reason.empty() && std::rename(tmp.c_str(), path.c_str()) != 0) reason = std::strerror(errno);
+  if (!reason.empty()) {
+    ::unlink(tmp.c_str());
+    throw IoError(path + ": cannot write: " + reason);
+  }
+}
+
+}  // namespace ptlab::core

@@ -1,0 +1,34 @@
+#pragma once
+// The options of one deep training run (train/deep/trainer.hpp), free of LibTorch so that the deep
+// config (experiment/deep_config.hpp) can hold them directly: each field is declared only here.
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+namespace ptlab::train::deep {
+
+enum class Optimizer {
+  sgd,    ///< SGD with momentum
+  adamw,  ///< AdamW (decoupled weight decay)
+};
+
+/// The config spelling of each optimizer, indexed by the enumerator.
+inline constexpr std::array<std::string_view, 2> kOptimizerNames = {"sgd", "adamw"};
+
+struct TrainOptions {
+  Optimizer optimizer = Optimizer::sgd;
+  double lr = 0.05;               ///< peak learning rate, > 0
+  double momentum = 0.9;          ///< SGD only
+  double weight_decay = 5e-4;     ///< ≥ 0
+  int epochs = 5;                 ///< ≥ 1
+  int batch_size = 128;           ///< ≥ 1
+  bool cosine = true;             ///< cosine decay from lr to 0 over all steps (else constant)
+  bool augment = false;           ///< random crop (padding 2) and horizontal flip
+  double input_noise = 0.0;       ///< σ of Gaussian noise added to the normalised inputs, ≥ 0
+  std::uint64_t seed = 0;         ///< shuffling, augmentation, noise
+  int eval_every = 1;             ///< evaluate every this many epochs and after the last one, ≥ 1
+
+  friend bool operator==(const TrainOptions&, const TrainOptions&) = default;
+};
+
+}  // namespace ptlab::train::deep

@@ -1,0 +1,328 @@
+#include "ptlab/experiment/deep_config.hpp"
+// The deep config header stands alone: no LibTorch, no Eigen (so no theory spec).
+#if defined(EIGEN_WORLD_VERSION) || defined(TORCH_VERSION_MAJOR)
+#error "experiment/deep_config.hpp must not include Eigen or LibTorch"
+#endif
+#include "ptlab/experiment/deep_sweep.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "ptlab/core/error.hpp"
+
+using namespace ptlab;
+
+namespace {
+
+std::string error_of(const std::string& text) {
+  try {
+    experiment::parse_deep_config(text, "deep.toml");
+  } catch (const core::InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST(DeepSpec, DefaultsAndTheShippedConfig) {
+  const auto d = experiment::parse_deep_config("", "empty.toml");
+  EXPECT_EQ(experiment::to_string(d.dataset), "fashion-mnist");
+  EXPECT_EQ(d.upstream.classes, (std::vector<int>{0, 1, 2, 3, 4}));
+  EXPECT_EQ(d.alphas, (std::vector<double>{0.0, 0.25, 0.5, 1.0}));
+  const auto shipped = experiment::load_deep_config(PTLAB_SOURCE_DIR "/configs/deep/fmnist_resnet.toml");
+  EXPECT_EQ(shipped.downstream.classes, (std::vector<int>{5, 6, 7, 8, 9}));
+  EXPECT_EQ(experiment::to_string(shipped.arch), "resnet8");
+  const auto set = experiment::load_deep_config(PTLAB_SOURCE_DIR "/configs/deep/fmnist_resnet.toml",
+                                                {"upstream.epochs=2", "model.arch=vgg11", "transfer.alphas=[0.5]"});
+  EXPECT_EQ(set.upstream.epochs, 2);
+  EXPECT_EQ(experiment::to_string(set.arch), "vgg11");
+  EXPECT_EQ(set.alphas, (std::vector<double>{0.5}));
+}
+
+TEST(DeepSpec, BadKeysAndValuesAreOneLineErrors) {
+  EXPECT_EQ(error_of("[model]\narch = \"alexnet\"\n"),
+            "deep.toml:2: model.arch: expected one of \"resnet8\", \"resnet20\", \"resnet18\", \"vgg11\", \"vgg16\", \"vit\"");
+  EXPECT_NE(error_of("[upstream]\nepochz = 3\n").find("unknown key 'upstream.epochz'"), std::string::npos);
+  EXPECT_NE(error_of("[upstream]\nclasses = [1]\n").find("at least two distinct classes"), std::string::npos);
+  EXPECT_NE(error_of("[upstream]\nclasses = [1, 1]\n").find("at least two distinct classes"), std::string::npos);
+  EXPECT_NE(error_of("[transfer]\nalphas = [1.5]\n").find("transfer.alphas"), std::string::npos);
+  EXPECT_NE(error_of("[transfer]\nrule = \"blocks\"\n").find("transfer.blocks"), std::string::npos);
+  EXPECT_NE(error_of("[transfer]\nfreeze = true\n").find("unless rule = \"blocks\""), std::string::npos);
+  EXPECT_NE(error_of("[data]\ndataset = \"cifar10\"\n").find("data.dir"), std::string::npos);
+  EXPECT_NE(error_of("[upstream]\nlabel_noise = 1.0\n").find("[0, 1)"), std::string::npos);
+  EXPECT_NE(error_of("model = 3\n").find("expected a section"), std::string::npos);
+  EXPECT_THROW(experiment::load_deep_config(PTLAB_SOURCE_DIR "/configs/deep/fmnist_resnet.toml", {"nodot=3"}),
+               core::InputError);
+  for (const auto& e : {error_of("[model]\narch = 1\n"), error_of("[run]\nseeds = 0\n")}) {
+    EXPECT_FALSE(e.empty());
+    EXPECT_EQ(e.find('\n'), std::string::npos);
+  }
+}
+
+TEST(DeepSpec, NewKeysCanonicalTextAndRunHash) {
+  const auto d = experiment::parse_deep_config(
+      "[upstream]\ntask = \"rotation\"\n[transfer]\nselect = \"activation\"\n[run]\ndevice = \"cpu\"\n", "d.toml");
+  EXPECT_EQ(experiment::to_string(d.upstream.task), "rotation");
+  EXPECT_EQ(experiment::to_string(d.select), "activation");
+  EXPECT_EQ(experiment::to_string(d.device), "cpu");
+  // The canonical text parses back to the same text (every key, fixed order).
+  const std::string text = experiment::deep_canonical_toml(d);
+  EXPECT_EQ(experiment::deep_canonical_toml(experiment::parse_deep_config(text, "c.toml")), text);
+  // The run hash ignores seeds, threads and device, but not the science.
+  auto other = d;
+  other.seeds = 9;
+  other.seed = 4;
+  other.threads = 1;
+  other.device = experiment::DeepDevice::cuda;
+  EXPECT_EQ(experiment::deep_run_hash(other), experiment::deep_run_hash(d));
+  other.downstream.per_class = 7;
+  EXPECT_NE(experiment::deep_run_hash(other), experiment::deep_run_hash(d));
+  EXPECT_EQ(experiment::at_setting(d, 0.5).alphas, (std::vector<double>{0.5}));
+  EXPECT_NE(experiment::deep_run_hash(experiment::at_setting(d, 0.5)), experiment::deep_run_hash(experiment::at_setting(d, 1.0)));
+  EXPECT_EQ(experiment::with_overrides(d, {"upstream.per_class=33"}).upstream.per_class, 33);
+  EXPECT_NE(error_of("[downstream]\ntask = \"rotation\"\n").find("downstream.task"), std::string::npos);
+  EXPECT_NE(error_of("[transfer]\nrule = \"entry\"\nselect = \"activation\"\n").find("transfer.select"), std::string::npos);
+  EXPECT_NE(error_of("[run]\ndevice = \"tpu\"\n").find("run.device"), std::string::npos);
+  EXPECT_TRUE(experiment::is_deep_config(PTLAB_SOURCE_DIR "/configs/deep/fmnist_resnet.toml"));
+  EXPECT_FALSE(experiment::is_deep_config(PTLAB_SOURCE_DIR "/configs/paper.toml"));
+}
+
+TEST(DeepSweep, AxesGridAndErrors) {
+  const std::string base = "[upstream]\nper_class = 100\n[run]\nseeds = 2\n";
+  const auto sweep = experiment::parse_deep_sweep(
+      base + "[sweep]\nseeds = 3\n[[sweep.axis]]\nkey = \"upstream.per_class\"\nlogspace = [1, 2, 3]\n"
+             "[[sweep.axis]]\nkey = \"transfer.select\"\nvalues = [\"random\", \"activation\"]\n",
+      "s.toml");
+  EXPECT_EQ(sweep.seeds, 3);
+  ASSERT_EQ(sweep.axes.size(), 2u);
+  EXPECT_EQ(sweep.axes[0].values, (std::vector<std::string>{"10", "32", "100"}));  // integer key: rounded
+  const auto grid = experiment::deep_grid(sweep);
+  ASSERT_EQ(grid.size(), 6u);
+  EXPECT_EQ(grid[1].spec.upstream.per_class, 10);  // first axis slowest
+  EXPECT_EQ(experiment::to_string(grid[1].spec.select), "activation");
+  EXPECT_EQ(grid[5].spec.upstream.per_class, 100);
+  EXPECT_EQ(grid[5].spec.seeds, 3);
+  // A plain config is a sweep of one point.
+  EXPECT_EQ(experiment::deep_grid(experiment::parse_deep_sweep(base, "p.toml")).size(), 1u);
+  const auto error = [&](const std::string& sweep_text, const std::vector<std::string>& sets = {}) {
+    try {
+      experiment::parse_deep_sweep(base + sweep_text, "s.toml", sets);
+    } catch (const core::InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_NE(error("[sweep]\n[[sweep.axis]]\nkey = \"transfer.alphas\"\nvalues = [[0.5]]\n").find("swept by every point"),
+            std::string::npos);
+  EXPECT_NE(error("[sweep]\n[[sweep.axis]]\nkey = \"upstream.label_noise\"\nvalues = [0.2, 1.5]\n").find("label_noise"),
+            std::string::npos);
+  EXPECT_NE(error("[sweep]\nseeds = 2\n").find("no axis"), std::string::npos);
+  EXPECT_NE(error("[sweep]\n[[sweep.axis]]\nkey = \"upstream.epochs\"\nvalues = [1, 2]\n", {"upstream.epochs=3"})
+                .find("is an axis"),
+            std::string::npos);
+}
+
+TEST(DeepSpec, RepeatedSettingsRunKeysAsAxesAndUnknownSectionsAreRefused) {
+  EXPECT_NE(error_of("[transfer]\nalphas = [1.0, 1.0]\n").find("distinct"), std::string::npos);
+  EXPECT_NE(error_of("[transfer]\nrule = \"blocks\"\nblocks = [2, 2]\n").find("distinct"), std::string::npos);
+  EXPECT_NE(error_of("[extra]\n").find("expected a section"), std::string::npos);
+  for (const char* key : {"run.seed", "run.device", "run.threads"}) {
+    try {
+      experiment::parse_deep_sweep(std::string("[sweep]\n[[sweep.axis]]\nkey = \"") + key + "\"\nvalues = [1, 2]\n", "s.toml");
+      ADD_FAILURE() << key;
+    } catch (const core::InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("not science"), std::string::npos) << e.what();
+    }
+  }
+  // An empty [sweep] is a mistake, not a plain config; the axis error names the key's line.
+  EXPECT_THROW(experiment::parse_deep_sweep("[sweep]\n", "s.toml"), core::InputError);
+  try {
+    experiment::parse_deep_sweep("[sweep]\n\n[[sweep.axis]]\nkey = \"upstream.lr\"\nvalues = [-1.0]\n", "s.toml");
+    ADD_FAILURE();
+  } catch (const core::InputError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("s.toml:3: sweep axis upstream.lr = -1: upstream.lr: expected", 0), 0u) << e.what();
+  }
+  // String axis values keep their characters (TOML escapes, not raw quotes).
+  const auto sweep = experiment::parse_deep_sweep(
+      "[data]\ndataset = \"idx\"\ndir = \"x\"\n[sweep]\n[[sweep.axis]]\nkey = \"data.dir\"\nvalues = ['a\\q \"b\"']\n", "s.toml");
+  EXPECT_EQ(experiment::deep_grid(sweep)[0].spec.dir, "a\\q \"b\"");
+}
+
+TEST(DeepSpec, EveryShippedDeepConfigAndSweepParses) {
+  int count = 0;
+  for (const char* dir : {"/configs/deep", "/configs/deep/sweeps"})
+    for (const auto& entry : std::filesystem::directory_iterator(std::string(PTLAB_SOURCE_DIR) + dir)) {
+      if (entry.path().extension() != ".toml") continue;
+      EXPECT_NO_THROW(experiment::load_deep_sweep(entry.path().string())) << entry.path();
+      EXPECT_TRUE(experiment::is_deep_config(entry.path().string())) << entry.path();
+      ++count;
+    }
+  EXPECT_GE(count, 12);
+}
+
+// Stored deep studies are keyed by deep_run_hash, a hash of this exact text: neither may change.
+TEST(DeepConfig, CanonicalTextAndRunHashesArePinned) {
+  const std::string expected =
+      "[data]\ndataset = \"fashion-mnist\"\ndir = ''\n\n"
+      "[upstream]\ntask = \"classes\"\nclasses = [0, 1, 2, 3, 4]\nper_class = 1000\nlabel_noise = 0\ninput_noise = 0\n"
+      "optimizer = \"sgd\"\nlr = 0.05\nweight_decay = 0.0005\nepochs = 4\nbatch_size = 128\naugment = false\n"
+      "eval_every = 1\n\n"
+      "[downstream]\ntask = \"classes\"\nclasses = [5, 6, 7, 8, 9]\nper_class = 100\nlabel_noise = 0\n"
+      "input_noise = 0\noptimizer = \"sgd\"\nlr = 0.05\nweight_decay = 0.0005\nepochs = 8\nbatch_size = 128\n"
+      "augment = false\neval_every = 1\n\n"
+      "[model]\narch = \"resnet8\"\n\n"
+      "[transfer]\nrule = \"channel\"\nselect = \"random\"\nalphas = [0, 0.25, 0.5, 1]\nblocks = []\nfreeze = false\n"
+      "import = ''\n\n"
+      "[run]\nseeds = 3\nseed = 0\nthreads = 0\ndevice = \"auto\"\n";
+  EXPECT_EQ(experiment::deep_canonical_toml(experiment::DeepSpec{}), expected);
+  EXPECT_EQ(experiment::deep_run_hash(experiment::DeepSpec{}), "1c7b3b243061b390");
+  const auto shipped = experiment::load_deep_config(PTLAB_SOURCE_DIR "/configs/deep/fmnist_resnet.toml");
+  EXPECT_EQ(experiment::deep_run_hash(shipped), "9681851f0497ca57");
+  // Strings keep TOML's quoting; every kind of key away from its default.
+  const auto other = experiment::with_overrides(
+      experiment::DeepSpec{},
+      {"data.dataset=idx", "data.dir=\"a\\\\q \\\"b\\\"\"", "upstream.task=rotation", "upstream.optimizer=adamw",
+       "upstream.lr=0.001", "downstream.augment=true", "downstream.input_noise=0.5", "upstream.classes=[9, 3]",
+       "transfer.rule=blocks", "transfer.blocks=[0, 2, 3]", "transfer.freeze=true", "transfer.import=w.pt",
+       "model.arch=vit", "run.seed=12345", "run.device=cpu"});
+  const std::string text = experiment::deep_canonical_toml(other);
+  EXPECT_NE(text.find("dir = 'a\\q \"b\"'\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("[upstream]\ntask = \"rotation\"\nclasses = [9, 3]\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("blocks = [0, 2, 3]\nfreeze = true\nimport = 'w.pt'\n"), std::string::npos) << text;
+  EXPECT_EQ(experiment::deep_run_hash(other), "162ff6e5370ffa53");
+}
+
+TEST(DeepConfig, OneSchemaDrivesParsingCanonicalTextAndCommentedDefaults) {
+  const auto& keys = experiment::deep_config_keys();
+  ASSERT_EQ(keys.size(), 2u + 2u * 12u + 1u + 6u + 4u);
+  const experiment::DeepSpec d;
+  const std::string text = experiment::deep_canonical_toml(d);
+  // Each key once, in schema order, under its section.
+  std::size_t at = 0;
+  for (const auto& k : keys) {
+    const std::string section = k.path.substr(0, k.path.find('.'));
+    const std::string line = "\n" + k.path.substr(section.size() + 1) + " = ";
+    const auto header = text.find("[" + section + "]\n");
+    ASSERT_NE(header, std::string::npos) << k.path;
+    const auto found = text.find(line, std::max(at, header));
+    ASSERT_NE(found, std::string::npos) << k.path;
+    at = found + 1;
+  }
+  // The same train keys in both stages.
+  for (const auto& k : keys)
+    if (k.path.rfind("upstream.", 0) == 0) {
+      const std::string down = "downstream." + k.path.substr(9);
+      EXPECT_EQ(std::count_if(keys.begin(), keys.end(), [&](const auto& x) { return x.path == down && x.kind == k.kind; }), 1)
+          << down;
+    }
+  // The commented text (ptlab config --default --deep) reads back as the same spec.
+  const std::string commented = experiment::deep_canonical_toml(d, true);
+  EXPECT_EQ(experiment::parse_deep_config(commented, "c.toml"), d);
+  EXPECT_NE(commented.find("epochs = 4               # training epochs (an integer in [1, 10000])\n"), std::string::npos)
+      << commented;
+  auto changed = experiment::with_overrides(d, {"upstream.epochs=7", "transfer.rule=entry", "upstream.augment=true"});
+  EXPECT_EQ(changed.upstream.epochs, 7);
+  EXPECT_EQ(changed.downstream.epochs, 8);  // one stage's key leaves the other alone
+  EXPECT_TRUE(changed.upstream.augment);
+  EXPECT_EQ(changed.rule, experiment::DeepRule::entry);
+  EXPECT_EQ(experiment::parse_deep_config(experiment::deep_canonical_toml(changed, true), "c.toml"), changed);
+  EXPECT_NE(changed, d);
+  // The config's stage holds the trainer's options: what run_deep hands the trainer.
+  const ptlab::train::deep::TrainOptions& options = changed.upstream;
+  EXPECT_EQ(options.epochs, 7);
+  EXPECT_EQ(options, (ptlab::train::deep::TrainOptions{.epochs = 7, .augment = true}));
+}
+
+TEST(DeepConfig, EnumNamesParsePrintAndExplain) {
+  using experiment::deep_enum;
+  EXPECT_EQ(experiment::to_string(experiment::DeepDataset::fashion_mnist), "fashion-mnist");
+  EXPECT_EQ(experiment::to_string(experiment::DeepDevice::automatic), "auto");
+  EXPECT_EQ(experiment::to_string(ptlab::train::deep::Optimizer::adamw), "adamw");
+  EXPECT_EQ(deep_enum<experiment::DeepArch>("vgg16"), experiment::DeepArch::vgg16);
+  EXPECT_EQ(deep_enum<experiment::DeepRule>("blocks"), experiment::DeepRule::blocks);
+  EXPECT_EQ(deep_enum<experiment::DeepArch>("alexnet"), std::nullopt);
+  EXPECT_EQ(deep_enum<experiment::DeepRule>("Channel"), std::nullopt);
+  for (const auto name : experiment::DeepNames<experiment::DeepArch>::names)
+    EXPECT_EQ(experiment::to_string(*deep_enum<experiment::DeepArch>(name)), name);
+  EXPECT_EQ(error_of("[run]\ndevice = \"tpu\"\n"), "deep.toml:2: run.device: expected one of \"auto\", \"cpu\", \"cuda\"");
+  EXPECT_EQ(error_of("[upstream]\noptimizer = \"lbfgs\"\n"),
+            "deep.toml:2: upstream.optimizer: expected one of \"sgd\", \"adamw\"");
+  EXPECT_EQ(experiment::with_overrides(experiment::DeepSpec{}, {"downstream.optimizer=adamw"}).downstream.optimizer,
+            ptlab::train::deep::Optimizer::adamw);
+}
+
+TEST(DeepConfig, UnknownKeysGetADidYouMeanAndCrossKeyRulesOneLine) {
+  EXPECT_EQ(error_of("[upstream]\nepohcs = 3\n"), "deep.toml:2: unknown key 'upstream.epohcs' (did you mean 'upstream.epochs'?)");
+  EXPECT_EQ(error_of("[run]\n\nzzzzzzzzzz = 1\n"),
+            "deep.toml:3: unknown key 'run.zzzzzzzzzz' (see `ptlab config --default --deep` for every key)");
+  EXPECT_EQ(error_of("[sweep]\nseeds = 2\n"), "deep.toml:1: [sweep] describes a sweep; expected `ptlab sweep deep.toml`");
+  EXPECT_EQ(error_of("model = 3\n"),
+            "deep.toml:1: model: expected a section [data], [upstream], [downstream], [model], [transfer] or [run]");
+  const auto set_error = [](const std::vector<std::string>& sets) {
+    try {
+      experiment::with_overrides(experiment::DeepSpec{}, sets);
+    } catch (const core::InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_EQ(set_error({"downstream.lrr=0.1"}), "--set downstream.lrr=0.1: unknown key 'downstream.lrr' (did you mean 'downstream.lr'?)");
+  const std::string value_error = set_error({"upstream.epochs=0"});
+  EXPECT_EQ(value_error.rfind("config with --set:", 0), 0u) << value_error;
+  EXPECT_TRUE(value_error.ends_with(": upstream.epochs: expected an integer in [1, 10000]")) << value_error;
+  EXPECT_NE(set_error({"upstream.epochs=2\nlr = 3"}).find("line break"), std::string::npos);
+  EXPECT_EQ(set_error({"upstream=2"}), "--set upstream=2: expected section.key=value, e.g. upstream.epochs=2");
+  EXPECT_EQ(error_of("[transfer]\nfreeze = true\n"),
+            "deep.toml:2: transfer.freeze: expected false unless rule = \"blocks\" (AnB freezes whole blocks)");
+  EXPECT_EQ(error_of("[transfer]\nrule = \"blocks\"\n"),
+            "deep.toml: transfer.blocks: expected a non-empty list of k values for rule = \"blocks\"");
+  EXPECT_EQ(error_of("[downstream]\nclasses = [3, 4, 3]\n"), "deep.toml:2: downstream.classes: expected at least two distinct classes");
+  EXPECT_EQ(error_of("[data]\ndataset = \"cifar100\"\n"),
+            "deep.toml: data.dir: expected the directory of the cifar100 files (dataset = \"cifar100\")");
+  EXPECT_EQ(error_of("[transfer]\nalphas = []\n"), "deep.toml:2: transfer.alphas: expected a non-empty array of values in [0, 1]");
+  EXPECT_EQ(error_of("[upstream]\nclasses = [0, 1.5]\n"),
+            "deep.toml:2: upstream.classes: expected a non-empty array of integers in [0, 99]");
+  EXPECT_EQ(error_of("[upstream]\nlr = 0\n"), "deep.toml:2: upstream.lr: expected a number in [1e-08, 10]");
+  EXPECT_EQ(experiment::parse_deep_config("[transfer]\nrule = \"blocks\"\nblocks = []\nalphas = [0.5]\n", "x",
+                                          {"transfer.blocks=[1]"}).blocks,
+            (std::vector<int>{1}));
+}
+
+TEST(DeepConfig, SweepAxisTypesComeFromTheSchema) {
+  using experiment::KeyType;
+  EXPECT_EQ(experiment::deep_key_type("upstream.epochs"), KeyType::integer);
+  EXPECT_EQ(experiment::deep_key_type("downstream.lr"), KeyType::number);
+  EXPECT_EQ(experiment::deep_key_type("transfer.freeze"), KeyType::boolean);
+  EXPECT_EQ(experiment::deep_key_type("downstream.augment"), KeyType::boolean);
+  EXPECT_EQ(experiment::deep_key_type("model.arch"), KeyType::choice);
+  EXPECT_EQ(experiment::deep_key_type("data.dir"), KeyType::choice);
+  EXPECT_EQ(experiment::deep_key_type("upstream.task"), KeyType::choice);
+  int typed = 0;
+  for (const auto& k : experiment::deep_config_keys()) {
+    try {
+      experiment::deep_key_type(k.path);
+      ++typed;
+    } catch (const core::InputError&) {
+    }
+  }
+  EXPECT_EQ(typed, 2 + 2 * 11 + 1 + 4);  // all but classes, alphas, blocks and the four run keys
+  try {
+    experiment::deep_key_type("upstream.epohcs");
+    ADD_FAILURE();
+  } catch (const core::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("did you mean 'upstream.epochs'?"), std::string::npos) << e.what();
+  }
+}
+
+TEST(DeepConfig, TheTheoryReaderNamesADeepConfig) {
+  const std::string path = PTLAB_SOURCE_DIR "/configs/deep/fmnist_resnet.toml";
+  try {
+    experiment::load_config(path);
+    ADD_FAILURE();
+  } catch (const core::InputError& e) {
+    EXPECT_EQ(std::string(e.what()), path + ": this is a deep config: use `ptlab deep`");
+  }
+  EXPECT_NO_THROW(experiment::load_config(PTLAB_SOURCE_DIR "/configs/paper.toml"));
+}
