@@ -29,9 +29,11 @@ Action add_config_command(CLI::App& app, Io& io) {
     if (args->defaults == !args->path.empty())
       throw core::InputError("config: expected exactly one of --default or CONFIG");
     if (args->defaults && args->deep) {
+      // Resolved before anything is printed: a bad --set leaves stdout empty.
+      const std::string text = experiment::deep_canonical_toml(experiment::with_overrides(experiment::DeepSpec{}, args->sets), true);
       io.out << (args->sets.empty() ? "# ptlab default deep config: every key, with its meaning and allowed values.\n"
                                     : "# ptlab default deep config with --set overrides: every key, its meaning and range.\n")
-             << experiment::deep_canonical_toml(experiment::with_overrides(experiment::DeepSpec{}, args->sets), true);
+             << text;
     } else if (args->deep || (!args->defaults && experiment::is_deep_config(args->path))) {
       io.out << experiment::deep_canonical_toml(experiment::load_deep_config(args->path, args->sets), true);
     } else if (args->defaults) {

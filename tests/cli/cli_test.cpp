@@ -379,11 +379,13 @@ TEST_F(Cli, RunWritesDynamicsThatPlotReads) {
 }
 
 TEST_F(Cli, DeepConfigsAreRecognisedAndTheirBadInputIsOneLine) {
-  // A deep sweep given to `ptlab sweep` goes to the deep runner, which refuses theory-only flags.
+  // A deep sweep given to `ptlab sweep` goes to the deep runner. Deep sweeps shard like theory
+  // sweeps; a shard's runs need a study to go into.
   const std::string deep = write("deep_sweep.toml",
                                  "[upstream]\nper_class = 5\n[sweep]\n[[sweep.axis]]\nkey = \"upstream.per_class\"\n"
                                  "values = [5, 10]\n");
-  expect_bad_input({"sweep", deep, "--shard", "0/2"}, "theory sweeps only");
+  expect_bad_input({"deep", deep, "--shard", "0/2"}, "expected --store FILE");
+  expect_bad_input({"deep", deep, "--shard", "2/2", "--store", path("x.db")}, "expected I/N with 0 ≤ I < N");
   expect_bad_input({"sweep", path("tiny.toml"), "--checkpoints", path("ck")}, "applies to deep configs");
   expect_bad_input({"deep", write("bad_axis.toml", "[sweep]\n[[sweep.axis]]\nkey = \"transfer.alphas\"\nvalues = [[1.0]]\n")},
                    "swept by every point");
