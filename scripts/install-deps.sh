@@ -3,6 +3,8 @@
 # Idempotent: packages already present are left alone; it says what it installs.
 # Run as root (or with sudo available).
 # Usage: scripts/install-deps.sh           build, tests, main job
+#        scripts/install-deps.sh --tests   also what only tests use: Chromium (the report's rendering
+#                                          check) and PyTorch (the torch.save interop check)
 #        scripts/install-deps.sh --bench   also the benchmarks: Google Benchmark and the peers
 #                                          (PyTorch and NumPy from Debian) of bench/peers/
 set -euo pipefail
@@ -30,14 +32,19 @@ packages=(
   libgtest-dev      # unit tests
   libgmock-dev
 )
-if [ "${1:-}" = "--bench" ]; then
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(
+    chromium          # headless rendering of the HTML report (tests/report/html_test.cpp)
+    python3-torch     # torch.save archives read by transfer.import (tests/deep/deep_test.cpp)
+  )
+elif [ "${1:-}" = "--bench" ]; then
   packages+=(
     libbenchmark-dev  # micro-benchmarks (bench/)
     python3-numpy     # NumPy peer (bench/peers/)
     python3-torch     # PyTorch peer, CPU (bench/peers/)
   )
 elif [ -n "${1:-}" ]; then
-  echo "install-deps: unknown option $1; expected --bench or nothing" >&2
+  echo "install-deps: unknown option $1; expected --tests, --bench or nothing" >&2
   exit 2
 fi
 

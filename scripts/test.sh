@@ -3,6 +3,6 @@
 # e.g. scripts/test.sh -L unit for the fast tests only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+scripts/install-deps.sh --tests
 scripts/build.sh
 ctest --test-dir build --output-on-failure --parallel "$(nproc)" "$@"

@@ -173,7 +173,7 @@ const std::vector<Key>& schema() {
                            at_least(0), "σ₀: init standard deviation, w ~ N(0, σ₀² I)"));
     k.push_back(choice_key("transfer.rule", [](Spec& s) -> transfer::Rule& { return s.transfer.rule; },
                            {"filter", "entry", "layer", "activation", "oracle"},
-                           "which upstream parameters are inherited (DESIGN.md §1.3)"));
+                           "which upstream parameters are inherited (docs/design.md §2.3)"));
     k.push_back(number_key("transfer.alpha", [](Spec& s) -> double& { return s.transfer.alpha; },
                            closed(0, 1), "α: inheritance ratio (filter, entry, oracle rules)"));
     k.push_back(bool_key("transfer.freeze", [](Spec& s) -> bool& { return s.transfer.freeze; },
@@ -192,7 +192,7 @@ const std::vector<Key>& schema() {
                            "GD backend: dense (W itself), span (coefficients over the training patches; exact, "
                            "independent of d) or auto (the cheaper by the cost model of train/span.hpp)"));
     k.push_back(integer_key("dynamics.every", [](Spec& s) -> int& { return s.dynamics.every; }, at_least(0),
-                            "γ/ρ checkpoint every k GD steps and at the end (0 = off; DESIGN.md §1.4)"));
+                            "γ/ρ checkpoint every k GD steps and at the end (0 = off; docs/design.md §2.4)"));
     k.push_back(bool_key("dynamics.full", [](Spec& s) -> bool& { return s.dynamics.full; },
                          "also keep every filter's γ and ρ per checkpoint (large: 2m × (n + S + 1) numbers; ptlab run --out only)"));
     return k;

@@ -1,5 +1,5 @@
 #pragma once
-// The validated description of a deep-net transfer experiment (`ptlab deep CONFIG`, DESIGN.md §2):
+// The validated description of a deep-net transfer experiment (`ptlab deep CONFIG`, docs/design.md §3):
 // upstream training on one class split of a real image data set (or imported weights), then, per
 // α and seed, a transfer run and a scratch run on the downstream split. Free of LibTorch, Eigen
 // and the theory spec, so the CLI can parse and validate without them.

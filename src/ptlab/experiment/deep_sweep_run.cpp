@@ -1,5 +1,5 @@
 // run_deep_sweep (experiment/deep_sweep.hpp): deep grid points as planner jobs. Compiled into the
-// library that defines run_deep (the deep half, or the theory half's stub without LibTorch).
+// library that defines run_deep (the deep half, or the theory half's fallback without LibTorch).
 #include <fmt/format.h>
 
 #include <chrono>

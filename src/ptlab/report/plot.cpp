@@ -675,7 +675,7 @@ std::string read_text_file(const fs::path& p) {
 }  // namespace
 
 std::string axis_symbol(const std::string& key) {
-  // The symbols of the key comments in experiment/config.cpp (DESIGN.md §1), subscripts as
+  // The symbols of the key comments in experiment/config.cpp (docs/design.md §2), subscripts as
   // Unicode digits; σ_p,k keeps an underscore as there is no subscript comma.
   static const std::map<std::string, std::string> symbols = [] {
     std::map<std::string, std::string> m = {

@@ -9,7 +9,7 @@
 //   phase   mean NTG over two axes, one cell per grid point at its real values (log axes when
 //           log-spaced); cells whose 95% CI contains 0 carry a circle; the NTG = 0 contour is drawn
 //           only between neighbouring points of significantly opposite sign
-//   dynamics  γ/ρ trajectories (DESIGN.md §1.4), mean over seeds: upstream signal learning and
+//   dynamics  γ/ρ trajectories (docs/design.md §2.4), mean over seeds: upstream signal learning and
 //           noise memorisation; downstream γ, ρ̄ and j·⟨w, u⟩ for the transfer model's inherited
 //           and fresh filters and for the scratch model; one figure per grid point (at most 50)
 // Files are named after what they show, STEM-KIND[-WHAT].EXT, STEM being the study file's stem
