@@ -3,6 +3,7 @@
 #include <ostream>
 
 #include "cli.hpp"
+#include "options.hpp"
 #include "ptlab/core/error.hpp"
 #include "ptlab/experiment/config.hpp"
 #include "ptlab/experiment/deep_config.hpp"
@@ -23,8 +24,7 @@ Action add_config_command(CLI::App& app, Io& io) {
   cmd->add_flag("--deep", args->deep,
                 "The deep config (`ptlab deep`): with --default its keys; a deep CONFIG is recognised without it");
   cmd->add_option("config", args->path, "Config file (TOML) to resolve and print canonically");
-  cmd->add_option("--set", args->sets, "Override a key: --set transfer.alpha=0.25 (repeatable)")
-      ->allow_extra_args(false);
+  add_set_option(*cmd, args->sets, "transfer.alpha=0.25");
   return [&io, args]() {
     if (args->defaults == !args->path.empty())
       throw core::InputError("config: expected exactly one of --default or CONFIG");

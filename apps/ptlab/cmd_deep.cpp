@@ -6,7 +6,9 @@
 #include <ostream>
 
 #include "cli.hpp"
+#include "options.hpp"
 #include "progress.hpp"
+#include "ptlab/report/deep_table.hpp"
 #include "ptlab/core/error.hpp"
 #include "ptlab/experiment/deep_run.hpp"
 #include "ptlab/experiment/deep_sweep.hpp"
@@ -17,9 +19,7 @@
 namespace ptlab::cli {
 
 int run_deep_command(Io& io, const DeepArgs& args) {
-  std::vector<std::string> sets = args.sets;
-  if (args.seeds > 0) sets.push_back(fmt::format("run.seeds={}", args.seeds));
-  experiment::DeepSweepSpec sweep = experiment::load_deep_sweep(args.path, sets);
+  experiment::DeepSweepSpec sweep = experiment::load_deep_sweep(args.path, overrides_with_seeds(args.sets, args.seeds));
   if (args.seeds > 0) sweep.seeds = args.seeds;
   if (!experiment::deep_available()) experiment::run_deep(sweep.base);  // says the build has no LibTorch
   const bool mpi = experiment::launched_under_mpi();
@@ -59,7 +59,7 @@ int run_deep_command(Io& io, const DeepArgs& args) {
   for (const auto& point : points) {
     std::string title = "ptlab deep " + args.path;
     for (std::size_t a = 0; a < point.values.size(); ++a) title += fmt::format("  {} = {}", axes[a], point.values[a]);
-    io.out << experiment::deep_table(point.result, title) << "\n";
+    io.out << report::deep_table(point.result, title) << "\n";
   }
   if (!args.store.empty())
     io.out << fmt::format("{}: ran {} of {} runs, {} already there{}\n", args.store, outcome.exec.ran,
@@ -83,19 +83,15 @@ Action add_deep_command(CLI::App& app, Io& io) {
   auto args = std::make_shared<DeepArgs>();
   auto shard = std::make_shared<std::string>();
   cmd->add_option("config", args->path, "Deep experiment config (TOML), e.g. configs/deep/fmnist_resnet.toml")->required();
-  cmd->add_option("--set", args->sets, "Override a key: --set upstream.epochs=2 (repeatable)")->allow_extra_args(false);
-  cmd->add_option("--seeds", args->seeds, "Number of seeds (overrides run.seeds and sweep.seeds)")
-      ->check(integer_in(1, 1000))
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  add_set_option(*cmd, args->sets, "upstream.epochs=2");
+  add_seeds_option(*cmd, args->seeds, Half::deep, "Number of seeds (overrides run.seeds and sweep.seeds)");
   cmd->add_option("--store", args->store, "Study file (SQLite) to record every run in; rerunning skips what is there")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   cmd->add_option("--checkpoints", args->checkpoints,
                   "Directory for upstream checkpoints: trained upstream weights are saved there and reused by "
                   "later runs of the same upstream config")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-  cmd->add_option("--threads", args->threads, "LibTorch threads (default: run.threads; 0 there = all cores)")
-      ->check(integer_in(1, 1024))
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  add_threads_option(*cmd, args->threads, "LibTorch threads (default: run.threads; 0 there = all cores)");
   cmd->add_option("--shard", *shard,
                   "Run only shard I of N of the (point, seed) jobs (I/N, 0-based) into --store; combine the "
                   "shards' stores with ptlab merge")

@@ -36,19 +36,7 @@ Action add_export_command(CLI::App& app, Io& io) {
       io.out << text;
       return 0;
     }
-    // A path that cannot name a file is bad input; a write that then fails is an I/O error.
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    if (fs::is_directory(args->out, ec))
-      throw core::InputError(fmt::format("--out {}: is a directory; expected a file path", args->out));
-    const fs::path parent = fs::absolute(args->out, ec).parent_path();
-    if (!fs::is_directory(parent, ec))
-      throw core::InputError(fmt::format("--out {}: {} is not an existing directory", args->out, parent.string()));
-    try {
-      core::replace_file(args->out, text);  // whole file or nothing
-    } catch (const core::IoError& e) {
-      throw core::IoError(fmt::format("--out {}", e.what()));
-    }
+    store::write_export(args->out, text);
     return 0;
   };
 }

@@ -1,10 +1,11 @@
 // `ptlab run CONFIG`: upstream training → transfer → downstream training (transfer and scratch).
 #include <fmt/format.h>
 
-#include <chrono>
 #include <ostream>
 
 #include "cli.hpp"
+#include "options.hpp"
+#include "progress.hpp"
 #include "ptlab/core/error.hpp"
 #include "ptlab/experiment/config.hpp"
 #include "ptlab/experiment/run.hpp"
@@ -29,14 +30,9 @@ Action add_run_command(CLI::App& app, Io& io) {
   };
   auto args = std::make_shared<Args>();
   cmd->add_option("config", args->path, "Experiment config (TOML), e.g. configs/paper.toml")->required();
-  cmd->add_option("--set", args->sets, "Override a key: --set transfer.alpha=0.25 (repeatable)")
-      ->allow_extra_args(false);
-  cmd->add_option("--seeds", args->seeds, "Number of seeds (overrides run.seeds)")
-      ->check(integer_in(1, 1000000))
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-  cmd->add_option("--threads", args->threads, "Worker threads over seeds (default: all cores)")
-      ->check(integer_in(1, 1024))
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  add_set_option(*cmd, args->sets, "transfer.alpha=0.25");
+  add_seeds_option(*cmd, args->seeds, Half::theory, "Number of seeds (overrides run.seeds)");
+  add_threads_option(*cmd, args->threads, "Worker threads over seeds (default: all cores)");
   CLI::Option* out_option = cmd->add_option("--out", args->out,
                   "Write config.toml, summary.json, curves.csv and dynamics.csv (γ/ρ) to this new directory "
                   "(parents are created)")
@@ -48,24 +44,19 @@ Action add_run_command(CLI::App& app, Io& io) {
       ->capture_default_str();
   return [&io, args, out_option]() {
     const bool write_out = out_option->count() > 0;
-    std::vector<std::string> sets = args->sets;
-    if (args->seeds > 0) sets.push_back(fmt::format("run.seeds={}", args->seeds));
-    const experiment::ExperimentSpec spec = experiment::load_config(args->path, sets);
+    const experiment::ExperimentSpec spec =
+        experiment::load_config(args->path, overrides_with_seeds(args->sets, args->seeds));
     if (write_out) store::check_output_dir(args->out, args->force);
 
     experiment::RunOptions options;
     options.threads = args->threads;
-    if (io.err_is_terminal) {
-      const auto start = std::chrono::steady_clock::now();
-      options.progress = [&io, start](int done, int total, const experiment::SeedRecord& r) {
-        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        const double eta = elapsed / done * (total - done);
-        const std::string ntg = r.valid() ? fmt::format("NTG {:+.4f}", r.ntg) : std::string("diverged");
-        io.err << fmt::format("\r[{}/{}] seed {} done ({}); {:.0f} s elapsed, about {:.0f} s left   ", done, total,
-                              r.seed, ntg, elapsed, eta)
-               << (done == total ? "\n" : "") << std::flush;
+    // Seeds take seconds: a bar on a terminal, nothing in logs.
+    Progress progress(io.err, io.err_is_terminal, "seeds");
+    if (io.err_is_terminal)
+      options.progress = [&progress](int done, int total, const experiment::SeedRecord& r) {
+        progress.update(done, total,
+                        fmt::format("seed {}: {}", r.seed, r.valid() ? fmt::format("NTG {:+.4f}", r.ntg) : "diverged"));
       };
-    }
     const store::Provenance provenance = store::current_provenance(io.command_line);
     const experiment::ExperimentResult result = experiment::run_experiment(spec, options);
 

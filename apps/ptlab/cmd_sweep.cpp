@@ -7,6 +7,7 @@
 #include <ostream>
 
 #include "cli.hpp"
+#include "options.hpp"
 #include "progress.hpp"
 #include "ptlab/core/error.hpp"
 #include "ptlab/experiment/deep_config.hpp"
@@ -34,13 +35,12 @@ Action add_sweep_command(CLI::App& app, Io& io) {
   auto args = std::make_shared<Args>();
   cmd->add_option("config", args->path, "Sweep config (TOML with a [sweep] table), e.g. configs/sweeps/alpha.toml")
       ->required();
-  cmd->add_option("--set", args->sets, "Override a base key: --set downstream.n=30 (repeatable)")
-      ->allow_extra_args(false);
+  add_set_option(*cmd, args->sets, "downstream.n=30");
   cmd->add_option("--store", args->store, "Study file (default: the config's name with .db, in the current directory)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-  cmd->add_option("--threads", args->threads, "Worker threads over runs (default: all cores); deep configs: LibTorch threads per process (default: run.threads)")
-      ->check(integer_in(1, 1024))
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  add_threads_option(*cmd, args->threads,
+                     "Worker threads over runs (default: all cores); deep configs: LibTorch threads per process "
+                     "(default: run.threads)");
   cmd->add_option("--shard", args->shard,
                   "Run only shard I of N (I/N, 0-based; e.g. --shard $SLURM_ARRAY_TASK_ID/8) into its own store; "
                   "combine the shards with ptlab merge")
@@ -96,10 +96,6 @@ Action add_merge_command(CLI::App& app, Io& io) {
   cmd->add_option("output", args->output, "Study to write (created if missing)")->required();
   cmd->add_option("inputs", args->inputs, "Studies to read")->required();
   return [&io, args]() {
-    for (const auto& in : args->inputs)
-      if (std::filesystem::exists(in) && std::filesystem::exists(args->output) &&
-          std::filesystem::equivalent(in, args->output))
-        throw core::InputError(fmt::format("merge: {} is both output and input; expected a different output", in));
     const auto [copied, kept] = store::merge_studies(args->output, args->inputs);
     io.out << fmt::format("merged {} runs from {} stores into {} ({} already there)\n", copied, args->inputs.size(),
                           args->output, kept);

@@ -2,6 +2,7 @@
 #include <ostream>
 
 #include "cli.hpp"
+#include "options.hpp"
 #include "ptlab/experiment/config.hpp"
 #include "ptlab/report/theory_text.hpp"
 
@@ -17,7 +18,7 @@ Action add_theory_command(CLI::App& app, Io& io) {
   };
   auto args = std::make_shared<Args>();
   cmd->add_option("config", args->path, "Experiment config (TOML), e.g. configs/paper.toml")->required();
-  cmd->add_option("--set", args->sets, "Override a key: --set upstream.n=400 (repeatable)")->allow_extra_args(false);
+  add_set_option(*cmd, args->sets, "upstream.n=400");
   return [&io, args]() {
     const experiment::ExperimentSpec spec = experiment::load_config(args->path, args->sets);
     io.out << report::theory_text(spec, "ptlab theory " + args->path);

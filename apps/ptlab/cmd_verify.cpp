@@ -2,6 +2,7 @@
 #include <ostream>
 
 #include "cli.hpp"
+#include "options.hpp"
 #include "progress.hpp"
 #include "ptlab/report/theory_text.hpp"
 #include "ptlab/verify/claims.hpp"
@@ -20,9 +21,7 @@ Action add_verify_command(CLI::App& app, Io& io) {
   };
   auto args = std::make_shared<Args>();
   cmd->add_flag("--quick", args->quick, "Small sizes (d = 400, m = 10, 300 steps): about 15 s on 2 cores");
-  cmd->add_option("--threads", args->threads, "Worker threads (default: all cores); results do not depend on it")
-      ->check(integer_in(1, 1024))
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  add_threads_option(*cmd, args->threads, "Worker threads (default: all cores); results do not depend on it");
   cmd->add_flag("--markdown", args->markdown, "Print Markdown tables (for docs) instead of the terminal summary");
   return [&io, args]() {
     verify::VerifyOptions options;

@@ -4,17 +4,17 @@
 
 namespace ptlab::cli {
 
-void Progress::update(int done, int total) {
+void Progress::update(int done, int total, const std::string& detail) {
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const double left = done > 0 ? elapsed / done * (total - done) : 0.0;
   const double fraction = total > 0 ? static_cast<double>(done) / total : 1.0;
   if (terminal_) {
     constexpr int kWidth = 30;
     const int filled = static_cast<int>(fraction * kWidth);
-    err_ << fmt::format("\r{} [{}{}] {}/{} ({:.0f}%), {:.0f} s elapsed, about {:.0f} s left   ", what_,
+    err_ << fmt::format("\r{} [{}{}] {}/{} ({:.0f}%){}, {:.0f} s elapsed, about {:.0f} s left   ", what_,
                         std::string(static_cast<std::size_t>(filled), '#'),
                         std::string(static_cast<std::size_t>(kWidth - filled), '.'), done, total, 100 * fraction,
-                        elapsed, left)
+                        detail.empty() ? "" : ", " + detail, elapsed, left)
          << (done == total ? "\n" : "") << std::flush;
     return;
   }

@@ -11,8 +11,9 @@ class Progress {
  public:
   Progress(std::ostream& err, bool terminal, std::string what)
       : err_(err), terminal_(terminal), what_(std::move(what)), start_(std::chrono::steady_clock::now()) {}
-  /// Reports `done` of `total` items finished.
-  void update(int done, int total);
+  /// Reports `done` of `total` items finished; `detail` (e.g. the last item's result) follows
+  /// the count on a terminal.
+  void update(int done, int total, const std::string& detail = "");
   /// Prints one line above the bar (on a terminal; nothing otherwise, so logs stay short).
   void note(const std::string& line);
 

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "ptlab/report/deep_table.hpp"
 #include "ptlab/core/error.hpp"
 #include "ptlab/experiment/deep_run.hpp"
 #include "ptlab/experiment/deep_sweep.hpp"
@@ -169,7 +170,7 @@ TEST_F(DeepStudy, RotationUpstreamAndDeviceSwitch) {
   EXPECT_NE(messages.front().find("rotation task"), std::string::npos);
   EXPECT_GE(r.records[0].upstream_accuracy, 0.0);
   EXPECT_GT(r.records[0].copied_fraction, 0.9);  // the 4-way rotation head is not copied, the rest is
-  EXPECT_NE(experiment::deep_table(r, "t").find("rotation prediction"), std::string::npos);
+  EXPECT_NE(report::deep_table(r, "t").find("rotation prediction"), std::string::npos);
   if (!torch::cuda::is_available()) {
     spec.device = experiment::DeepDevice::cuda;
     EXPECT_THROW(experiment::run_deep(spec), core::InputError);

@@ -2,6 +2,7 @@
 // is exactly what changed), BatchNorm statistics, the head rule, archives.
 #include <gtest/gtest.h>
 
+#include "ptlab/report/deep_table.hpp"
 #include "ptlab/core/error.hpp"
 #include "ptlab/core/rng.hpp"
 #include "ptlab/train/deep/trainer.hpp"
@@ -244,7 +245,7 @@ TEST_F(DeepArchive, DeepExperimentOnUserIdxFiles) {
   EXPECT_EQ(r.records[0].copied_fraction, 0.0);
   EXPECT_GT(r.records[1].copied_fraction, 0.9);  // α = 1: everything but the head
   EXPECT_GT(r.records[0].upstream_accuracy, 0.8);
-  const std::string table = ptlab::experiment::deep_table(r, "tiny");
+  const std::string table = ptlab::report::deep_table(r, "tiny");
   EXPECT_NE(table.find("transfer acc"), std::string::npos);
   // Missing files: one line naming the directory.
   spec.dir = path("nowhere");

@@ -17,6 +17,7 @@
 #include <variant>
 
 #include "ptlab/core/error.hpp"
+#include "ptlab/core/hash.hpp"
 #include "ptlab/experiment/deep_config.hpp"
 #include "ptlab/experiment/detail/suggest.hpp"
 #include "ptlab/experiment/detail/toml_config.hpp"
@@ -39,6 +40,7 @@ struct Key {
   std::function<void(Spec&, const Value&)> set;  // value already type- and range-checked
   std::function<bool(double)> in_range;          // integer and number keys
   std::string expected;                          // e.g. "a number in [0, 1]"
+  double lo = 0.0, hi = 0.0;                     // integer keys: the closed range of values
 };
 
 struct Range {
@@ -92,7 +94,7 @@ Key integer_key(std::string path, Ref ref, Range range, std::string comment) {
                using T = std::remove_reference_t<decltype(ref(s))>;
                ref(s) = static_cast<T>(std::get<std::int64_t>(v));
              },
-             checker(range), describe(range, "an integer")};
+             checker(range), describe(range, "an integer"), range.lo, range.hi};
 }
 
 template <class Ref>
@@ -474,6 +476,17 @@ ExperimentSpec load_config(const std::string& path, const std::vector<std::strin
   }
 }
 
+IntegerBounds integer_key_bounds(const std::string& path) {
+  const Key* key = find_key(path);
+  PTLAB_ASSERT(key != nullptr && key->type == Type::integer);
+  // Clamp an unbounded side (±inf) into the int64 range before converting.
+  const auto clamp = [](double x) {
+    constexpr double kMax = 9.2e18;
+    return static_cast<std::int64_t>(std::clamp(x, -kMax, kMax));
+  };
+  return {clamp(key->lo), clamp(key->hi)};
+}
+
 KeyType key_type(const std::string& path) {
   const Key* key = find_key(path);
   if (key == nullptr) throw core::InputError(unknown_key_message("sweep axis", path));
@@ -507,12 +520,7 @@ std::string canonical_toml(const ExperimentSpec& spec, bool comments) {
 }
 
 std::string config_hash(const ExperimentSpec& spec) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (const unsigned char c : canonical_toml(spec)) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return fmt::format("{:016x}", h);
+  return fmt::format("{:016x}", core::fnv1a(canonical_toml(spec)));
 }
 
 std::string run_hash(const ExperimentSpec& spec) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "ptlab/experiment/key_bounds.hpp"
 #include "ptlab/experiment/spec.hpp"
 
 namespace ptlab::experiment {
@@ -34,6 +35,10 @@ std::string canonical_toml(const ExperimentSpec& spec, bool comments = false);
 std::string config_hash(const ExperimentSpec& spec);
 
 enum class KeyType { integer, number, boolean, choice };
+
+/// The range of an integer key of the theory schema (e.g. "run.seeds"). A path that is not an
+/// integer key is a programming error (PTLAB_ASSERT).
+IntegerBounds integer_key_bounds(const std::string& path);
 
 /// The type of a config key; throws core::InputError (with a did-you-mean) for an unknown key.
 KeyType key_type(const std::string& path);

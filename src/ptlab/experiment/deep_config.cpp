@@ -9,6 +9,7 @@
 #include <type_traits>
 
 #include "ptlab/core/error.hpp"
+#include "ptlab/core/hash.hpp"
 #include "ptlab/experiment/config.hpp"
 #include "ptlab/experiment/detail/suggest.hpp"
 #include "ptlab/experiment/detail/toml_config.hpp"
@@ -17,18 +18,6 @@ namespace ptlab::experiment {
 namespace {
 
 using Kind = DeepKeyKind;
-
-// FNV-1a over the canonical text. The basis is 1469598103934665603, one digit short of the
-// standard 64-bit offset basis 14695981039346656037: every stored deep run is keyed by a hash
-// made with it, so it stays (the hash is as good an id either way).
-constexpr std::uint64_t kDeepHashBasis = 1469598103934665603ULL;
-constexpr std::uint64_t kFnvPrime = 1099511628211ULL;
-
-std::uint64_t fnv1a(const std::string& s) {
-  std::uint64_t h = kDeepHashBasis;
-  for (const unsigned char c : s) h = (h ^ c) * kFnvPrime;
-  return h;
-}
 
 std::string quoted(const std::string& s) {
   std::ostringstream out;
@@ -47,6 +36,7 @@ struct Field {
   // Type- and range-checks a value and stores it; returns "" or what was expected instead.
   std::function<std::string(const toml::node&, T&)> read;
   std::function<std::string(const T&)> write;  // the canonical TOML value
+  std::int64_t lo = 0, hi = 0;                   // integer keys: the closed range of values
 };
 
 template <class T, class P>
@@ -59,7 +49,7 @@ Field<T> integer(std::string name, P member, std::int64_t lo, std::int64_t hi, s
             t.*member = static_cast<std::remove_reference_t<decltype(t.*member)>>(v->get());
             return std::string();
           },
-          [=](const T& t) { return fmt::format("{}", t.*member); }};
+          [=](const T& t) { return fmt::format("{}", t.*member); }, lo, hi};
 }
 
 template <class T, class P>
@@ -168,7 +158,7 @@ const std::vector<Field<DeepTrainSpec>>& train_fields() {
 Key in_stage(const Field<DeepTrainSpec>& f, const std::string& section, DeepTrainSpec DeepSpec::*stage) {
   return {section + "." + f.name, f.kind, f.comment, f.expected,
           [read = f.read, stage](const toml::node& n, DeepSpec& s) { return read(n, s.*stage); },
-          [write = f.write, stage](const DeepSpec& s) { return write(s.*stage); }};
+          [write = f.write, stage](const DeepSpec& s) { return write(s.*stage); }, f.lo, f.hi};
 }
 
 // Every key, in canonical order (the order of deep_canonical_toml and so of the run hash).
@@ -202,7 +192,7 @@ const std::vector<Key>& schema() {
                         "a weights archive to transfer from instead of training upstream (\"\" = train)"));
     k.push_back(integer<S>("run.seeds", &S::seeds, 1, 1000, "seeds; seed i of N is seed + i"));
     k.push_back(integer<S>("run.seed", &S::seed, 0, 1000000000, "first seed"));
-    k.push_back(integer<S>("run.threads", &S::threads, 0, 1024, "LibTorch intra-op threads (0 = all cores)"));
+    k.push_back(integer<S>("run.threads", &S::threads, 0, kMaxThreads, "LibTorch intra-op threads (0 = all cores)"));
     k.push_back(choice<S>("run.device", &S::device,
                           "auto (CUDA when LibTorch has it and a GPU is visible), cpu or cuda"));
     return k;
@@ -215,6 +205,16 @@ const Key* find_key(const std::string& path) {
     if (k.name == path) return &k;
   return nullptr;
 }
+
+}  // namespace
+
+IntegerBounds deep_integer_key_bounds(const std::string& path) {
+  const Key* k = find_key(path);
+  PTLAB_ASSERT(k != nullptr && k->kind == Kind::integer);
+  return {k->lo, k->hi};
+}
+
+namespace {
 
 std::string section_of(const std::string& path) { return path.substr(0, path.find('.')); }
 
@@ -387,7 +387,7 @@ std::string deep_run_hash(const DeepSpec& spec) {
   s.seed = 0;
   s.threads = 0;
   s.device = DeepDevice::automatic;
-  return fmt::format("{:016x}", fnv1a(deep_canonical_toml(s)));
+  return fmt::format("{:016x}", core::fnv1a(deep_canonical_toml(s), core::kDeepHashBasis));
 }
 
 DeepSpec at_setting(const DeepSpec& spec, double setting) {

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "ptlab/experiment/key_bounds.hpp"
 #include "ptlab/train/deep/options.hpp"
 
 namespace ptlab::experiment {
@@ -138,10 +139,14 @@ struct DeepSpec {
 std::string deep_canonical_toml(const DeepSpec& spec, bool comments = false);
 
 /// The id of one deep run's configuration: 16 hex digits of FNV-1a (with the basis of
-/// deep_config.cpp, not the standard one) over the canonical TOML with run.seeds, run.seed,
+/// core/hash.hpp, not the standard one) over the canonical TOML with run.seeds, run.seed,
 /// run.threads and run.device cleared. A stored deep run is keyed by (deep_run_hash of the spec
 /// with its single setting, seed).
 std::string deep_run_hash(const DeepSpec& spec);
+
+/// The closed range of an integer key of the deep schema (e.g. "run.seeds"), for command-line
+/// options that set it. A path that is not an integer key is a programming error (PTLAB_ASSERT).
+IntegerBounds deep_integer_key_bounds(const std::string& path);
 
 /// The spec of one setting: alphas = {setting} (channel/entry rules) or blocks = {k}.
 DeepSpec at_setting(const DeepSpec& spec, double setting);

@@ -82,7 +82,4 @@ void check_deep(const DeepSpec& spec);
 /// The summary rows (per setting, in config order) of a set of records.
 std::vector<DeepSummary> summarize_deep(const DeepSpec& spec, const std::vector<DeepRecord>& records);
 
-/// The paper-style table: per setting, scratch and transfer accuracy and the gain with its 95% CI.
-std::string deep_table(const DeepResult& result, const std::string& title);
-
 }  // namespace ptlab::experiment

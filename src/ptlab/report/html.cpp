@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ptlab/core/error.hpp"
+#include "ptlab/experiment/stats.hpp"
 #include "ptlab/store/record_format.hpp"
 #include "ptlab/store/study_sink.hpp"
 #include "ptlab/experiment/config.hpp"
@@ -149,7 +150,7 @@ negative means transfer helps (for deep runs, the accuracy gain in points is &mi
     for (std::size_t a = 0; a < axes.size(); ++a)
       html += "<td>" + escape(a < p.values.size() ? p.values[a] : "") + "</td>";
     const bool ci = std::isfinite(p.ntg.ci_low);
-    const char* verdict = !ci ? "?" : p.ntg.ci_high < 0 ? "helps" : p.ntg.ci_low > 0 ? "hurts" : "n.s.";
+    const char* verdict = experiment::verdict_short(experiment::ntg_verdict(p.ntg));
     html += fmt::format(
         "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td></tr>\n",
         p.done, p.diverged, p.failed, cell(p.transfer_test_error_true), cell(p.scratch_test_error_true),

@@ -383,8 +383,8 @@ struct Cell {
   // +1 / −1: the 95% CI lies entirely above / below 0; 0: it contains 0, is undefined (fewer
   // than 2 runs) or the cell has no runs.
   int sign() const {
-    if (s.n < 2 || !std::isfinite(s.ci_low) || !std::isfinite(s.ci_high)) return 0;
-    return s.ci_low > 0 ? 1 : s.ci_high < 0 ? -1 : 0;
+    const experiment::Verdict v = experiment::ntg_verdict(s);
+    return v == experiment::Verdict::hurts ? 1 : v == experiment::Verdict::helps ? -1 : 0;
   }
 };
 

@@ -71,7 +71,8 @@ std::string seeds_csv(const experiment::ExperimentResult& result) {
 std::string verdict(const experiment::Summary& summary) {
   const experiment::Stat& ntg = summary.at("ntg");
   if (ntg.n < 2) return summary.verdict;
-  const char* relation = ntg.ci_high < 0 ? "< 0" : ntg.ci_low > 0 ? "> 0" : "contains 0";
+  const experiment::Verdict v = experiment::ntg_verdict(ntg);
+  const char* relation = v == experiment::Verdict::helps ? "< 0" : v == experiment::Verdict::hurts ? "> 0" : "contains 0";
   return fmt::format("{} (NTG {:+.4f}, 95% CI [{:+.4f}, {:+.4f}] {})", summary.verdict, ntg.mean, ntg.ci_low,
                      ntg.ci_high, relation);
 }

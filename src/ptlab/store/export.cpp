@@ -4,9 +4,12 @@
 
 #include <nlohmann/json.hpp>
 #include <algorithm>
+#include <filesystem>
 #include <sstream>
 #include <vector>
 
+#include "ptlab/core/error.hpp"
+#include "ptlab/core/file_io.hpp"
 #include "ptlab/store/record_format.hpp"
 #include "ptlab/store/study_sink.hpp"
 
@@ -121,6 +124,22 @@ std::string export_curves_csv(const Study& study) {
       if (!line.empty()) out += prefix + line.substr(line.find(',')) + "\n";
   }
   return out;
+}
+
+void write_export(const std::string& path, const std::string& text) {
+  // A path that cannot name a file is bad input; a write that then fails is an I/O error.
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_directory(path, ec))
+    throw core::InputError(fmt::format("--out {}: is a directory; expected a file path", path));
+  const fs::path parent = fs::absolute(path, ec).parent_path();
+  if (!fs::is_directory(parent, ec))
+    throw core::InputError(fmt::format("--out {}: {} is not an existing directory", path, parent.string()));
+  try {
+    core::replace_file(path, text);
+  } catch (const core::IoError& e) {
+    throw core::IoError(fmt::format("--out {}", e.what()));
+  }
 }
 
 }  // namespace ptlab::store

@@ -18,4 +18,9 @@ std::string export_runs_jsonl(const Study& study);
 /// train_error, test_error, test_error_true.
 std::string export_curves_csv(const Study& study);
 
+/// Writes an export to `path`, whole or not at all (core::replace_file). Throws core::InputError
+/// when `path` is a directory or its parent is not an existing directory, core::IoError (naming
+/// `path`) when the write fails.
+void write_export(const std::string& path, const std::string& text);
+
 }  // namespace ptlab::store

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <optional>
 
 #include "ptlab/core/error.hpp"
@@ -10,6 +11,11 @@
 namespace ptlab::store {
 
 std::pair<int, int> merge_studies(const std::string& output, const std::vector<std::string>& inputs) {
+  for (const auto& in : inputs) {
+    std::error_code ec;
+    if (std::filesystem::exists(in, ec) && std::filesystem::exists(output, ec) && std::filesystem::equivalent(in, output, ec))
+      throw core::InputError(fmt::format("merge: {} is both output and input; expected a different output", in));
+  }
   std::vector<Study> sources;
   for (const auto& in : inputs) sources.push_back(Study::open_existing(in));  // all checked before writing
   // Only shards of one sweep merge: the same study id everywhere (the output's too, if it has runs).

@@ -127,9 +127,10 @@ std::vector<IndicatorScore> score_indicators(const std::vector<PointResult>& poi
   std::vector<const PointResult*> used;
   int skipped = 0;
   for (const PointResult& p : points) {
-    if (p.ntg.n >= 2 && (p.ntg.ci_high < 0 || p.ntg.ci_low > 0)) {
+    const experiment::Verdict v = experiment::ntg_verdict(p.ntg);
+    if (v == experiment::Verdict::helps || v == experiment::Verdict::hurts) {
       used.push_back(&p);
-      positive.push_back(p.ntg.ci_high < 0);
+      positive.push_back(v == experiment::Verdict::helps);
     } else {
       ++skipped;
     }
@@ -286,7 +287,8 @@ VerifyResult run_claims(const VerifyOptions& options) {
     const auto st = experiment::summarize(ntg_values(*group("weak_u").front()));
     out.claims.push_back({"negative transfer when ||u|| << ||v_k||", paper,
                           "norm_u = 0.1, norm_v1 = norm_v2 = 2, alpha = 0.5, " + seeds_text, "mean NTG", st.mean,
-                          st.ci_low, st.ci_high, "95% CI above 0", st.ci_low > 0});
+                          st.ci_low, st.ci_high, "95% CI above 0",
+                          experiment::ntg_verdict(st) == experiment::Verdict::hurts});
   }
   {
     const auto layer = group("layer");

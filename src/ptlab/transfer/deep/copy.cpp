@@ -9,16 +9,14 @@
 #include <sstream>
 
 #include "ptlab/core/error.hpp"
+#include "ptlab/core/hash.hpp"
 #include "ptlab/core/rng.hpp"
 
 namespace ptlab::transfer::deep {
 namespace {
 
-std::uint64_t fnv1a(const std::string& s) {
-  std::uint64_t h = 1469598103934665603ULL;
-  for (const unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
-  return h;
-}
+// Channel streams are seeded through the deep half's hash basis (see core/hash.hpp).
+std::uint64_t fnv1a(const std::string& s) { return core::fnv1a(s, core::kDeepHashBasis); }
 
 bool has_prefix(const std::string& name, const std::string& prefix) {
   return name.size() > prefix.size() && name.compare(0, prefix.size(), prefix) == 0 && name[prefix.size()] == '.';

@@ -1,0 +1,35 @@
+#include "options.hpp"
+
+#include <fmt/format.h>
+
+#include "cli.hpp"
+#include "ptlab/experiment/config.hpp"
+#include "ptlab/experiment/deep_config.hpp"
+
+namespace ptlab::cli {
+
+void add_set_option(CLI::App& cmd, std::vector<std::string>& sets, const std::string& example) {
+  cmd.add_option("--set", sets, fmt::format("Override a key: --set {} (repeatable)", example))->allow_extra_args(false);
+}
+
+void add_seeds_option(CLI::App& cmd, int& seeds, Half half, const std::string& help) {
+  const experiment::IntegerBounds b = half == Half::theory ? experiment::integer_key_bounds("run.seeds")
+                                                            : experiment::deep_integer_key_bounds("run.seeds");
+  cmd.add_option("--seeds", seeds, help)
+      ->check(integer_in(static_cast<int>(b.lo), static_cast<int>(b.hi)))
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+}
+
+void add_threads_option(CLI::App& cmd, int& threads, const std::string& help) {
+  cmd.add_option("--threads", threads, help)
+      ->check(integer_in(1, experiment::kMaxThreads))
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+}
+
+std::vector<std::string> overrides_with_seeds(const std::vector<std::string>& sets, int seeds) {
+  std::vector<std::string> out = sets;
+  if (seeds > 0) out.push_back(fmt::format("run.seeds={}", seeds));
+  return out;
+}
+
+}  // namespace ptlab::cli

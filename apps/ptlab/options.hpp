@@ -1,0 +1,25 @@
+#pragma once
+// Options several subcommands share, declared once. Ranges come from the config schemas
+// (experiment/config.hpp, experiment/deep_config.hpp), never from a copy here.
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+namespace ptlab::cli {
+
+/// Which schema a command's config follows: decides the range of --seeds.
+enum class Half { theory, deep };
+
+/// --set KEY=VALUE (repeatable); `example` is an override of this command's config.
+void add_set_option(CLI::App& cmd, std::vector<std::string>& sets, const std::string& example);
+
+/// --seeds N: sets run.seeds; its range is run.seeds's in the schema of `half`. 0 = not given.
+void add_seeds_option(CLI::App& cmd, int& seeds, Half half, const std::string& help);
+
+/// --threads N in [1, experiment::kMaxThreads]. 0 = not given.
+void add_threads_option(CLI::App& cmd, int& threads, const std::string& help);
+
+/// The --set overrides, then run.seeds=N when --seeds N was given (so the last word is --seeds).
+std::vector<std::string> overrides_with_seeds(const std::vector<std::string>& sets, int seeds);
+
+}  // namespace ptlab::cli
