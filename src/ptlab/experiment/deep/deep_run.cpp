@@ -8,10 +8,12 @@
 
 #include "ptlab/core/error.hpp"
 #include "ptlab/core/rng.hpp"
+#include "ptlab/data/dataset_dir.hpp"
 #include "ptlab/data/image_task.hpp"
 #include "ptlab/experiment/deep_run.hpp"
 #include "ptlab/model/deep/models.hpp"
 #include "ptlab/train/deep/trainer.hpp"
+#include "ptlab/store/checkpoint.hpp"
 #include "ptlab/transfer/deep/copy.hpp"
 
 namespace ptlab::experiment {
@@ -29,34 +31,14 @@ bool present(const fs::path& p) {
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-struct Splits {
-  data::ImageSet train, test;
-};
-
-std::string first_existing(const std::string& dir, const std::vector<std::string>& names) {
-  for (const auto& n : names)
-    if (present(dir + "/" + n)) return dir + "/" + n;
-  throw core::InputError(fmt::format("{}: none of {} found; expected the data set's files there", dir,
-                                     fmt::join(names, ", ")));
-}
-
-Splits load(const DeepSpec& s) {
+data::TrainTest load(const DeepSpec& s) {
   switch (s.dataset) {
-    case DeepDataset::fashion_mnist: return {data::load_fashion_mnist(true), data::load_fashion_mnist(false)};
-    case DeepDataset::idx: {
-      const auto f = [&](const std::string& stem) { return first_existing(s.dir, {stem, stem + ".gz"}); };
-      return {data::read_idx(f("train-images-idx3-ubyte"), f("train-labels-idx1-ubyte")),
-              data::read_idx(f("t10k-images-idx3-ubyte"), f("t10k-labels-idx1-ubyte"))};
-    }
-    case DeepDataset::cifar10: {
-      std::vector<std::string> train;
-      for (int b = 1; b <= 5; ++b) train.push_back(first_existing(s.dir, {fmt::format("data_batch_{}.bin", b)}));
-      return {data::read_cifar10(train), data::read_cifar10({first_existing(s.dir, {"test_batch.bin"})})};
-    }
+    case DeepDataset::fashion_mnist: return data::load_dataset_dir(data::DatasetFormat::fashion_mnist, "");
+    case DeepDataset::idx: return data::load_dataset_dir(data::DatasetFormat::idx, s.dir);
+    case DeepDataset::cifar10: return data::load_dataset_dir(data::DatasetFormat::cifar10, s.dir);
     case DeepDataset::cifar100: break;
   }
-  return {data::read_cifar100({first_existing(s.dir, {"train.bin"})}),
-          data::read_cifar100({first_existing(s.dir, {"test.bin"})})};
+  return data::load_dataset_dir(data::DatasetFormat::cifar100, s.dir);
 }
 
 std::vector<int> label_map(const DeepTrainSpec& t, int classes) {
@@ -71,7 +53,7 @@ std::vector<int> label_map(const DeepTrainSpec& t, int classes) {
 }
 
 // The classes of a stage exist and have per_class training images each.
-void check_stage(const Splits& data, const DeepTrainSpec& t, const std::string& stage, const std::string& dataset) {
+void check_stage(const data::TrainTest& data, const DeepTrainSpec& t, const std::string& stage, const std::string& dataset) {
   for (const int c : t.classes) {
     if (c >= data.train.classes)
       throw core::InputError(fmt::format("{}.classes: class {}; expected classes below {} ({} has {})", stage, c,
@@ -89,7 +71,7 @@ struct Stage {
   data::ImageSet train, test;
 };
 
-Stage make_stage(const Splits& data, const DeepTrainSpec& t, core::Rng& rng) {
+Stage make_stage(const data::TrainTest& data, const DeepTrainSpec& t, core::Rng& rng) {
   const auto map = label_map(t, data.train.classes);
   Stage s{data::make_image_task(data.train, {.label_map = map, .per_class = t.per_class, .label_noise = t.label_noise}, rng),
           data::make_image_task(data.test, {.label_map = map}, rng)};
@@ -101,7 +83,7 @@ Stage make_stage(const Splits& data, const DeepTrainSpec& t, core::Rng& rng) {
 }
 
 // Training images of a stage, known before sampling (for the progress total).
-std::int64_t stage_images(const Splits& data, const DeepTrainSpec& t) {
+std::int64_t stage_images(const data::TrainTest& data, const DeepTrainSpec& t) {
   if (t.per_class > 0) return static_cast<std::int64_t>(t.per_class) * static_cast<std::int64_t>(t.classes.size());
   std::int64_t n = 0;
   for (const int label : data.train.labels)
@@ -144,64 +126,13 @@ torch::Device resolve_device(DeepDevice device) {
   return (device == DeepDevice::cuda || (device == DeepDevice::automatic && cuda)) ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
 }
 
-// Upstream checkpoints: DIR/upstream-HASH-seedS.pt (weights archive) and .csv (its curve). The
-// hash covers what the upstream stage depends on: data, upstream section and architecture.
-struct Checkpoint {
-  fs::path weights, curve;
-};
-
-Checkpoint checkpoint_of(const DeepSpec& spec, const std::string& dir, std::uint64_t seed) {
-  DeepSpec u;
-  u.dataset = spec.dataset;
-  u.dir = spec.dir;
-  u.upstream = spec.upstream;
-  u.arch = spec.arch;
-  const std::string stem = fmt::format("upstream-{}-seed{}", deep_run_hash(u), seed);
-  return {fs::path(dir) / (stem + ".pt"), fs::path(dir) / (stem + ".csv")};
-}
-
-std::vector<DeepEpoch> read_curve(const fs::path& path) {
-  std::ifstream in(path);
-  std::vector<DeepEpoch> out;
-  std::string line;
-  std::getline(in, line);  // header
-  while (std::getline(in, line)) {
-    DeepEpoch e;
-    if (std::sscanf(line.c_str(), "%d,%lf,%lf,%lf", &e.epoch, &e.train_loss, &e.train_accuracy, &e.test_accuracy) != 4)
-      throw core::InputError(fmt::format("{}: malformed line '{}'; expected epoch,train_loss,train_accuracy,"
-                                         "test_accuracy (delete the checkpoint to retrain)", path.string(), line));
-    out.push_back(e);
-  }
-  if (out.empty())
-    throw core::InputError(fmt::format("{}: no epochs; expected a checkpoint curve (delete the checkpoint to retrain)",
-                                       path.string()));
-  return out;
-}
-
-void write_checkpoint(const Checkpoint& c, model::deep::Net& model, const std::vector<DeepEpoch>& curve) {
-  std::error_code ec;
-  fs::create_directories(c.weights.parent_path(), ec);
-  {
-    std::ofstream out(c.curve);
-    out << "epoch,train_loss,train_accuracy,test_accuracy\n";
-    for (const auto& e : curve)
-      out << fmt::format("{},{},{},{}\n", e.epoch, e.train_loss, e.train_accuracy, e.test_accuracy);
-    if (!out) throw core::InputError(fmt::format("{}: cannot write the checkpoint", c.curve.string()));
-  }
-  // The weights last, under a temporary name: a present .pt means a complete checkpoint.
-  const fs::path tmp = c.weights.string() + ".tmp";
-  transfer::deep::save_state(model, tmp.string());
-  fs::rename(tmp, c.weights, ec);
-  if (ec) throw core::InputError(fmt::format("{}: cannot write the checkpoint: {}", c.weights.string(), ec.message()));
-}
-
 }  // namespace
 
 bool deep_available() { return true; }
 
 void check_deep(const DeepSpec& spec) {
   resolve_device(spec.device);
-  const Splits data = load(spec);
+  const data::TrainTest data = load(spec);
   check_stage(data, spec.upstream, "upstream", to_string(spec.dataset));
   check_stage(data, spec.downstream, "downstream", to_string(spec.dataset));
   const int up_classes = spec.upstream.task == DeepTask::rotation ? 4 : static_cast<int>(spec.upstream.classes.size());
@@ -233,7 +164,7 @@ DeepResult run_deep(const DeepSpec& spec, const DeepRunOptions& options) {
   result.threads = train::deep::set_threads(spec.threads);
   const torch::Device device = resolve_device(spec.device);
   result.device = device.is_cuda() ? "cuda" : "cpu";
-  const Splits data = load(spec);
+  const data::TrainTest data = load(spec);
   const bool blocks_rule = spec.rule == DeepRule::blocks;
   const std::vector<double> settings = deep_settings(spec);
 
@@ -248,7 +179,7 @@ DeepResult run_deep(const DeepSpec& spec, const DeepRunOptions& options) {
       if (!options.skip || !options.skip(seed, setting)) pending[static_cast<std::size_t>(s)].push_back(setting);
     if (pending[static_cast<std::size_t>(s)].empty()) continue;
     const bool upstream_ready = !spec.import_weights.empty() ||
-                                (!options.checkpoints.empty() && present(checkpoint_of(spec, options.checkpoints, seed).weights));
+                                (!options.checkpoints.empty() && present(store::checkpoint_of(spec, options.checkpoints, seed).weights));
     total += (upstream_ready ? 0 : up_batches) + down_batches * static_cast<std::int64_t>(1 + pending[static_cast<std::size_t>(s)].size());
   }
   const auto batch_progress = [&](int, int, int) {
@@ -267,7 +198,7 @@ DeepResult run_deep(const DeepSpec& spec, const DeepRunOptions& options) {
     std::vector<DeepEpoch> up_curve;
     double up_accuracy = std::numeric_limits<double>::quiet_NaN();
     transfer::deep::State source;
-    const Checkpoint checkpoint = options.checkpoints.empty() ? Checkpoint{} : checkpoint_of(spec, options.checkpoints, seed);
+    const store::Checkpoint checkpoint = options.checkpoints.empty() ? store::Checkpoint{} : store::checkpoint_of(spec, options.checkpoints, seed);
     if (!spec.import_weights.empty()) {
       source = transfer::deep::load_state(spec.import_weights);
       // Into the upstream model too, for activation scores (a head of another shape stays fresh).
@@ -292,7 +223,7 @@ DeepResult run_deep(const DeepSpec& spec, const DeepRunOptions& options) {
                                            "checkpoint of the same config (delete it to retrain)",
                                            checkpoint.weights.string(), report.copied(), report.total()));
       source = transfer::deep::state_of(*upstream);
-      up_curve = read_curve(checkpoint.curve);
+      up_curve = store::read_checkpoint_curve(checkpoint.curve);
       up_accuracy = up_curve.back().test_accuracy;
       say(fmt::format("seed {}: upstream read from {} (test accuracy {:.4f})", seed, checkpoint.weights.string(), up_accuracy));
     } else {
@@ -300,7 +231,8 @@ DeepResult run_deep(const DeepSpec& spec, const DeepRunOptions& options) {
       up_curve = curve_of(records);
       up_accuracy = records.back().test_accuracy;
       source = transfer::deep::state_of(*upstream);
-      if (!checkpoint.weights.empty()) write_checkpoint(checkpoint, *upstream, up_curve);
+      if (!checkpoint.weights.empty())
+        store::write_checkpoint(checkpoint, up_curve, [&](const std::string& path) { transfer::deep::save_state(*upstream, path); });
       say(fmt::format("seed {}: upstream trained ({} images, {} task, test accuracy {:.4f}, {:.0f} images/s)", seed,
                       up.train.n, to_string(spec.upstream.task), up_accuracy, records.back().images_per_s));
     }

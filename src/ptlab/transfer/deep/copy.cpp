@@ -202,7 +202,7 @@ void save_state(const torch::nn::Module& module, const std::string& path) {
   const std::vector<char> bytes = torch::pickle_save(dict);
   std::ofstream out(path, std::ios::binary);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (!out) throw core::InputError(fmt::format("{}: cannot write the weights archive", path));
+  if (!out) throw core::IoError(fmt::format("{}: cannot write the weights archive", path));
 }
 
 State load_state(const std::string& path) {

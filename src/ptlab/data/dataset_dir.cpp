@@ -1,0 +1,48 @@
+#include "ptlab/data/dataset_dir.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <filesystem>
+#include <vector>
+
+#include "ptlab/core/error.hpp"
+
+namespace ptlab::data {
+namespace {
+
+// The first of `names` present in `dir` (exists() without throwing: an unreadable directory reads
+// as "not there", and the message then names what was looked for).
+std::string first_existing(const std::string& dir, const std::vector<std::string>& names) {
+  for (const auto& n : names) {
+    std::error_code ec;
+    if (std::filesystem::exists(dir + "/" + n, ec)) return dir + "/" + n;
+  }
+  throw core::InputError(fmt::format("{}: none of {} found; expected the data set's files there", dir,
+                                     fmt::join(names, ", ")));
+}
+
+}  // namespace
+
+TrainTest load_dataset_dir(DatasetFormat format, const std::string& dir) {
+  switch (format) {
+    case DatasetFormat::fashion_mnist: {
+      const std::string d = dir.empty() ? kFashionMnistDir : dir;
+      return {load_fashion_mnist(true, d), load_fashion_mnist(false, d)};
+    }
+    case DatasetFormat::idx: {
+      const auto f = [&](const std::string& stem) { return first_existing(dir, {stem, stem + ".gz"}); };
+      return {read_idx(f("train-images-idx3-ubyte"), f("train-labels-idx1-ubyte")),
+              read_idx(f("t10k-images-idx3-ubyte"), f("t10k-labels-idx1-ubyte"))};
+    }
+    case DatasetFormat::cifar10: {
+      std::vector<std::string> train;
+      for (int b = 1; b <= 5; ++b) train.push_back(first_existing(dir, {fmt::format("data_batch_{}.bin", b)}));
+      return {read_cifar10(train), read_cifar10({first_existing(dir, {"test_batch.bin"})})};
+    }
+    case DatasetFormat::cifar100: break;
+  }
+  return {read_cifar100({first_existing(dir, {"train.bin"})}), read_cifar100({first_existing(dir, {"test.bin"})})};
+}
+
+}  // namespace ptlab::data
