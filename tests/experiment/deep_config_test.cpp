@@ -1,7 +1,8 @@
 #include "ptlab/experiment/deep_config.hpp"
-// The deep config header stands alone: no LibTorch, no Eigen (so no theory spec).
+#include "ptlab/experiment/deep_run.hpp"
+// The deep config and run headers stand alone: no LibTorch, no Eigen (so no theory spec).
 #if defined(EIGEN_WORLD_VERSION) || defined(TORCH_VERSION_MAJOR)
-#error "experiment/deep_config.hpp must not include Eigen or LibTorch"
+#error "experiment/deep_config.hpp and deep_run.hpp must not include Eigen or LibTorch"
 #endif
 #include "ptlab/experiment/deep_sweep.hpp"
 
@@ -10,6 +11,7 @@
 #include <filesystem>
 
 #include "ptlab/core/error.hpp"
+#include "ptlab/experiment/config.hpp"
 
 using namespace ptlab;
 

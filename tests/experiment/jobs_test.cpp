@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "ptlab/experiment/config.hpp"
 #include "ptlab/core/error.hpp"
 #include "ptlab/experiment/deep_sweep.hpp"
 #include "ptlab/experiment/jobs.hpp"

@@ -34,8 +34,6 @@ std::string canonical_toml(const ExperimentSpec& spec, bool comments = false);
 /// 64-bit FNV-1a hash of canonical_toml(spec), as 16 hex digits: the id of a resolved config.
 std::string config_hash(const ExperimentSpec& spec);
 
-enum class KeyType { integer, number, boolean, choice };
-
 /// The range of an integer key of the theory schema (e.g. "run.seeds"). A path that is not an
 /// integer key is a programming error (PTLAB_ASSERT).
 IntegerBounds integer_key_bounds(const std::string& path);

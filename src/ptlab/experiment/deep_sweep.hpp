@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "ptlab/experiment/deep_config.hpp"
-#include "ptlab/experiment/config.hpp"
 #include "ptlab/experiment/runner.hpp"
-#include "ptlab/experiment/sweep.hpp"
+#include "ptlab/experiment/grid.hpp"
+#include "ptlab/experiment/key_bounds.hpp"
 
 namespace ptlab::experiment {
 

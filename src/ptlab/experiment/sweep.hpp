@@ -17,16 +17,12 @@
 #include <string>
 #include <vector>
 
+#include "ptlab/experiment/grid.hpp"
 #include "ptlab/experiment/run.hpp"
 #include "ptlab/experiment/runner.hpp"
 #include "ptlab/experiment/spec.hpp"
 
 namespace ptlab::experiment {
-
-struct Axis {
-  std::string key;                  ///< config key, e.g. "transfer.alpha"
-  std::vector<std::string> values;  ///< TOML literals, e.g. "0.25", "200", "\"entry\""
-};
 
 struct SweepSpec {
   ExperimentSpec base;     ///< the config with every key but the axes
@@ -34,12 +30,6 @@ struct SweepSpec {
   int seeds = 10;          ///< seeds per point: base.seed .. base.seed + seeds − 1
 };
 
-/// One grid point: the resolved spec and the axis values that made it (both halves).
-template <class Spec>
-struct GridPointOf {
-  Spec spec;
-  std::vector<std::string> values;  ///< one TOML literal per axis, in axis order
-};
 using GridPoint = GridPointOf<ExperimentSpec>;
 
 /// Reads a sweep config; `overrides` apply to the base config (not to the axes). Throws
@@ -50,37 +40,8 @@ SweepSpec load_sweep(const std::string& path, const std::vector<std::string>& ov
 SweepSpec parse_sweep(const std::string& text, const std::string& source_name,
                       const std::vector<std::string>& overrides = {});
 
-/// The Cartesian product of `axes` over `base`, first axis slowest; `apply(spec, key, literal)`
-/// returns the spec with one axis value set. Every point gets `seeds`. The one grid builder of
-/// both halves (grid() and deep_grid() are this with their spec's override).
-template <class Spec, class Apply>
-std::vector<GridPointOf<Spec>> grid_of(const Spec& base, const std::vector<Axis>& axes, int seeds, const Apply& apply) {
-  std::vector<GridPointOf<Spec>> points{GridPointOf<Spec>{base, {}}};
-  for (const Axis& axis : axes) {
-    std::vector<GridPointOf<Spec>> next;
-    for (const auto& p : points)
-      for (const auto& v : axis.values) {
-        GridPointOf<Spec> q{apply(p.spec, axis.key, v), p.values};
-        q.values.push_back(v);
-        next.push_back(std::move(q));
-      }
-    points = std::move(next);
-  }
-  for (auto& p : points) p.spec.seeds = seeds;
-  return points;
-}
-
 /// The grid, first axis slowest. Each point's spec has the axis values applied.
 std::vector<GridPoint> grid(const SweepSpec& sweep);
-
-/// What identifies the study a sweep belongs to: more seeds or axis values extend a study;
-/// another base config or other axes make another study.
-struct StudyKey {
-  enum class Kind { theory, deep };
-  Kind kind = Kind::theory;
-  std::string id;                 ///< "HASH axes: KEY…" (deep: "deep:HASH axes: KEY…")
-  std::vector<std::string> axes;  ///< axis keys as stored (deep: plus the setting key)
-};
 
 /// The study key of a theory sweep: run_hash of the base config and the axis keys.
 StudyKey study_key(const SweepSpec& sweep);
