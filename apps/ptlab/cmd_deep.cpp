@@ -12,6 +12,7 @@
 #include "ptlab/core/error.hpp"
 #include "ptlab/experiment/deep_run.hpp"
 #include "ptlab/experiment/deep_sweep.hpp"
+#include "ptlab/experiment/runner.hpp"
 #include "ptlab/store/record_format.hpp"
 #include "ptlab/store/study_sink.hpp"
 #include "ptlab/store/summaries.hpp"

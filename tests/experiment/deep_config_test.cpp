@@ -1,10 +1,10 @@
 #include "ptlab/experiment/deep_config.hpp"
 #include "ptlab/experiment/deep_run.hpp"
-// The deep config and run headers stand alone: no LibTorch, no Eigen (so no theory spec).
-#if defined(EIGEN_WORLD_VERSION) || defined(TORCH_VERSION_MAJOR)
-#error "experiment/deep_config.hpp and deep_run.hpp must not include Eigen or LibTorch"
-#endif
 #include "ptlab/experiment/deep_sweep.hpp"
+// The deep config, run and sweep headers stand alone: no LibTorch, no Eigen (so no theory spec).
+#if defined(EIGEN_WORLD_VERSION) || defined(TORCH_VERSION_MAJOR)
+#error "experiment/deep_config.hpp, deep_run.hpp and deep_sweep.hpp must not include Eigen or LibTorch"
+#endif
 
 #include <gtest/gtest.h>
 

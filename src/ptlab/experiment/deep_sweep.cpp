@@ -1,4 +1,5 @@
 #include "ptlab/experiment/deep_sweep.hpp"
+#include "ptlab/experiment/runner.hpp"
 
 #include <fmt/format.h>
 

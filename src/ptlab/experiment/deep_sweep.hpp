@@ -12,7 +12,8 @@
 #include <vector>
 
 #include "ptlab/experiment/deep_config.hpp"
-#include "ptlab/experiment/runner.hpp"
+#include "ptlab/experiment/deep_run.hpp"
+#include "ptlab/experiment/exec.hpp"
 #include "ptlab/experiment/grid.hpp"
 #include "ptlab/experiment/key_bounds.hpp"
 

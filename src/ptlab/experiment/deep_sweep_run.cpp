@@ -10,6 +10,7 @@
 #include "ptlab/core/error.hpp"
 #include "ptlab/experiment/deep_run.hpp"
 #include "ptlab/experiment/deep_sweep.hpp"
+#include "ptlab/experiment/runner.hpp"
 
 namespace ptlab::experiment {
 namespace {

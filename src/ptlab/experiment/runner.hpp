@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "ptlab/experiment/exec.hpp"
 #include "ptlab/experiment/jobs.hpp"
 #include "ptlab/experiment/sink.hpp"
 
@@ -23,17 +24,6 @@ using Emit = std::function<void(RunOutput)>;
 /// finished. A run that fails is emitted with its error, not thrown; an exception stops the runner
 /// (after the running jobs finish) and is rethrown.
 using JobFn = std::function<void(const Job&, const Emit&)>;
-/// Opens the sink (called once, by the process that owns the results: rank 0 under MPI).
-using OpenSink = std::function<Sink&()>;
-
-/// The store's text form of a run, for MPI transport (store/record_format.hpp provides it).
-struct RunCodec {
-  std::function<std::string(const RunOutput&)> encode;
-  std::function<RunOutput(const std::string&)> decode;  ///< its record is an EncodedRecord
-};
-
-enum class Launch { threads, mpi };
-
 struct ExecOptions {
   Launch launch = Launch::threads;
   int threads = 1;  ///< threads runner: jobs at once (≥ 1)
@@ -44,13 +34,6 @@ struct ExecOptions {
   std::function<void(int, int)> progress;
   /// After planning, before any job runs (e.g. a memory check): the plan. Owning process only.
   std::function<void(const JobPlan&)> planned;
-};
-
-struct ExecResult {
-  bool owner = true;  ///< false on MPI worker ranks, which hold no results
-  JobCounts counts;   ///< of the plan (total, other shards, skipped, to run)
-  int ran = 0;        ///< runs put
-  int failed = 0;     ///< of those, failed runs (stored as failed, retried next time)
 };
 
 /// Plans `points` against the sink's finished runs and runs the jobs. Throws what open_sink or
