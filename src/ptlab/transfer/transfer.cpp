@@ -1,5 +1,7 @@
 #include "ptlab/transfer/transfer.hpp"
 
+#include "ptlab/model/features.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -83,18 +85,7 @@ TransferResult apply(const TransferOptions& options, const model::Weights& upstr
           }
       break;
     case Rule::activation: {
-      // Filter w fires on sample i when ⟨w, x_i⁽ᵖ⁾⟩ > 0 for some patch p.
-      const Eigen::MatrixXd A = upstream * train.X;
-      const int n = train.n();
-      for (Eigen::Index r = 0; r < upstream.rows(); ++r) {
-        int fired = 0;
-        for (int i = 0; i < n; ++i) {
-          bool any = false;
-          for (int p = 0; p < train.P; ++p) any = any || A(r, static_cast<Eigen::Index>(i) * train.P + p) > 0.0;
-          fired += any ? 1 : 0;
-        }
-        if (static_cast<double>(fired) >= options.tau * n) copy_row(r);
-      }
+      for (const int r : active_filters(upstream, train, options.tau)) copy_row(r);
       break;
     }
   }
@@ -108,6 +99,15 @@ Eigen::MatrixXd trainable_mask(const TransferOptions& options, const TransferRes
   if (!options.freeze) return Eigen::MatrixXd();
   return Eigen::MatrixXd::Ones(transfer.inherited.rows(), transfer.inherited.cols()) -
          transfer.inherited;
+}
+
+std::vector<int> active_filters(const model::Weights& upstream, const data::Dataset& train, double tau) {
+  // Filter w fires on sample i when ⟨w, x_i⁽ᵖ⁾⟩ > 0 for some patch p.
+  const Eigen::VectorXi fired = model::active_counts(upstream, train);
+  std::vector<int> rows;
+  for (Eigen::Index r = 0; r < fired.size(); ++r)
+    if (static_cast<double>(fired(r)) >= tau * train.n()) rows.push_back(static_cast<int>(r));
+  return rows;
 }
 
 }  // namespace ptlab::transfer

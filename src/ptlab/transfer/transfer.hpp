@@ -5,6 +5,7 @@
 // only in what was inherited.
 #include <Eigen/Dense>
 #include <string>
+#include <vector>
 
 #include "ptlab/core/rng.hpp"
 #include "ptlab/data/task.hpp"
@@ -45,6 +46,11 @@ struct TransferResult {
 TransferResult apply(const TransferOptions& options, const model::Weights& upstream,
                      const model::Weights& fresh, const Eigen::VectorXd& u,
                      const data::Dataset& train, core::Rng& rng);
+
+/// The filters the activation rule inherits: rows r of `upstream` active (model::active_counts)
+/// on at least τ·n of the n samples of `train` (the seed paper's authors' rule; τ is an option).
+/// In increasing row order.
+std::vector<int> active_filters(const model::Weights& upstream, const data::Dataset& train, double tau);
 
 /// The 2m × d 0/1 mask of trainable entries: all ones, or 1 − inherited when freezing.
 Eigen::MatrixXd trainable_mask(const TransferOptions& options, const TransferResult& transfer);
