@@ -453,3 +453,17 @@ TEST_F(Cli, MisspeltDeepKeysGetADidYouMean) {
                    "unknown key 'transfer.alpha' (did you mean 'transfer.alphas'?)");
   expect_bad_input({"deep", deep, "--set", "run.devic=cpu"}, "(did you mean 'run.device'?)");
 }
+
+TEST_F(Cli, AdviseRejectsBadProbeSettings) {
+  const std::string tiny = path("tiny.toml");  // downstream.n = 8: 4 folds of 2
+  expect_bad_input({"advise", tiny, "--budget", "0"}, "budget = 0");
+  expect_bad_input({"advise", tiny, "--tau", "1.5"}, "tau = 1.5");
+  expect_bad_input({"advise", tiny, "--alphas", "0.5,2"}, "alpha = 2");
+  expect_bad_input({"advise", tiny, "--folds", "5"}, "too small to split into 5 folds");
+  expect_bad_input({"advise", tiny, "--set", "downstream.steps=0"}, "downstream.steps");
+  const Result json = ptlab_cli({"advise", tiny, "--seeds", "2", "--format", "json"});
+  ASSERT_EQ(json.code, 0) << json.err;
+  const auto doc = nlohmann::json::parse(json.out);
+  EXPECT_EQ(doc["strategies"].size(), 5u);  // scratch, three alphas, activation
+  EXPECT_EQ(doc["strategies"][0]["name"], "scratch");
+}

@@ -1,0 +1,59 @@
+// `ptlab advise CONFIG`: which initialisation to use downstream, predicted before the full runs.
+#include <fmt/format.h>
+
+#include <ostream>
+
+#include "cli.hpp"
+#include "options.hpp"
+#include "progress.hpp"
+#include "ptlab/advise/advise.hpp"
+#include "ptlab/core/error.hpp"
+#include "ptlab/experiment/config.hpp"
+#include "ptlab/report/advice.hpp"
+#include "ptlab/report/theory_text.hpp"
+
+namespace ptlab::cli {
+
+Action add_advise_command(CLI::App& app, Io& io) {
+  CLI::App* cmd = app.add_subcommand(
+      "advise", "Before training: should the downstream model inherit from the upstream one, and how much? "
+                "Probes that train a little on the downstream training set (never its test set) predict each "
+                "strategy's gain over scratch");
+  struct Args {
+    std::string path;
+    std::vector<std::string> sets;
+    advise::AdviseOptions options;
+    std::string format = "table";
+  };
+  auto args = std::make_shared<Args>();
+  cmd->add_option("config", args->path, "Experiment config (TOML), e.g. configs/paper.toml")->required();
+  add_set_option(*cmd, args->sets, "downstream.n=40");
+  cmd->add_option("--folds", args->options.curve.folds, "Folds of the downstream training set")
+      ->check(integer_in(2, 1000))->capture_default_str();
+  cmd->add_option("--budget", args->options.curve.budget, "Fraction of downstream.steps each probe trains, in (0, 1]")
+      ->capture_default_str();
+  cmd->add_option("--seeds", args->options.curve.seeds, "Paired seeds of the probe")
+      ->check(integer_in(1, 1000))->capture_default_str();
+  cmd->add_option("--alphas", args->options.alphas, "Alpha grid of the random filter rule, each in (0, 1]")
+      ->allow_extra_args(false)->delimiter(',');
+  cmd->add_option("--tau", args->options.tau, "Activation threshold tau, in (0, 1]")->capture_default_str();
+  cmd->add_option("--format", args->format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}))->capture_default_str();
+  return [&io, args]() {
+    const experiment::ExperimentSpec spec = experiment::load_config(args->path, args->sets);
+    Progress progress(io.err, io.err_is_terminal, "probe curves");
+    const advise::AdviceResult r = advise::advise_theory(
+        spec, args->options, [&](int done, int total) { if (io.err_is_terminal) progress.update(done, total); });
+    if (args->format == "json") {
+      io.out << report::advice_json(r).dump(2) << "\n";
+      return 0;
+    }
+    io.out << report::advice_text(r, "ptlab advise " + args->path) << "\n"
+           << "Theory, beside the advice (it needs the generative parameters ||u||, sigma_p that a real task does "
+              "not reveal; not a probe):\n"
+           << report::theory_text(spec, "ptlab theory " + args->path);
+    return 0;
+  };
+}
+
+}  // namespace ptlab::cli

@@ -1,0 +1,33 @@
+#pragma once
+// `ptlab advise` for theory configs: every probe, then the decision rule.
+#include <functional>
+#include <vector>
+
+#include "ptlab/advise/activation_probe.hpp"
+#include "ptlab/advise/curve_probe.hpp"
+#include "ptlab/advise/decide.hpp"
+
+namespace ptlab::advise {
+
+struct AdviseOptions {
+  /// 10 paired seeds at 15% of the budget: about 18% of the full paired runs' work on
+  /// configs/paper.toml (docs/advice.md).
+  CurveProbeOptions curve{.folds = 4, .budget = 0.15, .seeds = 10, .points = 8};
+  std::vector<double> alphas{0.25, 0.5, 1.0};  ///< α grid of the random filter rule
+  double tau = 0.5;                                    ///< activation rule and probe, in (0, 1]
+};
+
+struct AdviceResult {
+  CurveProbe probe;
+  AdviseOptions options;
+  ActivationProbe activation;  ///< on the first seed's upstream and downstream training set
+  Advice advice;
+  double wall_s = 0.0;
+};
+
+/// Probes `spec`'s upstream and downstream training set and decides. spec.transfer.freeze decides
+/// whether inherited filters are frozen in every strategy. Throws core::InputError for options out of range.
+AdviceResult advise_theory(const experiment::ExperimentSpec& spec, const AdviseOptions& options,
+                           const std::function<void(int, int)>& progress = {});
+
+}  // namespace ptlab::advise

@@ -1,0 +1,21 @@
+#pragma once
+// The decision rule of `ptlab advise`: from the probes' predicted gains to one recommendation.
+// A rule, not a theorem: its accuracy is measured on task pairs with paired ground truth
+// (docs/advice.md), and it leans to scratch, since a missed gain costs less than negative transfer.
+#include <string>
+
+#include "ptlab/advise/curve_probe.hpp"
+
+namespace ptlab::advise {
+
+struct Advice {
+  int best = 0;             ///< index into the probe's estimates (0 = scratch)
+  std::string confidence;   ///< "high": the chosen CI excludes 0 (or every CI is below 0); else "low"
+  std::string reason;       ///< one sentence
+};
+
+/// Transfer with the strategy of largest predicted gain among those whose 95% CI lies above 0;
+/// if none does, scratch (confidence high when every strategy's CI lies below 0).
+Advice decide(const CurveProbe& probe);
+
+}  // namespace ptlab::advise

@@ -1,0 +1,67 @@
+#include "ptlab/report/advice.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace ptlab::report {
+namespace {
+
+std::string interval(const experiment::Stat& s) {
+  if (s.n == 0) return "no valid seed";
+  if (!std::isfinite(s.ci_low)) return fmt::format("{:+.2f} (1 seed: no CI)", s.mean);
+  return fmt::format("{:+.2f} [{:+.2f}, {:+.2f}]", s.mean, s.ci_low, s.ci_high);
+}
+
+nlohmann::json stat_json(const experiment::Stat& s) {
+  const auto num = [](double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); };
+  return {{"n", s.n}, {"mean", num(s.mean)}, {"ci_low", num(s.ci_low)}, {"ci_high", num(s.ci_high)}};
+}
+
+}  // namespace
+
+std::string advice_text(const advise::AdviceResult& r, const std::string& title) {
+  const auto& o = r.options.curve;
+  std::string out = fmt::format(
+      "{}  ({} paired seeds, {} folds of the downstream training set, {:.0f}% of the step budget; {:.1f} s)\n\n",
+      title, o.seeds, o.folds, 100 * o.budget, r.wall_s);
+  out += fmt::format("  {:<28} {:>26} {:>34}\n", "strategy", "gain at probe budget", "predicted gain (points), 95% CI");
+  for (std::size_t s = 0; s < r.probe.estimates.size(); ++s) {
+    const auto& e = r.probe.estimates[s];
+    out += fmt::format("  {:<28} {:>26} {:>34}{}\n", e.strategy.name, s == 0 ? "0 (reference)" : interval(e.early_gain),
+                       s == 0 ? "0 (reference)" : interval(e.gain), static_cast<int>(s) == r.advice.best ? "  <- advice" : "");
+  }
+  const auto& best = r.probe.estimates[static_cast<std::size_t>(r.advice.best)];
+  out += fmt::format("\n  advice: {} (confidence {}): {}\n", best.strategy.name, r.advice.confidence, r.advice.reason);
+  out += fmt::format("  activation probe (tau = {:g}, first seed): {} of {} filters active on ≥ tau of the {} training "
+                     "samples, implied alpha = {:.2f}\n",
+                     r.activation.tau, r.activation.selected.size(), r.activation.active_counts.size(), r.activation.n,
+                     r.activation.implied_alpha);
+  out += fmt::format("  cost: {:.1f}% of the full paired runs of the same seeds (GD sample-steps; the upstream is "
+                     "given, not retrained by the probe)\n",
+                     100.0 * r.probe.probe_cost / r.probe.full_run_cost);
+  out += "  evidence: held-out error (observed labels) on k folds of the downstream training set, each curve\n"
+         "  extrapolated to downstream.steps by a fitted power law a + b·t^(−c); gain = 100·(err_scratch − err);\n"
+         "  the downstream test set is never read.\n";
+  return out;
+}
+
+nlohmann::json advice_json(const advise::AdviceResult& r) {
+  nlohmann::json strategies = nlohmann::json::array();
+  for (const auto& e : r.probe.estimates)
+    strategies.push_back({{"name", e.strategy.name}, {"scratch", e.strategy.scratch},
+                          {"early_gain", stat_json(e.early_gain)}, {"predicted_gain", stat_json(e.gain)},
+                          {"predicted_error", std::isfinite(e.predicted_error) ? nlohmann::json(e.predicted_error) : nlohmann::json(nullptr)}});
+  const auto& best = r.probe.estimates[static_cast<std::size_t>(r.advice.best)];
+  return {{"options", {{"folds", r.options.curve.folds}, {"budget", r.options.curve.budget}, {"seeds", r.options.curve.seeds},
+                       {"points", r.options.curve.points}, {"alphas", r.options.alphas}, {"tau", r.options.tau}}},
+          {"strategies", strategies},
+          {"advice", {{"strategy", best.strategy.name}, {"index", r.advice.best}, {"confidence", r.advice.confidence},
+                      {"reason", r.advice.reason}}},
+          {"activation_probe", {{"tau", r.activation.tau}, {"selected", r.activation.selected},
+                                {"implied_alpha", r.activation.implied_alpha}}},
+          {"cost_fraction", r.probe.probe_cost / r.probe.full_run_cost},
+          {"wall_s", r.wall_s}};
+}
+
+}  // namespace ptlab::report

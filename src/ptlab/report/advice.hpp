@@ -1,0 +1,16 @@
+#pragma once
+// Rendering of `ptlab advise`: the text table and the JSON document.
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "ptlab/advise/advise.hpp"
+
+namespace ptlab::report {
+
+/// Per strategy: the gain measured at the probe's budget, the predicted gain at the full budget
+/// with its 95% CI and the evidence; then the recommendation, its confidence and the probe cost.
+std::string advice_text(const advise::AdviceResult& r, const std::string& title);
+
+nlohmann::json advice_json(const advise::AdviceResult& r);
+
+}  // namespace ptlab::report

@@ -1,0 +1,70 @@
+#include "ptlab/advise/advise.hpp"
+
+#include <gtest/gtest.h>
+
+#include "ptlab/core/error.hpp"
+#include "ptlab/experiment/config.hpp"
+
+using namespace ptlab;
+
+namespace {
+
+experiment::ExperimentSpec shipped(const std::string& name) {
+  return experiment::load_config(std::string(PTLAB_SOURCE_DIR) + "/configs/" + name);
+}
+
+}  // namespace
+
+TEST(PowerLaw, RecoversAnExactCurve) {
+  std::vector<double> t, e;
+  for (int j = 1; j <= 8; ++j) {
+    t.push_back(25.0 * j);
+    e.push_back(0.1 + 0.5 * std::pow(25.0 * j, -0.5));
+  }
+  const advise::PowerLaw p = advise::fit_power_law(t, e);
+  EXPECT_NEAR(p.c, 0.5, 1e-12);
+  EXPECT_NEAR(p.a, 0.1, 1e-9);
+  EXPECT_NEAR(p.b, 0.5, 1e-9);
+  EXPECT_NEAR(p.at(1000.0), 0.1 + 0.5 / std::sqrt(1000.0), 1e-9);
+}
+
+// The shipped pair: transfer helps on paper.toml (NTG ≈ −0.08) and hurts on negative.toml
+// (NTG ≈ +0.07). The advice must follow, from the probes' own intervals over 10 paired seeds.
+TEST(Advise, PaperConfigIsAdvisedToTransferAndTheNegativeOneScratch) {
+  const advise::AdviceResult paper = advise::advise_theory(shipped("paper.toml"), {});
+  ASSERT_GT(paper.advice.best, 0) << paper.advice.reason;
+  const auto& chosen = paper.probe.estimates[static_cast<std::size_t>(paper.advice.best)];
+  EXPECT_FALSE(chosen.strategy.scratch);
+  EXPECT_GT(chosen.gain.ci_low, 0.0);
+  EXPECT_EQ(chosen.gain.n, 10);
+  EXPECT_LE(paper.probe.probe_cost, 0.25 * paper.probe.full_run_cost);  // the cost target, by count
+
+  const advise::AdviceResult negative = advise::advise_theory(shipped("negative.toml"), {});
+  EXPECT_EQ(negative.advice.best, 0) << negative.advice.reason;
+  for (std::size_t s = 1; s < negative.probe.estimates.size(); ++s)
+    EXPECT_LT(negative.probe.estimates[s].gain.ci_low, 0.0) << negative.probe.estimates[s].strategy.name;
+}
+
+// No probe reads the downstream test set: its size (which redraws it entirely) changes nothing.
+TEST(Advise, TheTestSetIsNeverRead) {
+  experiment::ExperimentSpec spec = shipped("paper.toml");
+  spec.downstream.n = 16;
+  advise::AdviseOptions o;
+  o.curve.seeds = 3;
+  const advise::AdviceResult a = advise::advise_theory(spec, o);
+  spec.frame.n_test = 7;
+  const advise::AdviceResult b = advise::advise_theory(spec, o);
+  ASSERT_EQ(a.probe.estimates.size(), b.probe.estimates.size());
+  for (std::size_t s = 0; s < a.probe.estimates.size(); ++s) {
+    EXPECT_EQ(a.probe.estimates[s].gain.mean, b.probe.estimates[s].gain.mean);
+    EXPECT_EQ(a.probe.estimates[s].predicted_error, b.probe.estimates[s].predicted_error);
+  }
+  EXPECT_EQ(a.advice.best, b.advice.best);
+  EXPECT_EQ(a.activation.selected, b.activation.selected);
+}
+
+TEST(Advise, RejectsADownstreamSetTooSmallToSplit) {
+  experiment::ExperimentSpec spec = shipped("paper.toml");
+  spec.downstream.n = 7;  // 4 folds need 8
+  EXPECT_THROW(advise::advise_theory(spec, {}), core::InputError);
+}
