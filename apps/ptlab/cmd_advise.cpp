@@ -1,12 +1,14 @@
 // `ptlab advise CONFIG`: which initialisation to use downstream, predicted before the full runs.
 #include <fmt/format.h>
 
+#include <optional>
 #include <ostream>
 
 #include "cli.hpp"
 #include "options.hpp"
 #include "progress.hpp"
 #include "ptlab/advise/advise.hpp"
+#include "ptlab/advise/validate.hpp"
 #include "ptlab/core/error.hpp"
 #include "ptlab/experiment/config.hpp"
 #include "ptlab/report/advice.hpp"
@@ -24,6 +26,8 @@ Action add_advise_command(CLI::App& app, Io& io) {
     std::vector<std::string> sets;
     advise::AdviseOptions options;
     std::string format = "table";
+    bool validate = false;
+    int threads = 0;
   };
   auto args = std::make_shared<Args>();
   cmd->add_option("config", args->path, "Experiment config (TOML), e.g. configs/paper.toml")->required();
@@ -37,6 +41,9 @@ Action add_advise_command(CLI::App& app, Io& io) {
   cmd->add_option("--alphas", args->options.alphas, "Alpha grid of the random filter rule, each in (0, 1]")
       ->allow_extra_args(false)->delimiter(',');
   cmd->add_option("--tau", args->options.tau, "Activation threshold tau, in (0, 1]")->capture_default_str();
+  cmd->add_flag("--validate", args->validate,
+                "Then run the full paired experiments of every candidate and print predicted against true gain");
+  add_threads_option(*cmd, args->threads, "Worker threads over seeds for --validate (default: all cores)");
   cmd->add_option("--format", args->format, "table or json")
       ->check(CLI::IsMember({"table", "json"}))->capture_default_str();
   return [&io, args]() {
@@ -44,11 +51,16 @@ Action add_advise_command(CLI::App& app, Io& io) {
     Progress progress(io.err, io.err_is_terminal, "probe curves");
     const advise::AdviceResult r = advise::advise_theory(
         spec, args->options, [&](int done, int total) { if (io.err_is_terminal) progress.update(done, total); });
+    // The advice is fixed before any test set is drawn; --validate only scores it.
+    const std::optional<advise::Validation> v =
+        args->validate ? std::optional(advise::validate(spec, r, args->threads)) : std::nullopt;
     if (args->format == "json") {
-      io.out << report::advice_json(r).dump(2) << "\n";
+      io.out << report::advice_json(r, v ? &*v : nullptr).dump(2) << "\n";
       return 0;
     }
-    io.out << report::advice_text(r, "ptlab advise " + args->path) << "\n"
+    io.out << report::advice_text(r, "ptlab advise " + args->path) << "\n";
+    if (v) io.out << report::validation_text(r, *v) << "\n";
+    io.out
            << "Theory, beside the advice (it needs the generative parameters ||u||, sigma_p that a real task does "
               "not reveal; not a probe):\n"
            << report::theory_text(spec, "ptlab theory " + args->path);

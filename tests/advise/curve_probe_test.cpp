@@ -1,4 +1,5 @@
 #include "ptlab/advise/advise.hpp"
+#include "ptlab/advise/validate.hpp"
 
 #include <gtest/gtest.h>
 
@@ -67,4 +68,23 @@ TEST(Advise, RejectsADownstreamSetTooSmallToSplit) {
   experiment::ExperimentSpec spec = shipped("paper.toml");
   spec.downstream.n = 7;  // 4 folds need 8
   EXPECT_THROW(advise::advise_theory(spec, {}), core::InputError);
+}
+
+// --validate's ground truth is `ptlab run` with the strategy's [transfer] settings, bit for bit.
+TEST(Advise, ValidationIsThePairedRunsOfPtlabRun) {
+  experiment::ExperimentSpec spec = shipped("paper.toml");
+  advise::AdviseOptions o;
+  o.curve.seeds = 3;
+  const advise::AdviceResult r = advise::advise_theory(spec, o);
+  const advise::Validation v = advise::validate(spec, r, 2);
+  ASSERT_EQ(v.per_seed.size(), r.probe.estimates.size());
+  for (std::size_t s = 1; s < r.probe.estimates.size(); ++s) {
+    experiment::ExperimentSpec run = spec;
+    run.transfer = r.probe.estimates[s].strategy.transfer;
+    run.seeds = 3;
+    const experiment::ExperimentResult truth = experiment::run_experiment(run, {.threads = 1});
+    ASSERT_EQ(v.per_seed[s].size(), 3u);
+    for (std::size_t k = 0; k < 3; ++k) EXPECT_EQ(v.per_seed[s][k], -100.0 * truth.records[k].ntg);
+  }
+  EXPECT_GE(v.regret, 0.0);
 }

@@ -46,14 +46,30 @@ std::string advice_text(const advise::AdviceResult& r, const std::string& title)
   return out;
 }
 
-nlohmann::json advice_json(const advise::AdviceResult& r) {
+std::string validation_text(const advise::AdviceResult& r, const advise::Validation& v) {
+  std::string out = fmt::format("  validation: the full paired runs of `ptlab run` on the same {} seeds, test set, true labels\n\n",
+                                r.options.curve.seeds);
+  out += fmt::format("  {:<28} {:>34} {:>34}\n", "strategy", "predicted gain, 95% CI", "true gain (points), 95% CI");
+  for (std::size_t s = 0; s < r.probe.estimates.size(); ++s)
+    out += fmt::format("  {:<28} {:>34} {:>34}{}\n", r.probe.estimates[s].strategy.name,
+                       s == 0 ? "0 (reference)" : interval(r.probe.estimates[s].gain),
+                       s == 0 ? "0 (reference)" : interval(v.true_gain[s]),
+                       static_cast<int>(s) == v.best_in_hindsight ? "  <- best in hindsight" : "");
+  out += fmt::format("\n  regret of the advice: {:.2f} points of test accuracy against the best in hindsight\n", v.regret);
+  return out;
+}
+
+nlohmann::json advice_json(const advise::AdviceResult& r, const advise::Validation* validation) {
   nlohmann::json strategies = nlohmann::json::array();
-  for (const auto& e : r.probe.estimates)
+  for (std::size_t s = 0; s < r.probe.estimates.size(); ++s) {
+    const auto& e = r.probe.estimates[s];
     strategies.push_back({{"name", e.strategy.name}, {"scratch", e.strategy.scratch},
                           {"early_gain", stat_json(e.early_gain)}, {"predicted_gain", stat_json(e.gain)},
                           {"predicted_error", std::isfinite(e.predicted_error) ? nlohmann::json(e.predicted_error) : nlohmann::json(nullptr)}});
+    if (validation != nullptr) strategies.back()["true_gain"] = stat_json(validation->true_gain[s]);
+  }
   const auto& best = r.probe.estimates[static_cast<std::size_t>(r.advice.best)];
-  return {{"options", {{"folds", r.options.curve.folds}, {"budget", r.options.curve.budget}, {"seeds", r.options.curve.seeds},
+  nlohmann::json doc = {{"options", {{"folds", r.options.curve.folds}, {"budget", r.options.curve.budget}, {"seeds", r.options.curve.seeds},
                        {"points", r.options.curve.points}, {"alphas", r.options.alphas}, {"tau", r.options.tau}}},
           {"strategies", strategies},
           {"advice", {{"strategy", best.strategy.name}, {"index", r.advice.best}, {"confidence", r.advice.confidence},
@@ -62,6 +78,10 @@ nlohmann::json advice_json(const advise::AdviceResult& r) {
                                 {"implied_alpha", r.activation.implied_alpha}}},
           {"cost_fraction", r.probe.probe_cost / r.probe.full_run_cost},
           {"wall_s", r.wall_s}};
+  if (validation != nullptr)
+    doc["validation"] = {{"best_in_hindsight", r.probe.estimates[static_cast<std::size_t>(validation->best_in_hindsight)].strategy.name},
+                         {"regret", validation->regret}};
+  return doc;
 }
 
 }  // namespace ptlab::report

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "ptlab/advise/advise.hpp"
+#include "ptlab/advise/validate.hpp"
 
 namespace ptlab::report {
 
@@ -11,6 +12,11 @@ namespace ptlab::report {
 /// with its 95% CI and the evidence; then the recommendation, its confidence and the probe cost.
 std::string advice_text(const advise::AdviceResult& r, const std::string& title);
 
-nlohmann::json advice_json(const advise::AdviceResult& r);
+/// Predicted against true gain per strategy (`--validate`), the best strategy in hindsight and
+/// the advice's regret.
+std::string validation_text(const advise::AdviceResult& r, const advise::Validation& v);
+
+/// The advice as JSON; with `validation`, each strategy also carries its true gain.
+nlohmann::json advice_json(const advise::AdviceResult& r, const advise::Validation* validation = nullptr);
 
 }  // namespace ptlab::report
