@@ -467,3 +467,11 @@ TEST_F(Cli, AdviseRejectsBadProbeSettings) {
   EXPECT_EQ(doc["strategies"].size(), 5u);  // scratch, three alphas, activation
   EXPECT_EQ(doc["strategies"][0]["name"], "scratch");
 }
+
+TEST_F(Cli, ScorePrintsEveryScoreForThreeInits) {
+  const Result r = ptlab_cli({"score", path("tiny.toml"), "--seeds", "2"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (const char* name : {"LogME", "LEEP", "NCE", "shrinkage H-score", "k-NN accuracy", "SFDA", "norm-matched"})
+    EXPECT_NE(r.out.find(name), std::string::npos) << name;
+  expect_bad_input({"score", path("missing.toml")}, "missing.toml");
+}

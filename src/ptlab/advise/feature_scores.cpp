@@ -1,0 +1,98 @@
+#include "ptlab/advise/feature_scores.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <functional>
+
+#include "ptlab/core/error.hpp"
+#include "ptlab/experiment/run.hpp"
+#include "ptlab/model/features.hpp"
+#include "ptlab/score/score.hpp"
+#include "ptlab/transfer/controls.hpp"
+
+namespace ptlab::advise {
+namespace {
+
+struct Inputs {
+  Eigen::MatrixXd F;      // n × 2m hidden features
+  Eigen::MatrixXd theta;  // n × 2 source-class probabilities of the model's own output
+  std::vector<int> z;     // n hard source labels
+  std::vector<int> y;     // n observed target labels in {0, 1}
+};
+
+using ScoreFn = std::function<double(const Inputs&)>;
+
+std::vector<std::pair<std::string, ScoreFn>> scores(int n) {
+  const int k = std::min(5, n - 1);
+  // SFDA needs its PCA well below N − C (score/sfda.hpp): half of what is left.
+  const int pca = std::max(1, (n - 2) / 2);
+  return {
+      {"LogME", [](const Inputs& in) { return score::logme(in.F, in.y); }},
+      {"LEEP", [](const Inputs& in) { return score::leep(in.theta, in.y); }},
+      {"NCE", [](const Inputs& in) { return score::nce(score::SourceLabels(in.z), score::TargetLabels(in.y)); }},
+      {"H-score", [](const Inputs& in) { return score::h_score(in.F, in.y); }},
+      {"shrinkage H-score", [](const Inputs& in) { return score::shrinkage_h_score(in.F, in.y); }},
+      {"k-NN accuracy", [k](const Inputs& in) { return score::knn_accuracy(in.F, in.y, {.k = k}); }},
+      {"SFDA", [pca](const Inputs& in) { return score::sfda(in.F, in.y, {.pca_dim = pca}); }},
+  };
+}
+
+Inputs inputs_of(const model::ModelOptions& options, const model::Weights& W, const data::Dataset& train) {
+  Inputs in;
+  in.F = model::hidden_features(options, W, train);
+  const Eigen::VectorXd f = model::outputs(options, W, train.X, train.P);
+  in.theta.resize(train.n(), 2);
+  for (int i = 0; i < train.n(); ++i) {
+    const double p1 = 1.0 / (1.0 + std::exp(-f(i)));
+    in.theta(i, 0) = 1.0 - p1;
+    in.theta(i, 1) = p1;
+    in.z.push_back(f(i) > 0.0 ? 1 : 0);
+    in.y.push_back(train.y(i) > 0.0 ? 1 : 0);
+  }
+  return in;
+}
+
+}  // namespace
+
+std::vector<ScoreSummary> feature_scores(const experiment::ExperimentSpec& spec, int seeds) {
+  PTLAB_CHECK(seeds >= 1, fmt::format("score: seeds = {}; expected an integer ≥ 1", seeds));
+  PTLAB_CHECK(spec.downstream.n >= 3,
+              fmt::format("score: downstream.n = {}; expected at least 3 samples to score", spec.downstream.n));
+  const auto fns = scores(spec.downstream.n);
+  // values[score][init][seed]
+  std::vector<std::array<std::vector<double>, kInits>> values(fns.size());
+  for (int k = 0; k < seeds; ++k) {
+    const std::uint64_t seed = spec.seed + static_cast<std::uint64_t>(k);
+    const experiment::UpstreamOutcome up = experiment::run_upstream(spec, seed);
+    core::Rng train_rng = core::Rng::stream(seed, core::Stream::downstream_train);
+    core::Rng init_rng = core::Rng::stream(seed, core::Stream::downstream_init);
+    const data::Dataset train = data::sample(spec.frame, spec.downstream, data::make_signals(spec.frame, spec.downstream, 2),
+                                             spec.downstream.n, train_rng);
+    const model::Weights fresh = model::init_weights(spec.model, spec.frame.d, init_rng);
+    const std::array<model::Weights, kInits> W{up.W, fresh, transfer::norm_matched(fresh, up.W)};
+    for (int i = 0; i < kInits; ++i) {
+      const Inputs in = inputs_of(spec.model, W[static_cast<std::size_t>(i)], train);
+      for (std::size_t s = 0; s < fns.size(); ++s) values[s][static_cast<std::size_t>(i)].push_back(fns[s].second(in));
+    }
+  }
+  std::vector<ScoreSummary> out;
+  for (std::size_t s = 0; s < fns.size(); ++s) {
+    ScoreSummary r{fns[s].first, {}, {}, {}};
+    for (int i = 0; i < kInits; ++i) r.value.push_back(experiment::summarize(values[s][static_cast<std::size_t>(i)]));
+    std::vector<double> d_fresh, d_norm;
+    for (int k = 0; k < seeds; ++k) {
+      const auto K = static_cast<std::size_t>(k);
+      d_fresh.push_back(values[s][0][K] - values[s][1][K]);
+      d_norm.push_back(values[s][0][K] - values[s][2][K]);
+    }
+    r.minus_fresh = experiment::summarize(d_fresh);
+    r.minus_norm_matched = experiment::summarize(d_norm);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace ptlab::advise

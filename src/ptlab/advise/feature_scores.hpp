@@ -1,0 +1,33 @@
+#pragma once
+// Transferability scores (score/) of the theory CNN's hidden features on the downstream training
+// set, for the upstream weights, a fresh initialisation and the norm-matched random control
+// (fresh directions at the upstream filters' norms; Raghu et al. 2019). A score informs the
+// transfer-or-not question only as a difference: upstream − fresh (does inheriting help at all?)
+// and upstream − norm-matched (is it the features, or only their scale?).
+#include <string>
+#include <vector>
+
+#include "ptlab/experiment/spec.hpp"
+#include "ptlab/experiment/stats.hpp"
+
+namespace ptlab::advise {
+
+/// The three initialisations scored, in this order.
+enum class Init { upstream, fresh, norm_matched };
+inline constexpr int kInits = 3;
+
+struct ScoreSummary {
+  std::string name;                   ///< "LogME", "LEEP", "NCE", "H-score", "shrinkage H-score", "k-NN accuracy", "SFDA"
+  std::vector<experiment::Stat> value;  ///< per Init, over seeds
+  experiment::Stat minus_fresh;         ///< upstream − fresh, per seed, summarised
+  experiment::Stat minus_norm_matched;  ///< upstream − norm-matched, per seed, summarised
+};
+
+/// Scores seeds spec.seed .. spec.seed + seeds − 1 (each: its upstream, training set and fresh
+/// init, drawn as `ptlab run` draws them). Features: model::hidden_features (n2 × 2m); labels:
+/// the observed downstream labels. LEEP and NCE use the model's own two-class predictions
+/// (probabilities sigmoid(±f), hard labels sign f) as the source. Throws core::InputError for
+/// labels of one class (a seed whose downstream labels are all equal) or seeds < 1.
+std::vector<ScoreSummary> feature_scores(const experiment::ExperimentSpec& spec, int seeds);
+
+}  // namespace ptlab::advise
