@@ -88,3 +88,16 @@ TEST(Advise, ValidationIsThePairedRunsOfPtlabRun) {
   }
   EXPECT_GE(v.regret, 0.0);
 }
+
+TEST(Advise, NoValidCurveMeansNoAdvice) {
+  advise::CurveProbe probe;
+  probe.estimates.push_back({{"scratch", true, {}}, {}, {}, 0.0});
+  probe.estimates.push_back({{"alpha=1 random", false, {}}, experiment::summarize(std::vector<double>{}),
+                             experiment::summarize(std::vector<double>{}), 0.0});
+  EXPECT_EQ(advise::decide(probe).confidence, "none");
+  // One valid candidate with a gain whose CI is above 0 is chosen.
+  probe.estimates[1].gain = experiment::summarize({3.0, 4.0, 5.0});
+  const advise::Advice a = advise::decide(probe);
+  EXPECT_EQ(a.best, 1);
+  EXPECT_EQ(a.confidence, "high");
+}

@@ -111,6 +111,8 @@ CurveProbe curve_probe(const experiment::ExperimentSpec& spec, const std::vector
   // err[s][seed] at the probe's end and extrapolated to T.
   std::vector<std::vector<double>> early(S), full(S);
   CurveProbe out;
+  out.probe_steps = gd.steps;
+  out.full_steps = T;
   const int total = o.seeds * o.folds * static_cast<int>(S);
   int done = 0;
   for (int k = 0; k < o.seeds; ++k) {

@@ -46,6 +46,8 @@ struct CurveProbe {
   std::vector<StrategyEstimate> estimates;  ///< in strategy order (scratch: gain 0)
   double probe_cost = 0.0;     ///< GD work of the probe: Σ samples × steps
   double full_run_cost = 0.0;  ///< of the full paired runs it replaces (upstream + 2 downstream), same unit
+  int probe_steps = 0;         ///< GD steps each probe curve trains (≥ points: at least one per checkpoint)
+  int full_steps = 0;          ///< downstream.steps, the budget each curve is extrapolated to
 };
 
 /// Runs the probe. `progress(done, total)` after each trained curve. Throws core::InputError for

@@ -8,6 +8,13 @@ namespace ptlab::advise {
 
 Advice decide(const CurveProbe& probe) {
   Advice a;
+  bool any_valid = false;
+  for (std::size_t s = 1; s < probe.estimates.size(); ++s) any_valid = any_valid || probe.estimates[s].gain.n > 0;
+  if (!any_valid) {
+    a.confidence = "none";
+    a.reason = "the probes failed: no candidate gave a finite learning curve (training diverged); no advice";
+    return a;
+  }
   double best_gain = 0.0;
   bool all_below = probe.estimates.size() > 1;
   for (std::size_t s = 1; s < probe.estimates.size(); ++s) {

@@ -10,7 +10,9 @@ namespace ptlab::advise {
 
 struct Advice {
   int best = 0;             ///< index into the probe's estimates (0 = scratch)
-  std::string confidence;   ///< "high": the chosen CI excludes 0 (or every CI is below 0); else "low"
+  /// "high": the chosen CI excludes 0 (or every CI is below 0); "low" otherwise; "none" when the
+  /// probes gave no valid curve (every run diverged), so there is nothing to advise from.
+  std::string confidence;
   std::string reason;       ///< one sentence
 };
 

@@ -71,10 +71,18 @@ std::vector<ScoreSummary> feature_scores(const experiment::ExperimentSpec& spec,
     core::Rng init_rng = core::Rng::stream(seed, core::Stream::downstream_init);
     const data::Dataset train = data::sample(spec.frame, spec.downstream, data::make_signals(spec.frame, spec.downstream, 2),
                                              spec.downstream.n, train_rng);
+    PTLAB_CHECK((train.y.array() != train.y(0)).any(),
+                fmt::format("score: the {} downstream training labels of seed {} are all of one class; expected two "
+                            "classes (a larger downstream.n)", train.n(), seed));
     const model::Weights fresh = model::init_weights(spec.model, spec.frame.d, init_rng);
     const std::array<model::Weights, kInits> W{up.W, fresh, transfer::norm_matched(fresh, up.W)};
     for (int i = 0; i < kInits; ++i) {
       const Inputs in = inputs_of(spec.model, W[static_cast<std::size_t>(i)], train);
+      // Diverged or extreme weights give features no score can use: say so, naming the seed.
+      PTLAB_CHECK(in.F.allFinite() && in.F.cwiseAbs().maxCoeff() < 1e25,
+                  fmt::format("score: the {} features of seed {} are not finite or exceed 1e25 (max |f| = {:g}); "
+                              "expected a config whose training stays finite (check eta, sigma_0, norms)",
+                              i == 0 ? "upstream" : i == 1 ? "fresh" : "norm-matched", seed, in.F.cwiseAbs().maxCoeff()));
       for (std::size_t s = 0; s < fns.size(); ++s) values[s][static_cast<std::size_t>(i)].push_back(fns[s].second(in));
     }
   }

@@ -23,16 +23,18 @@ nlohmann::json stat_json(const experiment::Stat& s) {
 std::string advice_text(const advise::AdviceResult& r, const std::string& title) {
   const auto& o = r.options.curve;
   std::string out = fmt::format(
-      "{}  ({} paired seeds, {} folds of the downstream training set, {:.0f}% of the step budget; {:.1f} s)\n\n",
-      title, o.seeds, o.folds, 100 * o.budget, r.wall_s);
+      "{}  ({} paired seed{}, {} folds of the downstream training set, {} of {} steps; {:.1f} s)\n\n",
+      title, o.seeds, o.seeds == 1 ? "" : "s", o.folds, r.probe.probe_steps, r.probe.full_steps, r.wall_s);
   out += fmt::format("  {:<28} {:>26} {:>34}\n", "strategy", "gain at probe budget", "predicted gain (points), 95% CI");
   for (std::size_t s = 0; s < r.probe.estimates.size(); ++s) {
     const auto& e = r.probe.estimates[s];
     out += fmt::format("  {:<28} {:>26} {:>34}{}\n", e.strategy.name, s == 0 ? "0 (reference)" : interval(e.early_gain),
-                       s == 0 ? "0 (reference)" : interval(e.gain), static_cast<int>(s) == r.advice.best ? "  <- advice" : "");
+                       s == 0 ? "0 (reference)" : interval(e.gain), static_cast<int>(s) == r.advice.best && r.advice.confidence != "none" ? "  <- advice" : "");
   }
   const auto& best = r.probe.estimates[static_cast<std::size_t>(r.advice.best)];
-  out += fmt::format("\n  advice: {} (confidence {}): {}\n", best.strategy.name, r.advice.confidence, r.advice.reason);
+  out += r.advice.confidence == "none"
+             ? fmt::format("\n  advice: none: {}\n", r.advice.reason)
+             : fmt::format("\n  advice: {} (confidence {}): {}\n", best.strategy.name, r.advice.confidence, r.advice.reason);
   out += fmt::format("  activation probe (tau = {:g}, first seed): {} of {} filters active on ≥ tau of the {} training "
                      "samples, implied alpha = {:.2f}\n",
                      r.activation.tau, r.activation.selected.size(), r.activation.active_counts.size(), r.activation.n,
@@ -72,7 +74,8 @@ nlohmann::json advice_json(const advise::AdviceResult& r, const advise::Validati
   nlohmann::json doc = {{"options", {{"folds", r.options.curve.folds}, {"budget", r.options.curve.budget}, {"seeds", r.options.curve.seeds},
                        {"points", r.options.curve.points}, {"alphas", r.options.alphas}, {"tau", r.options.tau}}},
           {"strategies", strategies},
-          {"advice", {{"strategy", best.strategy.name}, {"index", r.advice.best}, {"confidence", r.advice.confidence},
+          {"probe_steps", r.probe.probe_steps}, {"full_steps", r.probe.full_steps},
+          {"advice", {{"strategy", r.advice.confidence == "none" ? nlohmann::json(nullptr) : nlohmann::json(best.strategy.name)}, {"index", r.advice.best}, {"confidence", r.advice.confidence},
                       {"reason", r.advice.reason}}},
           {"activation_probe", {{"tau", r.activation.tau}, {"selected", r.activation.selected},
                                 {"implied_alpha", r.activation.implied_alpha}}},

@@ -30,7 +30,9 @@ Spectrum spectrum(const Eigen::Ref<const Eigen::MatrixXd>& F) {
   else
     G.noalias() = F * F.transpose();
   const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(G);
-  PTLAB_ASSERT(eig.info() == Eigen::Success);
+  // Features of extreme scale overflow the Gram matrix: bad input, not a bug.
+  PTLAB_CHECK(eig.info() == Eigen::Success && G.allFinite(),
+              "logme: the features' Gram matrix overflows; expected features of moderate scale (|f| well below 1e150)");
   const Eigen::VectorXd& w = eig.eigenvalues();  // ascending
   const double top = w(w.size() - 1);
   // Rounding leaves the zero eigenvalues of a rank-deficient Gram matrix at ~ε·σ_max (either

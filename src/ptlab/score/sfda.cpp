@@ -76,7 +76,10 @@ Fit fisher_posterior(const Eigen::MatrixXd& X,
   Fit fit;
   fit.shrinkage = shrinkage ? *shrinkage : std::max(std::exp(-5.0 * power_lambda_max(Sw)), 1e-10);
   const Eigen::LDLT<Eigen::MatrixXd> ldlt(shrunk_covariance(Sw, fit.shrinkage));
-  PTLAB_ASSERT(ldlt.info() == Eigen::Success);
+  // Features of extreme scale (|f| ≳ 1e30) overflow the scatter's factorisation: bad input, not a bug.
+  PTLAB_CHECK(ldlt.info() == Eigen::Success && Sw.allFinite(),
+              fmt::format("sfda: the within-class scatter (trace {:g}) cannot be factorised; expected features of "
+                          "moderate scale (|f| well below 1e30)", Sw.trace()));
   const Eigen::MatrixXd coef = ldlt.solve(means.transpose()).transpose();  // C × D: m_cᵀ·S̃_w⁻¹
   const Eigen::RowVectorXd intercept =
       (-0.5 * (means.cwiseProduct(coef)).rowwise().sum() + priors.array().log().matrix()).transpose();
