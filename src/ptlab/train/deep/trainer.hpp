@@ -1,5 +1,5 @@
 #pragma once
-// Training and evaluation of the deep models (DESIGN.md §2) with LibTorch: mini-batch SGD with
+// Training and evaluation of the deep models (docs/design.md §3) with LibTorch: mini-batch SGD with
 // momentum or AdamW, cosine learning-rate schedule, weight decay, optional augmentation and
 // Gaussian input noise (the "upstream noise" knob), evaluation after every epoch. CPU by default;
 // CUDA when LibTorch was built with it and a device is present.
