@@ -5,7 +5,7 @@
 #include <chrono>
 
 #include "ptlab/core/error.hpp"
-#include "ptlab/experiment/run.hpp"
+#include "ptlab/advise/practitioner.hpp"
 
 namespace ptlab::advise {
 
@@ -21,11 +21,8 @@ AdviceResult advise_theory(const experiment::ExperimentSpec& spec, const AdviseO
   r.probe = curve_probe(spec, theory_strategies(options.alphas, options.tau, spec.transfer.freeze), options.curve,
                         progress);
   // The activation probe on the first seed: the same upstream and training set as the curve probe.
-  const experiment::UpstreamOutcome up = experiment::run_upstream(spec, spec.seed);
-  core::Rng train_rng = core::Rng::stream(spec.seed, core::Stream::downstream_train);
-  const data::Dataset train = data::sample(spec.frame, spec.downstream, data::make_signals(spec.frame, spec.downstream, 2),
-                                           spec.downstream.n, train_rng);
-  r.activation = activation_probe(up.W, train, options.tau);
+  const PractitionerView view = practitioner_view(spec, spec.seed);
+  r.activation = activation_probe(view.upstream, view.train, options.tau);
   r.advice = decide(r.probe);
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;

@@ -8,7 +8,7 @@
 
 #include "ptlab/core/error.hpp"
 #include "ptlab/core/rng.hpp"
-#include "ptlab/experiment/run.hpp"
+#include "ptlab/advise/practitioner.hpp"
 #include "ptlab/train/gd.hpp"
 
 namespace ptlab::advise {
@@ -117,14 +117,9 @@ CurveProbe curve_probe(const experiment::ExperimentSpec& spec, const std::vector
   int done = 0;
   for (int k = 0; k < o.seeds; ++k) {
     const std::uint64_t seed = spec.seed + static_cast<std::uint64_t>(k);
-    // What a practitioner has: the trained upstream and the downstream training set, drawn exactly
-    // as `ptlab run` draws them (same streams), and a fresh initialisation.
-    const experiment::UpstreamOutcome up = experiment::run_upstream(spec, seed);
-    const data::Signals s2 = data::make_signals(spec.frame, spec.downstream, 2);
-    core::Rng train_rng = core::Rng::stream(seed, core::Stream::downstream_train);
-    core::Rng init_rng = core::Rng::stream(seed, core::Stream::downstream_init);
-    const data::Dataset train = data::sample(spec.frame, spec.downstream, s2, n2, train_rng);
-    const model::Weights fresh = model::init_weights(spec.model, spec.frame.d, init_rng);
+    const PractitionerView view = practitioner_view(spec, seed);
+    const data::Dataset& train = view.train;
+    const model::Weights& fresh = view.fresh;
     std::vector<std::vector<double>> curve_sum(S, std::vector<double>(static_cast<std::size_t>(points), 0.0));
     std::vector<int> curve_n(S, 0);
     for (int f = 0; f < o.folds; ++f) {
@@ -136,7 +131,7 @@ CurveProbe curve_probe(const experiment::ExperimentSpec& spec, const std::vector
         if (!strategies[s].scratch) {
           core::Rng choice = core::Rng::stream(seed, core::Stream::transfer_choice);
           // The zero vector stands for u: only the oracle rule reads it, and no strategy uses it.
-          const auto inherited = transfer::apply(strategies[s].transfer, up.W, fresh,
+          const auto inherited = transfer::apply(strategies[s].transfer, view.upstream, fresh,
                                                  Eigen::VectorXd::Zero(spec.frame.d), fit, choice);
           W0 = inherited.W0;
           mask = transfer::trainable_mask(strategies[s].transfer, inherited);

@@ -8,7 +8,7 @@
 #include <functional>
 
 #include "ptlab/core/error.hpp"
-#include "ptlab/experiment/run.hpp"
+#include "ptlab/advise/practitioner.hpp"
 #include "ptlab/model/features.hpp"
 #include "ptlab/score/score.hpp"
 #include "ptlab/transfer/controls.hpp"
@@ -66,16 +66,12 @@ std::vector<ScoreSummary> feature_scores(const experiment::ExperimentSpec& spec,
   std::vector<std::array<std::vector<double>, kInits>> values(fns.size());
   for (int k = 0; k < seeds; ++k) {
     const std::uint64_t seed = spec.seed + static_cast<std::uint64_t>(k);
-    const experiment::UpstreamOutcome up = experiment::run_upstream(spec, seed);
-    core::Rng train_rng = core::Rng::stream(seed, core::Stream::downstream_train);
-    core::Rng init_rng = core::Rng::stream(seed, core::Stream::downstream_init);
-    const data::Dataset train = data::sample(spec.frame, spec.downstream, data::make_signals(spec.frame, spec.downstream, 2),
-                                             spec.downstream.n, train_rng);
+    const PractitionerView view = practitioner_view(spec, seed);
+    const data::Dataset& train = view.train;
     PTLAB_CHECK((train.y.array() != train.y(0)).any(),
                 fmt::format("score: the {} downstream training labels of seed {} are all of one class; expected two "
                             "classes (a larger downstream.n)", train.n(), seed));
-    const model::Weights fresh = model::init_weights(spec.model, spec.frame.d, init_rng);
-    const std::array<model::Weights, kInits> W{up.W, fresh, transfer::norm_matched(fresh, up.W)};
+    const std::array<model::Weights, kInits> W{view.upstream, view.fresh, transfer::norm_matched(view.fresh, view.upstream)};
     for (int i = 0; i < kInits; ++i) {
       const Inputs in = inputs_of(spec.model, W[static_cast<std::size_t>(i)], train);
       // Diverged or extreme weights give features no score can use: say so, naming the seed.

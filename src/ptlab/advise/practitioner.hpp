@@ -1,0 +1,22 @@
+#pragma once
+// What a practitioner has for one seed, and all a probe may read: the trained upstream weights,
+// the downstream training set (observed labels) and a fresh initialisation, drawn exactly as
+// `ptlab run` draws them (same streams). Never the downstream test set.
+#include <cstdint>
+
+#include "ptlab/data/task.hpp"
+#include "ptlab/experiment/spec.hpp"
+#include "ptlab/model/cnn.hpp"
+
+namespace ptlab::advise {
+
+struct PractitionerView {
+  model::Weights upstream;  ///< trained upstream weights, 2m × d
+  data::Dataset train;      ///< the n2 downstream training samples
+  model::Weights fresh;     ///< the downstream fresh initialisation, 2m × d
+};
+
+/// The view of seed `seed` of `spec` (trains its upstream).
+PractitionerView practitioner_view(const experiment::ExperimentSpec& spec, std::uint64_t seed);
+
+}  // namespace ptlab::advise
