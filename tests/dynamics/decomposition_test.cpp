@@ -16,6 +16,7 @@ struct Case {
   double norm_u = 1.0, p = 0.0, weight_decay = 0.0, sigma_p = 0.5;
   bool freeze_half = false;
   std::uint64_t seed = 1;
+  double l2sp = 0.0;  // anchors filters 1, 2 and 6 (L2-SP) when > 0
 };
 
 struct Fixture {
@@ -23,7 +24,7 @@ struct Fixture {
   data::Signals signals;
   model::Weights W0;
   model::ModelOptions model{.m = 4, .sigma_0 = 0.1};
-  Eigen::MatrixXd mask;
+  Eigen::MatrixXd mask, anchored;
 };
 
 Fixture setup(const Case& c) {
@@ -41,6 +42,10 @@ Fixture setup(const Case& c) {
     s.mask.row(0).setZero();
     s.mask.row(5).setZero();
   }
+  if (c.l2sp > 0.0) {
+    s.anchored = Eigen::MatrixXd::Zero(s.W0.rows(), s.W0.cols());
+    for (const int r : {1, 2, 6}) s.anchored.row(r).setOnes();
+  }
   return s;
 }
 
@@ -57,8 +62,8 @@ double worst_rebuild_error(const Case& c, train::Backend backend, int steps = 60
   double worst = 0.0;
   int checked = 0;
   train::gradient_descent(s.W0, s.mask, s.train, s.test, s.model,
-                          {.steps = steps, .eta = eta, .weight_decay = c.weight_decay, .curve_every = steps,
-                           .backend = backend},
+                          {.steps = steps, .eta = eta, .weight_decay = c.weight_decay, .l2sp = c.l2sp,
+                           .curve_every = steps, .backend = backend},
                           [&](const train::StepView& v) {
                             if (v.step % 7 == 0 || v.C == nullptr) {
                               EXPECT_EQ(dec.coefficients().step, v.step);
@@ -69,7 +74,8 @@ double worst_rebuild_error(const Case& c, train::Backend backend, int steps = 60
                               }
                             }
                             dec.update(v);
-                          });
+                          },
+                          s.anchored);
   EXPECT_GT(checked, 5);
   EXPECT_TRUE(dec.exact());
   return worst;
@@ -78,7 +84,7 @@ double worst_rebuild_error(const Case& c, train::Backend backend, int steps = 60
 }  // namespace
 
 TEST(Decomposition, RebuildsTheWeightsExactlyOverManyConfigs) {
-  // Layouts, activations, label noise, weight decay, frozen filters and a zero universal signal.
+  // Layouts, activations, label noise, weight decay, L2-SP, frozen filters and a zero universal signal.
   std::vector<Case> cases;
   std::uint64_t seed = 1;
   for (auto layout : {data::Layout::shared, data::Layout::separate})
@@ -86,6 +92,9 @@ TEST(Decomposition, RebuildsTheWeightsExactlyOverManyConfigs) {
       for (double wd : {0.0, 0.05}) {
         cases.push_back({layout, act, 1.0, 0.0, wd, 0.5, false, seed++});
         cases.push_back({layout, act, 0.0, 0.2, wd, 1.0, true, seed++});
+        // L2-SP on three filters (one of them frozen in the second case), with and without decay.
+        cases.push_back({layout, act, 1.0, 0.0, wd, 0.5, false, seed++, 0.3});
+        cases.push_back({layout, act, 1.0, 0.1, wd, 0.5, true, seed++, 0.05});
       }
   for (const Case& c : cases) {
     SCOPED_TRACE(::testing::Message() << "layout " << data::to_string(c.layout) << " activation "

@@ -50,6 +50,26 @@ TEST(Config, CanonicalTextRoundTrips) {
   EXPECT_EQ(spec.seed, 77u);
 }
 
+// Keys added after studies existed (L2-SP, shrink and perturb) stay out of the hashed text at
+// their no-op values, so earlier configs keep their hash; set, they are hashed and round-trip.
+TEST(Config, LaterKeysAreHashedOnlyWhenSet) {
+  const experiment::ExperimentSpec plain{};
+  const std::string text = canonical_toml(plain);
+  for (const char* key : {"l2sp", "shrink", "perturb"}) EXPECT_EQ(text.find(key), std::string::npos) << key;
+  EXPECT_NE(canonical_toml(plain, true).find("l2sp = 0.0"), std::string::npos);  // documented all the same
+  const auto set = parse_config("[downstream]\nl2sp = 0.25\n[transfer]\nshrink = 0.5\nperturb = 0.1\n", "x");
+  EXPECT_DOUBLE_EQ(set.downstream_train.l2sp, 0.25);
+  EXPECT_DOUBLE_EQ(set.transfer.shrink, 0.5);
+  EXPECT_DOUBLE_EQ(set.transfer.perturb, 0.1);
+  const std::string set_text = canonical_toml(set);
+  EXPECT_NE(set_text.find("l2sp = 0.25"), std::string::npos);
+  EXPECT_EQ(canonical_toml(parse_config(set_text, "y")), set_text);
+  EXPECT_NE(experiment::config_hash(set), experiment::config_hash(plain));
+  EXPECT_THROW(parse_config("[transfer]\nshrink = 1.5\n", "x"), core::InputError);
+  EXPECT_THROW(parse_config("[downstream]\nl2sp = -1\n", "x"), core::InputError);
+  EXPECT_THROW(parse_config("[upstream]\nl2sp = 0.1\n", "x"), core::InputError);  // nothing to anchor upstream
+}
+
 TEST(Config, CanonicalTextPinsFormatting) {
   const std::string text = canonical_toml(experiment::ExperimentSpec{});
   EXPECT_EQ(text.substr(0, text.find("\n[upstream]")),

@@ -140,3 +140,31 @@ TEST(Transfer, FreezeMaskIsTheComplementOfInherited) {
   EXPECT_EQ(mask + r.inherited, Eigen::MatrixXd::Ones(10, 10));
   EXPECT_EQ(transfer::trainable_mask({.freeze = false}, r).size(), 0);
 }
+
+// Shrink and perturb acts on the inherited entries only: s·w_up + p·w_fresh there, the fresh
+// value elsewhere; (1, 0) is plain inheritance bit for bit, and the choice of filters is unchanged.
+TEST(Transfer, ShrinkPerturbMixesOnlyTheInheritedEntries) {
+  const Pair p = make_pair(6);
+  const transfer::TransferOptions plain{.rule = transfer::Rule::filter, .alpha = 0.5};
+  transfer::TransferOptions sp = plain;
+  sp.shrink = 0.25;
+  sp.perturb = 2.0;
+  const auto a = apply(plain, p), b = apply(sp, p);
+  EXPECT_EQ(a.inherited, b.inherited);
+  EXPECT_EQ(a.filters_inherited, 6);
+  for (Eigen::Index r = 0; r < 12; ++r) {
+    if (a.inherited(r, 0) == 1.0) {
+      EXPECT_TRUE(b.W0.row(r).isApprox(0.25 * p.upstream.row(r) + 2.0 * p.fresh.row(r), 1e-15)) << r;
+    } else {
+      EXPECT_EQ(b.W0.row(r), p.fresh.row(r)) << r;
+    }
+  }
+  transfer::TransferOptions unit = plain;
+  unit.shrink = 1.0;
+  unit.perturb = 0.0;
+  EXPECT_EQ(apply(unit, p).W0, a.W0);
+  transfer::TransferOptions zero = plain;
+  zero.shrink = 0.0;
+  zero.perturb = 1.0;  // shrink 0, perturb 1: inherited rows become the fresh ones, so W0 is scratch's
+  EXPECT_EQ(apply(zero, p).W0, p.fresh);
+}

@@ -57,8 +57,16 @@ void Decomposition::update(const train::StepView& view) {
   PTLAB_ASSERT_MSG(rows == c_.scale.size() && C.cols() == train_.X.cols(),
                    "the coefficient matrix does not match the filters and the data set");
   const double eta = view.eta;
-  const double decay = 1.0 - eta * view.weight_decay;
   for (Eigen::Index r = 0; r < rows; ++r) {
+    // An anchored filter (L2-SP) decays by 1 − η(λ + λ_SP) and its init coefficient moves
+    // towards 1 by ηλ_SP (train/gd.hpp); an entry-wise anchor leaves the span.
+    bool anchored = false;
+    if (view.anchored != nullptr && view.l2sp > 0.0) {
+      const auto row = view.anchored->row(r);
+      anchored = row(0) != 0.0;
+      if ((row.array() != row(0)).any()) exact_ = false;
+    }
+    const double decay = 1.0 - eta * (view.weight_decay + (anchored ? view.l2sp : 0.0));
     // The update of filter r is M_r ⊙ (…); a filter-constant mask keeps it in the span.
     double mask = 1.0;
     if (view.trainable != nullptr) {
@@ -67,7 +75,7 @@ void Decomposition::update(const train::StepView& view) {
       if ((row.array() != mask).any()) exact_ = false;
     }
     if (mask == 0.0) continue;
-    c_.scale(r) *= decay;
+    c_.scale(r) = decay * c_.scale(r) + (anchored ? eta * view.l2sp : 0.0);
     for (Eigen::Index s = 0; s < c_.gamma.cols(); ++s) {
       double g = 0.0;
       for (Eigen::Index i = 0; i < train_.n(); ++i) g += C(r, column(train_, i, static_cast<int>(s))) * train_.y_true(i);

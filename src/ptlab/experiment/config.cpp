@@ -41,7 +41,15 @@ struct Key {
   std::function<bool(double)> in_range;          // integer and number keys
   std::string expected;                          // e.g. "a number in [0, 1]"
   double lo = 0.0, hi = 0.0;                     // integer keys: the closed range of values
+  // Keys added after studies existed: left out of the hashed canonical text while at this value
+  // (which reproduces the behaviour from before the key), so those studies keep their run ids.
+  std::optional<Value> unhashed_at;
 };
+
+Key unhashed_at(Key key, Value value) {
+  key.unhashed_at = std::move(value);
+  return key;
+}
 
 struct Range {
   double lo = -std::numeric_limits<double>::infinity();
@@ -161,6 +169,11 @@ const std::vector<Key>& schema() {
                             at_least(1), "fresh test samples per task"));
     add_task_keys(k, "upstream", 1, &Spec::upstream, &Spec::upstream_train);
     add_task_keys(k, "downstream", 2, &Spec::downstream, &Spec::downstream_train);
+    k.push_back(unhashed_at(
+        number_key("downstream.l2sp", [](Spec& s) -> double& { return s.downstream_train.l2sp; }, at_least(0),
+                   "λ_SP: L2-SP penalty (λ_SP/2)‖W − W_inherited‖² on the inherited entries (Li et al. 2018; "
+                   "0 = off; scratch is unaffected)"),
+        0.0));
     k.push_back(integer_key("model.m", [](Spec& s) -> int& { return s.model.m; }, at_least(1),
                             "m: filters per class"));
     k.push_back(choice_key("model.activation",
@@ -182,6 +195,14 @@ const std::vector<Key>& schema() {
                          "keep inherited parameters fixed downstream (false = fine-tune)"));
     k.push_back(number_key("transfer.tau", [](Spec& s) -> double& { return s.transfer.tau; },
                            closed(0, 1), "τ of the activation rule: minimum firing fraction"));
+    k.push_back(unhashed_at(number_key("transfer.shrink", [](Spec& s) -> double& { return s.transfer.shrink; },
+                                       closed(0, 1),
+                                       "shrink and perturb (Ash & Adams 2020): inherited entries become "
+                                       "shrink·w_up + perturb·w_fresh (1 = no shrink)"),
+                            1.0));
+    k.push_back(unhashed_at(number_key("transfer.perturb", [](Spec& s) -> double& { return s.transfer.perturb; },
+                                       at_least(0), "perturb: scale of the fresh draw added to inherited entries (0 = none)"),
+                            0.0));
     k.push_back(integer_key("run.seed", [](Spec& s) -> std::uint64_t& { return s.seed; }, at_least(0),
                             "first seed; seed i of N is seed + i"));
     k.push_back(integer_key("run.seeds", [](Spec& s) -> int& { return s.seeds; },
@@ -509,7 +530,9 @@ std::string canonical_toml(const ExperimentSpec& spec, bool comments) {
       out += fmt::format("{}[{}]\n", section.empty() ? "" : "\n", s);
       section = s;
     }
-    const std::string line = fmt::format("{} = {}", k.path.substr(dot + 1), format_value(k.get(spec)));
+    const Value value = k.get(spec);
+    if (!comments && k.unhashed_at && value == *k.unhashed_at) continue;
+    const std::string line = fmt::format("{} = {}", k.path.substr(dot + 1), format_value(value));
     if (comments) {
       out += fmt::format("{:<24} # {} ({})\n", line, k.comment, k.expected);
     } else {

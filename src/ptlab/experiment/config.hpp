@@ -26,7 +26,10 @@ ExperimentSpec parse_config(const std::string& text, const std::string& source_n
 /// Applies one "key=value" override to a spec and validates that key.
 void apply_override(ExperimentSpec& spec, const std::string& assignment);
 
-/// The canonical TOML text of a spec: every key, fixed order, shortest round-trip numbers.
+/// The canonical TOML text of a spec: every key, fixed order, shortest round-trip numbers. Keys
+/// added to the schema later (downstream.l2sp, transfer.shrink, transfer.perturb) are left out
+/// while they hold the value that reproduces the behaviour from before them, so that the hash of
+/// every earlier config, and the run ids of its studies, are unchanged.
 /// With `comments`, each key carries its comment (what `ptlab config --default` prints).
 /// parse_config(canonical_toml(s)) == s for every valid s.
 std::string canonical_toml(const ExperimentSpec& spec, bool comments = false);

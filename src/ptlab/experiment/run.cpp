@@ -130,7 +130,8 @@ SeedOutcome run_seed_detailed(const ExperimentSpec& spec, std::uint64_t seed, Up
   const auto sc_dynamics = recorder(spec, down_train, s2, probes);
   t0 = Clock::now();
   train::TrainResult tr = train::gradient_descent(inherited.W0, transfer::trainable_mask(spec.transfer, inherited),
-                                                  down_train, down_test, spec.model, gd, observer_of(tr_dynamics));
+                                                  down_train, down_test, spec.model, gd, observer_of(tr_dynamics),
+                                                  inherited.inherited);  // L2-SP anchors what was inherited
   const double tr_wall = seconds_since(t0);
   t0 = Clock::now();
   train::TrainResult sc = train::gradient_descent(fresh, {}, down_train, down_test, spec.model, gd,
@@ -282,7 +283,7 @@ ExperimentResult run_experiment(const ExperimentSpec& spec, const RunOptions& op
   detail::parallel_for(
       n, threads,
       [&](int i) {
-        result.records[static_cast<std::size_t>(i)] = run_seed(spec, spec.seed + static_cast<std::uint64_t>(i));
+        result.records[static_cast<std::size_t>(i)] = run_seed(spec, spec.seed + static_cast<std::uint64_t>(i), options.cache);
       },
       [&](int i) {
         ++finished;

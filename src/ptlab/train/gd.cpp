@@ -34,14 +34,18 @@ namespace {
 
 class DenseEngine final : public Engine {
  public:
-  DenseEngine(model::Weights W0, const Eigen::MatrixXd& trainable, const data::Dataset& train,
-              const data::Dataset& test, const model::ModelOptions& model)
-      : W_(std::move(W0)), grad_(W_.rows(), W_.cols()), trainable_(trainable), train_(train), test_(test), model_(model) {}
+  DenseEngine(model::Weights W0, const Eigen::MatrixXd& trainable, const Eigen::MatrixXd& anchored,
+              const data::Dataset& train, const data::Dataset& test, const model::ModelOptions& model)
+      : W_(std::move(W0)), grad_(W_.rows(), W_.cols()), trainable_(trainable), anchored_(anchored), train_(train),
+        test_(test), model_(model) {
+    if (anchored_.size() != 0) W0_ = W_;
+  }
   void preactivations(Eigen::MatrixXd& A) override { A.noalias() = W_ * train_.X; }
   Eigen::VectorXd test_outputs() override { return model::outputs(model_, W_, test_.X, test_.P); }
-  void step(const Eigen::MatrixXd& C, double eta, double weight_decay) override {
+  void step(const Eigen::MatrixXd& C, double eta, double weight_decay, double l2sp) override {
     grad_.noalias() = C * train_.X.transpose();
     if (weight_decay > 0.0) grad_ += weight_decay * W_;
+    if (l2sp > 0.0 && anchored_.size() != 0) grad_ += l2sp * anchored_.cwiseProduct(W_ - W0_);
     if (trainable_.size() != 0) {
       W_.noalias() -= eta * trainable_.cwiseProduct(grad_);
     } else {
@@ -52,8 +56,8 @@ class DenseEngine final : public Engine {
   bool finite() const override { return W_.allFinite(); }
 
  private:
-  model::Weights W_, grad_;
-  Eigen::MatrixXd trainable_;  // a copy: callers may pass a temporary
+  model::Weights W_, grad_, W0_;  // W0_: the L2-SP anchor, held only when some entry is anchored
+  Eigen::MatrixXd trainable_, anchored_;  // copies: callers may pass temporaries
   const data::Dataset& train_;
   const data::Dataset& test_;
   model::ModelOptions model_;
@@ -61,9 +65,10 @@ class DenseEngine final : public Engine {
 
 }  // namespace
 
-std::unique_ptr<Engine> make_dense(model::Weights W0, const Eigen::MatrixXd& trainable, const data::Dataset& train,
-                                   const data::Dataset& test, const model::ModelOptions& model) {
-  return std::make_unique<DenseEngine>(std::move(W0), trainable, train, test, model);
+std::unique_ptr<Engine> make_dense(model::Weights W0, const Eigen::MatrixXd& trainable, const Eigen::MatrixXd& anchored,
+                                   const data::Dataset& train, const data::Dataset& test,
+                                   const model::ModelOptions& model) {
+  return std::make_unique<DenseEngine>(std::move(W0), trainable, anchored, train, test, model);
 }
 
 }  // namespace detail
@@ -71,14 +76,16 @@ std::unique_ptr<Engine> make_dense(model::Weights W0, const Eigen::MatrixXd& tra
 TrainResult gradient_descent(model::Weights W0, const Eigen::MatrixXd& trainable,
                              const data::Dataset& train, const data::Dataset& test,
                              const model::ModelOptions& model, const GdOptions& options,
-                             const StepObserver& observer) {
-  const bool per_filter = per_filter_mask(trainable);
+                             const StepObserver& observer, const Eigen::MatrixXd& anchored_in) {
+  // Without a penalty the anchor is irrelevant: drop it, so that l2sp = 0 runs exactly as before.
+  const Eigen::MatrixXd anchored = options.l2sp > 0.0 ? anchored_in : Eigen::MatrixXd();
+  const bool per_filter = per_filter_mask(trainable) && per_filter_mask(anchored);
   const CostEstimate cost = estimate_cost(static_cast<int>(W0.cols()), train.n(), train.P, test.n(), model.m,
                                           options.steps, options.curve_every);
   const Backend backend = choose_backend(options.backend, per_filter, cost);
   std::unique_ptr<detail::Engine> engine =
-      backend == Backend::span ? detail::make_span(std::move(W0), trainable, train, test, model)
-                               : detail::make_dense(std::move(W0), trainable, train, test, model);
+      backend == Backend::span ? detail::make_span(std::move(W0), trainable, anchored, train, test, model)
+                               : detail::make_dense(std::move(W0), trainable, anchored, train, test, model);
 
   TrainResult result;
   result.backend = backend;
@@ -111,7 +118,8 @@ TrainResult gradient_descent(model::Weights W0, const Eigen::MatrixXd& trainable
     if (observer) {
       observer(StepView{t, [&engine] { return engine->weights(); }, evaluator.preactivations(),
                         stop ? nullptr : &evaluator.coefficients(), trainable.size() != 0 ? &trainable : nullptr,
-                        options.eta, options.weight_decay});
+                        options.eta, options.weight_decay, anchored.size() != 0 ? &anchored : nullptr,
+                        options.l2sp});
     }
     if (stop) {
       result.status = converged ? Status::converged : Status::completed;
@@ -121,7 +129,7 @@ TrainResult gradient_descent(model::Weights W0, const Eigen::MatrixXd& trainable
       return result;
     }
     if (t % options.curve_every == 0) record(t, loss);
-    engine->step(evaluator.coefficients(), options.eta, options.weight_decay);
+    engine->step(evaluator.coefficients(), options.eta, options.weight_decay, options.l2sp);
   }
 }
 

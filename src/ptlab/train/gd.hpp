@@ -1,8 +1,8 @@
 #pragma once
 // Full-batch gradient descent for the theory model (docs/design.md §2.2):
-//   W(t+1) = W(t) − η·M ⊙ (∇L(W(t)) + λ·W(t)),
-// with M the 0/1 trainable mask (all ones unless inherited filters are frozen), for T steps or
-// until L(W(t)) ≤ ε.
+//   W(t+1) = W(t) − η·M ⊙ (∇L(W(t)) + λ·W(t) + λ_SP·R ⊙ (W(t) − W(0))),
+// with M the 0/1 trainable mask (all ones unless inherited filters are frozen) and R the 0/1
+// anchored mask (the inherited entries, L2-SP; empty: none), for T steps or until L(W(t)) ≤ ε.
 #include <Eigen/Dense>
 #include <functional>
 #include <string>
@@ -24,6 +24,10 @@ struct GdOptions {
   double eta = 1.0;            ///< η, step size (> 0)
   double eps = 0.0;            ///< ε: stop as soon as the training loss is ≤ ε (0 = never)
   double weight_decay = 0.0;   ///< λ of the penalty (λ/2)‖W‖²_F (≥ 0)
+  /// λ_SP of the L2-SP penalty (λ_SP/2)‖R ⊙ (W − W(0))‖²_F (≥ 0), which pulls the anchored
+  /// (inherited) entries towards their inherited values (Li, Grandvalet & Davoine, ICML 2018,
+  /// "L2-SP"; their α/2‖w_S − w⁰_S‖²). A run without anchored entries (scratch) is unaffected.
+  double l2sp = 0.0;
   int curve_every = 50;        ///< record a learning-curve point every k steps (≥ 1)
   Backend backend = Backend::automatic;
 };
@@ -65,18 +69,21 @@ struct StepView {
   const Eigen::MatrixXd& A;              ///< 2m × (n·P) pre-activations ⟨w_{j,r}(t), x_i⁽ᵖ⁾⟩ on the training set
   const Eigen::MatrixXd* C = nullptr;    ///< 2m × (n·P) coefficients with ∇L = C·Xᵀ; null on the last call
   const Eigen::MatrixXd* trainable = nullptr;  ///< the mask M (null: all trainable)
-  double eta = 0.0;                      ///< η of the update W(t+1) = W(t) − η·M ⊙ (C·Xᵀ + λ·W(t))
+  double eta = 0.0;                      ///< η of the update W(t+1) = W(t) − η·M ⊙ (C·Xᵀ + λ·W(t) + λ_SP·R ⊙ (W(t) − W(0)))
   double weight_decay = 0.0;             ///< λ
+  const Eigen::MatrixXd* anchored = nullptr;  ///< R (null: none)
+  double l2sp = 0.0;                          ///< λ_SP
 };
 /// Called once per step before the update (C set) and once on the final weights (C null); not
 /// called after divergence.
 using StepObserver = std::function<void(const StepView&)>;
 
-/// Trains from W0. `trainable` is a 2m × d 0/1 mask or empty (everything trainable).
+/// Trains from W0. `trainable` is a 2m × d 0/1 mask or empty (everything trainable); `anchored`
+/// is the 2m × d 0/1 mask R of the L2-SP penalty or empty (none; options.l2sp is then unused).
 /// Errors of a diverged run are NaN. Deterministic: single-threaded, fixed evaluation order.
 TrainResult gradient_descent(model::Weights W0, const Eigen::MatrixXd& trainable,
                              const data::Dataset& train, const data::Dataset& test,
                              const model::ModelOptions& model, const GdOptions& options,
-                             const StepObserver& observer = {});
+                             const StepObserver& observer = {}, const Eigen::MatrixXd& anchored = {});
 
 }  // namespace ptlab::train

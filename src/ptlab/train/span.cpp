@@ -92,8 +92,8 @@ void assemble(const Eigen::VectorXd& scale, bool unit_scale, const Eigen::Matrix
 
 class SpanEngine final : public Engine {
  public:
-  SpanEngine(model::Weights W0, const Eigen::MatrixXd& trainable, const data::Dataset& train,
-             const data::Dataset& test, const model::ModelOptions& model)
+  SpanEngine(model::Weights W0, const Eigen::MatrixXd& trainable, const Eigen::MatrixXd& anchored,
+             const data::Dataset& train, const data::Dataset& test, const model::ModelOptions& model)
       : W0_(std::move(W0)), train_(distinct_patches(train)), test_(distinct_patches(test)), model_(model),
         test_P_(test.P) {
     const Eigen::Index rows = W0_.rows(), K = train_.B.cols();
@@ -106,6 +106,8 @@ class SpanEngine final : public Engine {
     coef_ = Eigen::MatrixXd::Zero(rows, K);
     trainable_ = Eigen::VectorXd::Ones(rows);
     if (trainable.size() != 0) trainable_ = trainable.col(0);
+    anchored_ = Eigen::VectorXd::Zero(rows);
+    if (anchored.size() != 0) anchored_ = anchored.col(0);
   }
 
   void preactivations(Eigen::MatrixXd& A) override {
@@ -126,10 +128,13 @@ class SpanEngine final : public Engine {
     return model::outputs_from_preactivations(model_, A, test_P_);
   }
 
-  void step(const Eigen::MatrixXd& C, double eta, double weight_decay) override {
-    // B_c ← (1 − ηλ)·B_c − η·C·Mᵀ and a ← (1 − ηλ)·a, on trainable filters only.
+  void step(const Eigen::MatrixXd& C, double eta, double weight_decay, double l2sp) override {
+    // B_c ← (1 − ηλ)·B_c − η·C·Mᵀ and a ← (1 − ηλ)·a, on trainable filters only. An anchored
+    // filter (L2-SP) decays by 1 − η(λ + λ_SP) and its a moves towards 1 by ηλ_SP: its gradient
+    // term λ_SP(W_r − W_r(0)) = λ_SP((a_r − 1)W_r(0) + B_c,r Bᵀ) keeps W_r in the span.
     const double decay = 1.0 - eta * weight_decay;
-    if (weight_decay > 0.0) unit_scale_ = false;
+    const double anchored_decay = 1.0 - eta * (weight_decay + l2sp);
+    if (weight_decay > 0.0 || (l2sp > 0.0 && (anchored_.array() != 0.0).any())) unit_scale_ = false;
     step_.setZero(coef_.rows(), coef_.cols());
     for (Eigen::Index c = 0; c < C.cols(); ++c) {
       const Eigen::Index k = train_.index[static_cast<std::size_t>(c)];
@@ -137,7 +142,10 @@ class SpanEngine final : public Engine {
     }
     for (Eigen::Index r = 0; r < coef_.rows(); ++r) {
       if (trainable_(r) == 0.0) continue;
-      if (weight_decay > 0.0) {
+      if (l2sp > 0.0 && anchored_(r) != 0.0) {
+        scale_(r) = anchored_decay * scale_(r) + eta * l2sp;
+        coef_.row(r) *= anchored_decay;
+      } else if (weight_decay > 0.0) {
         scale_(r) *= decay;
         coef_.row(r) *= decay;
       }
@@ -159,15 +167,16 @@ class SpanEngine final : public Engine {
   model::ModelOptions model_;
   int test_P_;
   Eigen::MatrixXd H_, A0_, W0T_, BT_, Q_, coef_, step_;
-  Eigen::VectorXd scale_, trainable_;
+  Eigen::VectorXd scale_, trainable_, anchored_;
   bool unit_scale_ = true;  ///< a ≡ 1 (no weight decay applied yet): skip the scaling
 };
 
 }  // namespace
 
-std::unique_ptr<Engine> make_span(model::Weights W0, const Eigen::MatrixXd& trainable, const data::Dataset& train,
-                                  const data::Dataset& test, const model::ModelOptions& model) {
-  return std::make_unique<SpanEngine>(std::move(W0), trainable, train, test, model);
+std::unique_ptr<Engine> make_span(model::Weights W0, const Eigen::MatrixXd& trainable, const Eigen::MatrixXd& anchored,
+                                  const data::Dataset& train, const data::Dataset& test,
+                                  const model::ModelOptions& model) {
+  return std::make_unique<SpanEngine>(std::move(W0), trainable, anchored, train, test, model);
 }
 
 }  // namespace detail

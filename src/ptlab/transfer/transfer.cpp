@@ -1,5 +1,7 @@
 #include "ptlab/transfer/transfer.hpp"
 
+#include "ptlab/transfer/controls.hpp"
+
 #include "ptlab/model/features.hpp"
 
 #include <algorithm>
@@ -88,6 +90,11 @@ TransferResult apply(const TransferOptions& options, const model::Weights& upstr
       for (const int r : active_filters(upstream, train, options.tau)) copy_row(r);
       break;
     }
+  }
+  if (options.shrink != 1.0 || options.perturb != 0.0) {
+    // Only the inherited entries: the others stay the fresh values, as in the scratch run.
+    out.W0 = out.inherited.cwiseProduct(shrink_perturb(out.W0, fresh, options.shrink, options.perturb)) +
+             (1.0 - out.inherited.array()).matrix().cwiseProduct(fresh);
   }
   for (Eigen::Index r = 0; r < out.inherited.rows(); ++r)
     out.filters_inherited += out.inherited.row(r).minCoeff() == 1.0 ? 1 : 0;

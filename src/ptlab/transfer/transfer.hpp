@@ -27,6 +27,11 @@ struct TransferOptions {
   double alpha = 0.5;   ///< α ∈ [0, 1], the inheritance ratio
   bool freeze = false;  ///< keep inherited parameters fixed during downstream training
   double tau = 0.5;     ///< τ ∈ [0, 1] of the activation rule
+  /// Shrink and perturb of the inherited entries (Ash & Adams, NeurIPS 2020): each becomes
+  /// shrink·w_upstream + perturb·w_fresh, the fresh value being the same N(0, σ₀²) draw the
+  /// scratch run starts from. shrink ∈ [0, 1]; perturb ≥ 0; (1, 0) is plain inheritance.
+  double shrink = 1.0;
+  double perturb = 0.0;
 };
 
 /// Filters inherited per class by the filter and oracle rules: ⌊α·m⌋, with a 1e-9 guard so that
