@@ -82,6 +82,7 @@ int run(const std::vector<std::string>& args, Io& io) {
   add(add_verify_command);
   add(add_deep_command);
   add(add_advise_command);
+  add(add_advise_bench_command);
   add(add_score_command);
 
   // CLI11 would only say "a subcommand is required"; name the unknown word instead.

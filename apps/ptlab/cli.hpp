@@ -37,6 +37,7 @@ Action add_theory_command(CLI::App& app, Io& io);
 Action add_verify_command(CLI::App& app, Io& io);
 Action add_deep_command(CLI::App& app, Io& io);
 Action add_advise_command(CLI::App& app, Io& io);
+Action add_advise_bench_command(CLI::App& app, Io& io);
 Action add_score_command(CLI::App& app, Io& io);
 
 /// What `ptlab deep` runs, shared with `ptlab sweep` (which hands deep configs to it).

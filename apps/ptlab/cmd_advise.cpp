@@ -36,11 +36,22 @@ Action add_advise_command(CLI::App& app, Io& io) {
       ->check(integer_in(2, 1000))->capture_default_str();
   cmd->add_option("--budget", args->options.curve.budget, "Fraction of downstream.steps each probe trains, in (0, 1]")
       ->capture_default_str();
+  cmd->add_option("--max-cost", args->options.curve.max_cost,
+                  "Cap on the probe's work as a fraction of one full paired run; the budget is cut to fit")
+      ->capture_default_str();
   cmd->add_option("--seeds", args->options.curve.seeds, "Paired seeds of the probe")
       ->check(integer_in(1, 1000))->capture_default_str();
   cmd->add_option("--alphas", args->options.alphas, "Alpha grid of the random filter rule, each in (0, 1]")
       ->allow_extra_args(false)->delimiter(',');
   cmd->add_option("--tau", args->options.tau, "Activation threshold tau, in (0, 1]")->capture_default_str();
+  cmd->add_option("--shrink", args->options.extra.shrink,
+                  "Shrink-and-perturb candidate: inherited weights scaled by this, in (0, 1] (0: no such candidate)")
+      ->capture_default_str();
+  cmd->add_option("--perturb", args->options.extra.perturb,
+                  "Shrink-and-perturb candidate: scale of the fresh draw added, >= 0")->capture_default_str();
+  cmd->add_option("--l2sp", args->options.extra.l2sp,
+                  "L2-SP candidate: lambda_SP of the penalty towards the inherited weights, >= 0 (0: no such candidate)")
+      ->capture_default_str();
   cmd->add_flag("--validate", args->validate,
                 "Then run the full paired experiments of every candidate and print predicted against true gain");
   add_threads_option(*cmd, args->threads, "Worker threads over seeds for --validate (default: all cores)");

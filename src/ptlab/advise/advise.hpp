@@ -10,11 +10,13 @@
 namespace ptlab::advise {
 
 struct AdviseOptions {
-  /// 10 paired seeds at 15% of the budget: about 18% of the full paired runs' work on
-  /// configs/paper.toml (docs/advice.md).
-  CurveProbeOptions curve{.folds = 4, .budget = 0.15, .seeds = 10, .points = 8};
+  /// 10 paired seeds at 12% of the budget, 7 candidates: about 20% of the full paired runs' work
+  /// on configs/paper.toml (docs/advice.md).
+  CurveProbeOptions curve{.folds = 4, .budget = 0.12, .seeds = 10, .points = 8};
   std::vector<double> alphas{0.25, 0.5, 1.0};  ///< α grid of the random filter rule
   double tau = 0.5;                                    ///< activation rule and probe, in (0, 1]
+  ExtraStrategies extra{.shrink = 0.5, .perturb = 1.0, .l2sp = 0.1};  ///< shrink-perturb and L2-SP candidates
+  double margin = 0.0;  ///< of the decision rule (decide), points ≥ 0
 };
 
 struct AdviceResult {
@@ -28,6 +30,7 @@ struct AdviceResult {
 /// Probes `spec`'s upstream and downstream training set and decides. spec.transfer.freeze decides
 /// whether inherited filters are frozen in every strategy. Throws core::InputError for options out of range.
 AdviceResult advise_theory(const experiment::ExperimentSpec& spec, const AdviseOptions& options,
-                           const std::function<void(int, int)>& progress = {});
+                           const std::function<void(int, int)>& progress = {},
+                           experiment::UpstreamCache* cache = nullptr);
 
 }  // namespace ptlab::advise

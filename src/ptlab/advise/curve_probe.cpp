@@ -86,19 +86,28 @@ PowerLaw fit_power_law(const std::vector<double>& t, const std::vector<double>& 
 }
 
 CurveProbe curve_probe(const experiment::ExperimentSpec& spec, const std::vector<Strategy>& strategies,
-                       const CurveProbeOptions& o, const std::function<void(int, int)>& progress) {
+                       const CurveProbeOptions& o, const std::function<void(int, int)>& progress,
+                       experiment::UpstreamCache* cache) {
   PTLAB_CHECK(o.folds >= 2, fmt::format("advise: folds = {}; expected an integer ≥ 2", o.folds));
   PTLAB_CHECK(o.budget > 0.0 && o.budget <= 1.0,
               fmt::format("advise: budget = {}; expected a fraction of the steps in (0, 1]", o.budget));
   PTLAB_CHECK(o.seeds >= 1, fmt::format("advise: seeds = {}; expected an integer ≥ 1", o.seeds));
   PTLAB_CHECK(o.points >= 3, fmt::format("advise: points = {}; expected an integer ≥ 3", o.points));
+  PTLAB_CHECK(o.max_cost > 0.0 && std::isfinite(o.max_cost),
+              fmt::format("advise: max_cost = {}; expected a positive fraction of one full paired run", o.max_cost));
   const int n2 = spec.downstream.n;
   PTLAB_CHECK(n2 >= 2 * o.folds,
               fmt::format("advise: downstream.n = {} is too small to split into {} folds; expected at least {} "
                           "samples (2 per fold)", n2, o.folds, 2 * o.folds));
   const int T = spec.downstream_train.steps;
   PTLAB_CHECK(T >= 1, "advise: downstream.steps = 0; expected a step budget ≥ 1");
-  const int steps = std::max(o.points, static_cast<int>(std::ceil(o.budget * T)));
+  // Sample-steps per probe step (every candidate on every fold's k − 1 parts) against one full
+  // paired run's: the cost cap in steps.
+  const double per_step = static_cast<double>(strategies.size()) * (o.folds - 1) * n2;
+  const double paired = static_cast<double>(spec.upstream.n) * spec.upstream_train.steps + 2.0 * n2 * T;
+  const int wanted = static_cast<int>(std::ceil(o.budget * T));
+  const int affordable = static_cast<int>(std::min(1e9, std::floor(o.max_cost * paired / per_step)));
+  const int steps = std::max(o.points, std::min(wanted, affordable));
   const int every = std::max(1, steps / o.points);
   const int points = std::min(o.points, steps / every);
 
@@ -112,12 +121,13 @@ CurveProbe curve_probe(const experiment::ExperimentSpec& spec, const std::vector
   std::vector<std::vector<double>> early(S), full(S);
   CurveProbe out;
   out.probe_steps = gd.steps;
+  out.capped = affordable < wanted;
   out.full_steps = T;
   const int total = o.seeds * o.folds * static_cast<int>(S);
   int done = 0;
   for (int k = 0; k < o.seeds; ++k) {
     const std::uint64_t seed = spec.seed + static_cast<std::uint64_t>(k);
-    const PractitionerView view = practitioner_view(spec, seed);
+    const PractitionerView view = practitioner_view(spec, seed, cache);
     const data::Dataset& train = view.train;
     const model::Weights& fresh = view.fresh;
     std::vector<std::vector<double>> curve_sum(S, std::vector<double>(static_cast<std::size_t>(points), 0.0));
@@ -127,7 +137,7 @@ CurveProbe curve_probe(const experiment::ExperimentSpec& spec, const std::vector
       const data::Dataset fit = slice(train, lo, hi, false), held = slice(train, lo, hi, true);
       for (std::size_t s = 0; s < S; ++s) {
         model::Weights W0 = fresh;
-        Eigen::MatrixXd mask;
+        Eigen::MatrixXd mask, anchored;
         if (!strategies[s].scratch) {
           core::Rng choice = core::Rng::stream(seed, core::Stream::transfer_choice);
           // The zero vector stands for u: only the oracle rule reads it, and no strategy uses it.
@@ -135,8 +145,11 @@ CurveProbe curve_probe(const experiment::ExperimentSpec& spec, const std::vector
                                                  Eigen::VectorXd::Zero(spec.frame.d), fit, choice);
           W0 = inherited.W0;
           mask = transfer::trainable_mask(strategies[s].transfer, inherited);
+          anchored = inherited.inherited;
         }
-        const train::TrainResult r = train::gradient_descent(W0, mask, fit, held, spec.model, gd);
+        train::GdOptions gd_s = gd;
+        gd_s.l2sp = strategies[s].l2sp;
+        const train::TrainResult r = train::gradient_descent(W0, mask, fit, held, spec.model, gd_s, {}, anchored);
         out.probe_cost += static_cast<double>(fit.n()) * r.steps;
         const std::vector<double> e = at_checkpoints(r, every, points);
         if (std::all_of(e.begin(), e.end(), [](double v) { return std::isfinite(v); })) {

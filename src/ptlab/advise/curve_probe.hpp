@@ -12,6 +12,7 @@
 #include "ptlab/advise/strategy.hpp"
 #include "ptlab/experiment/spec.hpp"
 #include "ptlab/experiment/stats.hpp"
+#include "ptlab/experiment/upstream_cache.hpp"
 
 namespace ptlab::advise {
 
@@ -20,6 +21,11 @@ struct CurveProbeOptions {
   double budget = 0.2;   ///< fraction of downstream.steps trained, in (0, 1]
   int seeds = 5;         ///< paired seeds spec.seed .. spec.seed + seeds − 1 (≥ 2 for an interval)
   int points = 8;        ///< curve checkpoints within the budget (≥ 3)
+  /// Cap on the probe's GD work as a fraction of one full paired run (upstream, transfer and
+  /// scratch: n1·T1 + 2·n2·T2 sample-steps), in (0, ∞): the budget is cut to fit, down to
+  /// `points` steps. Without it the probe of 7 candidates on 4 folds costs ≈ 10·budget paired
+  /// runs when the upstream phase is cheap.
+  double max_cost = 0.2;
 };
 
 /// A curve a + b·t^(−c) fitted to held-out errors (the stated extrapolation: a power law with an
@@ -47,12 +53,15 @@ struct CurveProbe {
   double probe_cost = 0.0;     ///< GD work of the probe: Σ samples × steps
   double full_run_cost = 0.0;  ///< of the full paired runs it replaces (upstream + 2 downstream), same unit
   int probe_steps = 0;         ///< GD steps each probe curve trains (≥ points: at least one per checkpoint)
+  bool capped = false;         ///< probe_steps was cut below budget·T2 by max_cost
   int full_steps = 0;          ///< downstream.steps, the budget each curve is extrapolated to
 };
 
-/// Runs the probe. `progress(done, total)` after each trained curve. Throws core::InputError for
-/// options out of range or a downstream training set too small to split into `folds` folds.
+/// Runs the probe. `progress(done, total)` after each trained curve; `cache` shares the upstream
+/// phases with other work on the same seeds. Throws core::InputError for options out of range or
+/// a downstream training set too small to split into `folds` folds.
 CurveProbe curve_probe(const experiment::ExperimentSpec& spec, const std::vector<Strategy>& strategies,
-                       const CurveProbeOptions& options, const std::function<void(int, int)>& progress = {});
+                       const CurveProbeOptions& options, const std::function<void(int, int)>& progress = {},
+                       experiment::UpstreamCache* cache = nullptr);
 
 }  // namespace ptlab::advise

@@ -6,7 +6,7 @@
 
 namespace ptlab::advise {
 
-Advice decide(const CurveProbe& probe) {
+Advice decide(const CurveProbe& probe, double margin) {
   Advice a;
   bool any_valid = false;
   for (std::size_t s = 1; s < probe.estimates.size(); ++s) any_valid = any_valid || probe.estimates[s].gain.n > 0;
@@ -20,7 +20,7 @@ Advice decide(const CurveProbe& probe) {
   for (std::size_t s = 1; s < probe.estimates.size(); ++s) {
     const experiment::Stat& g = probe.estimates[s].gain;
     // The gain is −100·NTG: its verdict is the NTG verdict of the negated interval.
-    const bool above = g.n >= 2 && std::isfinite(g.ci_low) && g.ci_low > 0.0;
+    const bool above = g.n >= 2 && std::isfinite(g.ci_low) && g.ci_low > margin;
     all_below = all_below && g.n >= 2 && std::isfinite(g.ci_high) && g.ci_high < 0.0;
     if (above && g.mean > best_gain) {
       best_gain = g.mean;
@@ -29,8 +29,8 @@ Advice decide(const CurveProbe& probe) {
   }
   if (a.best > 0) {
     a.confidence = "high";
-    a.reason = fmt::format("{} is predicted to gain {:+.2f} points at the full budget, 95% CI above 0",
-                           probe.estimates[static_cast<std::size_t>(a.best)].strategy.name, best_gain);
+    a.reason = fmt::format("{} is predicted to gain {:+.2f} points at the full budget, 95% CI above {:g}",
+                           probe.estimates[static_cast<std::size_t>(a.best)].strategy.name, best_gain, margin);
   } else if (all_below) {
     a.confidence = "high";
     a.reason = "every transfer strategy is predicted to lose against scratch (95% CIs below 0)";

@@ -16,8 +16,10 @@ struct Advice {
   std::string reason;       ///< one sentence
 };
 
-/// Transfer with the strategy of largest predicted gain among those whose 95% CI lies above 0;
-/// if none does, scratch (confidence high when every strategy's CI lies below 0).
-Advice decide(const CurveProbe& probe);
+/// Transfer with the strategy of largest predicted gain among those whose 95% CI lies above
+/// `margin` points (≥ 0; 0: above 0); if none does, scratch (confidence high when every
+/// strategy's CI lies below 0). The margin is the rule's one tunable (tuned on the development
+/// part of the advice benchmark only).
+Advice decide(const CurveProbe& probe, double margin = 0.0);
 
 }  // namespace ptlab::advise

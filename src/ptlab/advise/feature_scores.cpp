@@ -57,7 +57,8 @@ Inputs inputs_of(const model::ModelOptions& options, const model::Weights& W, co
 
 }  // namespace
 
-std::vector<ScoreSummary> feature_scores(const experiment::ExperimentSpec& spec, int seeds) {
+std::vector<ScoreSummary> feature_scores(const experiment::ExperimentSpec& spec, int seeds,
+                                         experiment::UpstreamCache* cache) {
   PTLAB_CHECK(seeds >= 1, fmt::format("score: seeds = {}; expected an integer ≥ 1", seeds));
   PTLAB_CHECK(spec.downstream.n >= 3,
               fmt::format("score: downstream.n = {}; expected at least 3 samples to score", spec.downstream.n));
@@ -66,7 +67,7 @@ std::vector<ScoreSummary> feature_scores(const experiment::ExperimentSpec& spec,
   std::vector<std::array<std::vector<double>, kInits>> values(fns.size());
   for (int k = 0; k < seeds; ++k) {
     const std::uint64_t seed = spec.seed + static_cast<std::uint64_t>(k);
-    const PractitionerView view = practitioner_view(spec, seed);
+    const PractitionerView view = practitioner_view(spec, seed, cache);
     const data::Dataset& train = view.train;
     PTLAB_CHECK((train.y.array() != train.y(0)).any(),
                 fmt::format("score: the {} downstream training labels of seed {} are all of one class; expected two "

@@ -9,6 +9,7 @@
 
 #include "ptlab/experiment/spec.hpp"
 #include "ptlab/experiment/stats.hpp"
+#include "ptlab/experiment/upstream_cache.hpp"
 
 namespace ptlab::advise {
 
@@ -28,6 +29,8 @@ struct ScoreSummary {
 /// the observed downstream labels. LEEP and NCE use the model's own two-class predictions
 /// (probabilities sigmoid(±f), hard labels sign f) as the source. Throws core::InputError for
 /// labels of one class (a seed whose downstream labels are all equal) or seeds < 1.
-std::vector<ScoreSummary> feature_scores(const experiment::ExperimentSpec& spec, int seeds);
+/// `cache` shares the upstream phases with other work on the same seeds.
+std::vector<ScoreSummary> feature_scores(const experiment::ExperimentSpec& spec, int seeds,
+                                         experiment::UpstreamCache* cache = nullptr);
 
 }  // namespace ptlab::advise

@@ -6,6 +6,7 @@
 
 #include "ptlab/data/task.hpp"
 #include "ptlab/experiment/spec.hpp"
+#include "ptlab/experiment/upstream_cache.hpp"
 #include "ptlab/model/cnn.hpp"
 
 namespace ptlab::advise {
@@ -16,7 +17,8 @@ struct PractitionerView {
   model::Weights fresh;     ///< the downstream fresh initialisation, 2m × d
 };
 
-/// The view of seed `seed` of `spec` (trains its upstream).
-PractitionerView practitioner_view(const experiment::ExperimentSpec& spec, std::uint64_t seed);
+/// The view of seed `seed` of `spec` (trains its upstream, or takes it from `cache`).
+PractitionerView practitioner_view(const experiment::ExperimentSpec& spec, std::uint64_t seed,
+                                   experiment::UpstreamCache* cache = nullptr);
 
 }  // namespace ptlab::advise

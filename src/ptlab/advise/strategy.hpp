@@ -1,5 +1,5 @@
 #pragma once
-// Candidate ways to initialise a downstream model, the choices `ptlab advise` ranks.
+// Candidate ways to initialise and train a downstream model, the choices `ptlab advise` ranks.
 #include <string>
 #include <vector>
 
@@ -11,10 +11,20 @@ struct Strategy {
   std::string name;                    ///< e.g. "scratch", "alpha=0.5 random", "activation tau=0.5"
   bool scratch = false;                ///< the fresh initialisation alone
   transfer::TransferOptions transfer;  ///< how to inherit (ignored for scratch)
+  double l2sp = 0.0;                   ///< λ_SP of downstream training (train::GdOptions::l2sp)
 };
 
-/// Scratch, then for each α the random filter rule at α, then the activation rule at τ. Only rules
-/// that a practitioner can apply (never the oracle rule, which reads the signal u).
-std::vector<Strategy> theory_strategies(const std::vector<double>& alphas, double tau, bool freeze);
+/// The candidates besides the α grid and the activation rule (0 or an empty grid: left out).
+struct ExtraStrategies {
+  /// Shrink and perturb of the whole inherited layer (α = 1): (shrink, perturb) as in
+  /// transfer::TransferOptions; shrink ≤ 0 leaves the candidate out.
+  double shrink = 0.5, perturb = 1.0;
+  double l2sp = 0.0;  ///< L2-SP at α = 1 with this λ_SP (0: left out)
+};
+
+/// Scratch, then for each α the random filter rule at α, then the activation rule at τ, then the
+/// extras. Only rules that a practitioner can apply (never the oracle rule, which reads the signal u).
+std::vector<Strategy> theory_strategies(const std::vector<double>& alphas, double tau, bool freeze,
+                                        const ExtraStrategies& extra = {});
 
 }  // namespace ptlab::advise

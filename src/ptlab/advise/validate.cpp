@@ -4,7 +4,8 @@
 
 namespace ptlab::advise {
 
-Validation validate(const experiment::ExperimentSpec& spec, const AdviceResult& advice, int threads) {
+Validation validate(const experiment::ExperimentSpec& spec, const AdviceResult& advice, int threads,
+                    experiment::UpstreamCache* cache) {
   Validation v;
   const int seeds = advice.options.curve.seeds;
   for (const StrategyEstimate& e : advice.probe.estimates) {
@@ -14,8 +15,9 @@ Validation validate(const experiment::ExperimentSpec& spec, const AdviceResult& 
     } else {
       experiment::ExperimentSpec s = spec;
       s.transfer = e.strategy.transfer;
+      s.downstream_train.l2sp = e.strategy.l2sp;
       s.seeds = seeds;
-      const experiment::ExperimentResult r = experiment::run_experiment(s, {.threads = threads});
+      const experiment::ExperimentResult r = experiment::run_experiment(s, {.threads = threads, .cache = cache});
       for (const auto& rec : r.records) gains.push_back(-100.0 * rec.ntg);  // NaN for a diverged seed
     }
     std::vector<double> finite;

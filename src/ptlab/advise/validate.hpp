@@ -20,6 +20,8 @@ struct Validation {
 /// Runs experiment::run_experiment for each transfer strategy of `advice` on spec's seeds
 /// spec.seed .. + advice.options.curve.seeds − 1 (the probe's seeds), with `threads` workers. The
 /// records are those of `ptlab run` with the strategy's [transfer] settings, bit for bit.
-Validation validate(const experiment::ExperimentSpec& spec, const AdviceResult& advice, int threads = 0);
+/// `cache` shares the upstream phases with the probes (bit-identical records).
+Validation validate(const experiment::ExperimentSpec& spec, const AdviceResult& advice, int threads = 0,
+                    experiment::UpstreamCache* cache = nullptr);
 
 }  // namespace ptlab::advise

@@ -19,6 +19,7 @@ enum class Stream : std::uint64_t {
   downstream_init = 6,
   transfer_choice = 7,
   deep_training = 8,  // shuffling, augmentation and input noise of deep-net training
+  bench_prior = 9,    // the advice benchmark's draw of task pairs (advise/bench_config.hpp)
 };
 
 /// SplitMix64 finaliser (Steele et al. 2014): a bijective 64-bit mix used to derive stream seeds.

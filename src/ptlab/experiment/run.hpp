@@ -106,6 +106,9 @@ struct RunOptions {
   int threads = 0;  ///< worker threads over seeds; 0 = all hardware threads
   /// Called after each finished seed, from one thread at a time: (finished, total, record).
   std::function<void(int, int, const SeedRecord&)> progress;
+  /// Upstream phases shared with other runs of the same upstream config (null: none); records are
+  /// bit-identical either way.
+  UpstreamCache* cache = nullptr;
 };
 
 struct ExperimentResult {

@@ -39,9 +39,12 @@ std::string advice_text(const advise::AdviceResult& r, const std::string& title)
                      "samples, implied alpha = {:.2f}\n",
                      r.activation.tau, r.activation.selected.size(), r.activation.active_counts.size(), r.activation.n,
                      r.activation.implied_alpha);
-  out += fmt::format("  cost: {:.1f}% of the full paired runs of the same seeds (GD sample-steps; the upstream is "
-                     "given, not retrained by the probe)\n",
-                     100.0 * r.probe.probe_cost / r.probe.full_run_cost);
+  out += fmt::format("  cost: {:.1f}% of one full paired run (upstream, transfer and scratch) per seed, in GD "
+                     "sample-steps; the probe uses the given upstream{}\n",
+                     100.0 * r.probe.probe_cost / r.probe.full_run_cost,
+                     r.probe.capped ? fmt::format("; its budget was cut to {} steps by --max-cost {:g}",
+                                                  r.probe.probe_steps, o.max_cost)
+                                    : std::string());
   out += "  evidence: held-out error (observed labels) on k folds of the downstream training set, each curve\n"
          "  extrapolated to downstream.steps by a fitted power law a + b·t^(−c); gain = 100·(err_scratch − err);\n"
          "  the downstream test set is never read.\n";

@@ -126,8 +126,7 @@ std::string export_curves_csv(const Study& study) {
   return out;
 }
 
-void write_export(const std::string& path, const std::string& text) {
-  // A path that cannot name a file is bad input; a write that then fails is an I/O error.
+void check_export_path(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (fs::is_directory(path, ec))
@@ -135,6 +134,11 @@ void write_export(const std::string& path, const std::string& text) {
   const fs::path parent = fs::absolute(path, ec).parent_path();
   if (!fs::is_directory(parent, ec))
     throw core::InputError(fmt::format("--out {}: {} is not an existing directory", path, parent.string()));
+}
+
+void write_export(const std::string& path, const std::string& text) {
+  // A path that cannot name a file is bad input; a write that then fails is an I/O error.
+  check_export_path(path);
   try {
     core::replace_file(path, text);
   } catch (const core::IoError& e) {

@@ -23,4 +23,7 @@ std::string export_curves_csv(const Study& study);
 /// `path`) when the write fails.
 void write_export(const std::string& path, const std::string& text);
 
+/// The input checks of write_export alone, to refuse a bad path before long work.
+void check_export_path(const std::string& path);
+
 }  // namespace ptlab::store

@@ -1,0 +1,202 @@
+#include "ptlab/advise/bench_config.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "ptlab/core/error.hpp"
+#include "ptlab/core/rng.hpp"
+#include "ptlab/experiment/config.hpp"
+
+namespace ptlab::advise {
+namespace {
+
+// Reads one table's keys; every key must be consumed, so a typo is an error, not a default.
+class Reader {
+ public:
+  Reader(const toml::table& root, std::string section, std::string source)
+      : source_(std::move(source)), section_(std::move(section)) {
+    if (const toml::node* n = root.get(section_)) {
+      table_ = n->as_table();
+      if (table_ == nullptr) fail(section_, "a table");
+    }
+  }
+  ~Reader() noexcept(false) {
+    if (table_ == nullptr || std::uncaught_exceptions() > 0) return;
+    for (const auto& [key, value] : *table_)
+      if (std::find(read_.begin(), read_.end(), std::string(key.str())) == read_.end())
+        throw core::InputError(fmt::format("{}: unknown key '{}.{}'", source_, section_, key.str()));
+  }
+
+  void number(const char* key, double& out, double lo, double hi) {
+    const toml::node* n = find(key);
+    if (n == nullptr) return;
+    const auto v = n->value<double>();
+    if (!v || !std::isfinite(*v) || *v < lo || *v > hi) fail(key, fmt::format("a number in [{}, {}]", lo, hi));
+    out = *v;
+  }
+  template <class Int>
+  void integer(const char* key, Int& out, std::int64_t lo, std::int64_t hi) {
+    const toml::node* n = find(key);
+    if (n == nullptr) return;
+    const auto* v = n->as_integer();
+    if (v == nullptr || v->get() < lo || v->get() > hi) fail(key, fmt::format("an integer in [{}, {}]", lo, hi));
+    out = static_cast<Int>(v->get());
+  }
+  void numbers(const char* key, std::vector<double>& out, double lo, double hi, bool open_lo) {
+    const toml::node* n = find(key);
+    if (n == nullptr) return;
+    const auto* a = n->as_array();
+    const std::string what = fmt::format("a non-empty array of numbers in {}{}, {}]", open_lo ? "(" : "[", lo, hi);
+    if (a == nullptr || a->empty()) fail(key, what);
+    out.clear();
+    for (const auto& e : *a) {
+      const auto v = e.value<double>();
+      if (!v || !std::isfinite(*v) || *v > hi || (open_lo ? *v <= lo : *v < lo)) fail(key, what);
+      out.push_back(*v);
+    }
+  }
+  void range(const char* key, Range& out, double lo, double hi) {
+    std::vector<double> v;
+    numbers(key, v, lo, hi, false);
+    if (v.empty()) return;
+    if (v.size() != 2 || v[0] > v[1]) fail(key, fmt::format("[lo, hi] with {} ≤ lo ≤ hi ≤ {}", lo, hi));
+    out = {v[0], v[1]};
+  }
+  void strings(const char* key, std::vector<std::string>& out) {
+    const toml::node* n = find(key);
+    if (n == nullptr) return;
+    const auto* a = n->as_array();
+    if (a == nullptr) fail(key, "an array of \"key=value\" strings");
+    for (const auto& e : *a) {
+      const auto v = e.value<std::string>();
+      if (!v) fail(key, "an array of \"key=value\" strings");
+      out.push_back(*v);
+    }
+  }
+
+ private:
+  const toml::node* find(const char* key) {
+    read_.emplace_back(key);
+    return table_ == nullptr ? nullptr : table_->get(key);
+  }
+  [[noreturn]] void fail(const std::string& key, const std::string& expected) const {
+    throw core::InputError(fmt::format("{}: {}.{}: expected {}", source_, section_, key, expected));
+  }
+  std::string source_, section_;
+  const toml::table* table_ = nullptr;
+  std::vector<std::string> read_;
+};
+
+double uniform(core::Rng& rng, const Range& r) { return r.lo + (r.hi - r.lo) * rng.uniform(); }
+double log_uniform(core::Rng& rng, const Range& r) {
+  return std::exp(std::log(r.lo) + (std::log(r.hi) - std::log(r.lo)) * rng.uniform());
+}
+
+}  // namespace
+
+BenchConfig parse_bench_config(const std::string& text, const std::string& source) {
+  toml::table root;
+  try {
+    root = toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    throw core::InputError(fmt::format("{}:{}:{}: malformed TOML: {}", source, e.source().begin.line,
+                                       e.source().begin.column, e.description()));
+  }
+  for (const auto& [key, value] : root)
+    if (key.str() != "bench" && key.str() != "probe" && key.str() != "prior")
+      throw core::InputError(fmt::format("{}: unknown table '{}' (expected [bench], [probe] and [prior])", source,
+                                         key.str()));
+  BenchConfig c;
+  {
+    Reader r(root, "bench", source);
+    r.integer("pairs", c.pairs, 1, 100000);
+    r.integer("dev", c.dev, 0, 100000);
+    r.integer("seed", c.seed, 0, std::numeric_limits<std::int64_t>::max());
+    r.integer("seeds", c.seeds, 2, 1000);
+    r.strings("fixed", c.fixed);
+  }
+  if (c.dev > c.pairs)
+    throw core::InputError(fmt::format("{}: bench.dev = {} exceeds bench.pairs = {}", source, c.dev, c.pairs));
+  AdviseOptions& a = c.advise;
+  {
+    Reader r(root, "probe", source);
+    r.integer("folds", a.curve.folds, 2, 1000);
+    r.number("budget", a.curve.budget, 1e-9, 1.0);
+    r.number("max_cost", a.curve.max_cost, 1e-9, 1e6);
+    r.numbers("alphas", a.alphas, 0.0, 1.0, true);
+    r.number("tau", a.tau, 1e-9, 1.0);
+    r.number("shrink", a.extra.shrink, 0.0, 1.0);
+    r.number("perturb", a.extra.perturb, 0.0, 1e6);
+    r.number("l2sp", a.extra.l2sp, 0.0, 1e6);
+    r.numbers("margins", c.margins, 0.0, 100.0, false);
+  }
+  a.curve.seeds = c.seeds;
+  BenchPrior& p = c.prior;
+  {
+    Reader r(root, "prior", source);
+    r.range("norm_u", p.norm_u, 0.0, 1e3);
+    r.range("norm_v", p.norm_v, 0.0, 1e3);
+    r.range("theta", p.theta, 0.0, 180.0);
+    r.range("n1", p.n1, 1.0, 1e5);
+    r.range("n2", p.n2, 2.0 * a.curve.folds, 1e5);
+    r.range("sigma_p", p.sigma_p, 1e-6, 1e3);
+    r.range("p1", p.p1, 0.0, 0.49);
+    r.number("p1_zero", p.p1_zero, 0.0, 1.0);
+    r.range("d", p.d, 3.0, 1e7);
+    r.range("upstream_steps", p.upstream_steps, 1.0, 1e6);
+    r.number("separate", p.separate, 0.0, 1.0);
+    r.numbers("alpha", p.alpha, 0.0, 1.0, true);
+  }
+  for (const double x : p.alpha)
+    if (std::find(a.alphas.begin(), a.alphas.end(), x) == a.alphas.end())
+      throw core::InputError(fmt::format("{}: prior.alpha holds {}, which is not on probe.alphas: the pair's α "
+                                         "must be one of the candidates", source, x));
+  // The fixed keys are checked now, so a typo fails before hours of work.
+  experiment::ExperimentSpec check;
+  for (const std::string& f : c.fixed) experiment::apply_override(check, f);
+  return c;
+}
+
+BenchConfig load_bench_config(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  if (!in || !(text << in.rdbuf()) || in.bad())
+    throw core::InputError(fmt::format("{}: cannot read the benchmark config", path));
+  return parse_bench_config(text.str(), path);
+}
+
+BenchPair draw_pair(const BenchConfig& c, int index) {
+  BenchPair pair;
+  pair.index = index;
+  pair.dev = index < c.dev;
+  experiment::ExperimentSpec& s = pair.spec;
+  for (const std::string& f : c.fixed) experiment::apply_override(s, f);
+  core::Rng rng = core::Rng::stream(core::splitmix64(c.seed) + static_cast<std::uint64_t>(index),
+                                    core::Stream::bench_prior);
+  const BenchPrior& p = c.prior;
+  // A fixed order of draws: adding a prior field at the end never changes earlier pairs' draws.
+  s.frame.layout = rng.uniform() < p.separate ? data::Layout::separate : data::Layout::shared;
+  s.frame.norm_u = uniform(rng, p.norm_u);
+  s.upstream.norm_v = uniform(rng, p.norm_v);
+  s.downstream.norm_v = uniform(rng, p.norm_v);
+  s.frame.theta = uniform(rng, p.theta);
+  s.upstream.n = static_cast<int>(std::lround(log_uniform(rng, p.n1)));
+  s.downstream.n = static_cast<int>(std::lround(log_uniform(rng, p.n2)));
+  s.upstream.sigma_p = log_uniform(rng, p.sigma_p);
+  s.downstream.sigma_p = log_uniform(rng, p.sigma_p);
+  const double zero = rng.uniform(), p1 = uniform(rng, p.p1);
+  s.upstream.p = zero < p.p1_zero ? 0.0 : p1;
+  s.frame.d = static_cast<int>(std::lround(log_uniform(rng, p.d)));
+  s.upstream_train.steps = static_cast<int>(std::lround(log_uniform(rng, p.upstream_steps)));
+  s.transfer.rule = transfer::Rule::filter;
+  s.transfer.alpha = p.alpha[rng.below(p.alpha.size())];
+  s.seed = 0;
+  s.seeds = c.seeds;
+  return pair;
+}
+
+}  // namespace ptlab::advise
