@@ -1,5 +1,6 @@
 #include "ptlab/advise/advise.hpp"
 #include "ptlab/advise/validate.hpp"
+#include "ptlab/advise/bench.hpp"
 
 #include <gtest/gtest.h>
 
@@ -100,4 +101,29 @@ TEST(Advise, NoValidCurveMeansNoAdvice) {
   const advise::Advice a = advise::decide(probe);
   EXPECT_EQ(a.best, 1);
   EXPECT_EQ(a.confidence, "high");
+}
+
+// The benchmark's ground truth for a pair is `ptlab run` on the drawn config, bit for bit, and
+// its probes are `ptlab advise` on it: sharing the upstream phases changes nothing.
+TEST(AdviseBench, GroundTruthAndProbesAreThoseOfRunAndAdvise) {
+  const advise::BenchConfig c = advise::parse_bench_config(
+      "[bench]\npairs = 1\ndev = 0\nseeds = 3\nfixed = [\"data.n_test=100\", \"model.m=4\", \"downstream.steps=60\"]\n"
+      "[prior]\nn1 = [20, 30]\nn2 = [8, 12]\nd = [40, 80]\nupstream_steps = [30, 60]\n",
+      "tiny");
+  const std::vector<advise::PairOutcome> out = advise::run_bench(c, 0, 1, 1);
+  ASSERT_EQ(out.size(), 1u);
+  const advise::PairOutcome& p = out[0];
+  const experiment::ExperimentResult run = experiment::run_experiment(p.pair.spec, {.threads = 1});
+  std::vector<double> gains;
+  for (const auto& r : run.records) gains.push_back(-100.0 * r.ntg);
+  const experiment::Stat truth = experiment::summarize(gains);
+  EXPECT_EQ(p.truth[static_cast<std::size_t>(p.pair_strategy)].mean, truth.mean);
+  EXPECT_EQ(p.truth[static_cast<std::size_t>(p.pair_strategy)].ci_low, truth.ci_low);
+  const advise::AdviceResult alone = advise::advise_theory(p.pair.spec, c.advise);
+  ASSERT_EQ(alone.probe.estimates.size(), p.probe.estimates.size());
+  for (std::size_t s = 0; s < p.probe.estimates.size(); ++s)
+    EXPECT_EQ(alone.probe.estimates[s].gain.mean, p.probe.estimates[s].gain.mean) << s;
+  EXPECT_EQ(p.score_names.size(), 7u);
+  EXPECT_GT(p.cost, 0.0);
+  EXPECT_DOUBLE_EQ(p.cost, alone.probe.probe_cost / alone.probe.full_run_cost);
 }

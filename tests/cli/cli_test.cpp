@@ -464,8 +464,35 @@ TEST_F(Cli, AdviseRejectsBadProbeSettings) {
   const Result json = ptlab_cli({"advise", tiny, "--seeds", "2", "--format", "json"});
   ASSERT_EQ(json.code, 0) << json.err;
   const auto doc = nlohmann::json::parse(json.out);
-  EXPECT_EQ(doc["strategies"].size(), 5u);  // scratch, three alphas, activation
+  EXPECT_EQ(doc["strategies"].size(), 7u);  // scratch, three alphas, activation, shrink-perturb, L2-SP
   EXPECT_EQ(doc["strategies"][0]["name"], "scratch");
+  expect_bad_input({"advise", tiny, "--shrink", "2"}, "shrink = 2");
+  expect_bad_input({"advise", tiny, "--max-cost", "0"}, "max_cost = 0");
+}
+
+// A benchmark of two tiny pairs end to end, and the config's bad input, each one line.
+TEST_F(Cli, AdviseBenchScoresPartsAndRejectsBadConfigs) {
+  const std::string head = "[bench]\npairs = 2\ndev = 1\nseeds = 3\nfixed = [\"data.n_test=100\", \"model.m=4\", "
+                           "\"downstream.steps=40\"]\n[probe]\nmargins = [0.0, 2.0]\n";
+  const std::string prior = "[prior]\nn1 = [20, 30]\nn2 = [8, 12]\nd = [40, 80]\nupstream_steps = [30, 50]\n";
+  write("bench.toml", head + prior);
+  const Result r = ptlab_cli({"advise-bench", path("bench.toml"), "--threads", "2", "--out", path("bench.json")});
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (const char* part : {"development part: 1 pairs", "held-out part: 1 pairs", "always alpha=1", "LogME"})
+    EXPECT_NE(r.out.find(part), std::string::npos) << part;
+  const auto doc = nlohmann::json::parse(read(path("bench.json")));
+  ASSERT_EQ(doc["pairs"].size(), 2u);
+  EXPECT_EQ(doc["pairs"][0]["part"], "development");
+  EXPECT_EQ(doc["pairs"][0]["candidates"].size(), 7u);
+  write("typo.toml", head + prior + "d_max = 3\n");
+  expect_bad_input({"advise-bench", path("typo.toml")}, "unknown key 'prior.d_max'");
+  write("alpha.toml", head + prior + "alpha = [0.75]\n");
+  expect_bad_input({"advise-bench", path("alpha.toml")}, "not on probe.alphas");
+  write("fixed.toml", "[bench]\nfixed = [\"data.dd=3\"]\n");
+  expect_bad_input({"advise-bench", path("fixed.toml")}, "data.dd");
+  write("split.toml", "[bench]\npairs = 3\ndev = 4\n");
+  expect_bad_input({"advise-bench", path("split.toml")}, "bench.dev = 4 exceeds");
+  expect_bad_input({"advise-bench", path("bench.toml"), "--out", path("nowhere/x.json")}, "not an existing directory");
 }
 
 TEST_F(Cli, ScorePrintsEveryScoreForThreeInits) {
