@@ -251,3 +251,51 @@ TEST_F(DeepArchive, DeepExperimentOnUserIdxFiles) {
   spec.dir = path("nowhere");
   EXPECT_THROW(ptlab::experiment::run_deep(spec), core::InputError);
 }
+
+// The transfer report's inherited mask is exactly the entries that were copied.
+TEST(DeepTransfer, InheritedMaskMarksExactlyTheCopiedEntries) {
+  auto source = trained_looking("resnet8");
+  for (const td::Rule rule : {td::Rule::channel, td::Rule::entry, td::Rule::blocks}) {
+    auto target = net("resnet8");
+    const auto report =
+        td::transfer(td::state_of(*source), *target, target->blocks(), {.rule = rule, .alpha = 0.5, .blocks = 2, .seed = 4});
+    for (const auto& t : report.tensors) {
+      if (t.copied == 0) {
+        EXPECT_FALSE(t.inherited.defined()) << t.name;
+        continue;
+      }
+      ASSERT_TRUE(t.inherited.defined()) << t.name;
+      EXPECT_EQ(t.inherited.sizes().vec(), t.shape) << t.name;
+      EXPECT_EQ(t.inherited.sum().item<double>(), static_cast<double>(t.copied)) << t.name;
+    }
+  }
+}
+
+// L2-SP: λ_SP = 0 (or no anchors) is plain training bit for bit; a large λ_SP keeps the anchored
+// entries near their anchor, and leaves the other entries free to move.
+TEST(DeepTrain, L2SpPullsAnchoredEntriesTowardsTheirValues) {
+  const auto run = [](double l2sp, bool anchored) {
+    torch::manual_seed(11);
+    auto m = md::make_model({"resnet8", 1, 2, 12});
+    std::vector<ptlab::train::deep::Anchor> anchors;
+    torch::Tensor w = m->named_parameters()["stem.0.weight"];
+    torch::Tensor mask = torch::zeros_like(w);
+    mask.index_fill_(0, torch::tensor({0, 1, 2}, torch::kLong), 1.0);  // three output channels anchored
+    if (anchored) anchors.push_back({w, w.detach().clone(), mask});
+    const torch::Tensor before = w.detach().clone();
+    ptlab::train::deep::train_model(*m, toy(128, 1), toy(32, 2),
+                                    {.lr = 0.05, .epochs = 2, .batch_size = 32, .seed = 3, .l2sp = l2sp}, {}, anchors);
+    const torch::Tensor moved = (w.detach() - before).abs();
+    return std::pair{(moved * mask).sum().item<double>(), (moved * (1 - mask)).sum().item<double>() / 13.0 * 3.0};
+  };
+  const auto plain = run(0.0, false);
+  const auto zero = run(0.0, true);
+  const auto none = run(50.0, false);
+  EXPECT_EQ(plain, zero);
+  EXPECT_EQ(plain, none);
+  const auto strong = run(50.0, true);
+  EXPECT_LT(strong.first, 0.2 * plain.first);  // anchored channels held back
+  EXPECT_GT(strong.second, 0.2 * plain.second); // the 13 others still train (per channel, scaled)
+  EXPECT_THROW(ptlab::train::deep::train_model(*md::make_model({"resnet8", 1, 2, 12}), toy(8, 1), toy(8, 2), {.l2sp = -1}),
+               core::InputError);
+}

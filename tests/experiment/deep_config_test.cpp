@@ -198,12 +198,13 @@ TEST(DeepConfig, CanonicalTextAndRunHashesArePinned) {
 
 TEST(DeepConfig, OneSchemaDrivesParsingCanonicalTextAndCommentedDefaults) {
   const auto& keys = experiment::deep_config_keys();
-  ASSERT_EQ(keys.size(), 2u + 2u * 12u + 1u + 6u + 4u);
+  ASSERT_EQ(keys.size(), 2u + 2u * 12u + 1u + 1u + 6u + 4u);  // …, downstream.l2sp, …
   const experiment::DeepSpec d;
   const std::string text = experiment::deep_canonical_toml(d);
   // Each key once, in schema order, under its section.
   std::size_t at = 0;
   for (const auto& k : keys) {
+    if (k.path == "downstream.l2sp") continue;  // hashed only when set (L2SpIsADownstreamKeyHashedOnlyWhenSet)
     const std::string section = k.path.substr(0, k.path.find('.'));
     const std::string line = "\n" + k.path.substr(section.size() + 1) + " = ";
     const auto header = text.find("[" + section + "]\n");
@@ -309,7 +310,7 @@ TEST(DeepConfig, SweepAxisTypesComeFromTheSchema) {
     } catch (const core::InputError&) {
     }
   }
-  EXPECT_EQ(typed, 2 + 2 * 11 + 1 + 4);  // all but classes, alphas, blocks and the four run keys
+  EXPECT_EQ(typed, 2 + 2 * 11 + 1 + 1 + 4);  // all but classes, alphas, blocks and the four run keys
   try {
     experiment::deep_key_type("upstream.epohcs");
     ADD_FAILURE();
@@ -327,4 +328,17 @@ TEST(DeepConfig, TheTheoryReaderNamesADeepConfig) {
     EXPECT_EQ(std::string(e.what()), path + ": this is a deep config: use `ptlab deep`");
   }
   EXPECT_NO_THROW(experiment::load_config(PTLAB_SOURCE_DIR "/configs/paper.toml"));
+}
+
+// downstream.l2sp, added after deep studies existed, is hashed only when set; upstream has none.
+TEST(DeepConfig, L2SpIsADownstreamKeyHashedOnlyWhenSet) {
+  const experiment::DeepSpec plain;
+  EXPECT_EQ(experiment::deep_canonical_toml(plain).find("l2sp"), std::string::npos);
+  EXPECT_NE(experiment::deep_canonical_toml(plain, true).find("l2sp = 0"), std::string::npos);
+  const auto set = experiment::parse_deep_config("[downstream]\nl2sp = 0.01\n", "d");
+  EXPECT_DOUBLE_EQ(set.downstream.l2sp, 0.01);
+  EXPECT_NE(experiment::deep_run_hash(set), experiment::deep_run_hash(plain));
+  EXPECT_EQ(experiment::parse_deep_config(experiment::deep_canonical_toml(set), "again"), set);
+  EXPECT_THROW(experiment::parse_deep_config("[upstream]\nl2sp = 0.01\n", "d"), core::InputError);
+  EXPECT_THROW(experiment::parse_deep_config("[downstream]\nl2sp = -1\n", "d"), core::InputError);
 }

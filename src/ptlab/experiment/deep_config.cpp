@@ -37,6 +37,9 @@ struct Field {
   std::function<std::string(const toml::node&, T&)> read;
   std::function<std::string(const T&)> write;  // the canonical TOML value
   std::int64_t lo = 0, hi = 0;                   // integer keys: the closed range of values
+  // Keys added after studies existed: left out of the hashed canonical text while this says the
+  // value is the one that reproduces the behaviour from before the key (so run ids stay).
+  std::function<bool(const T&)> unhashed;
 };
 
 template <class T, class P>
@@ -173,6 +176,13 @@ const std::vector<Key>& schema() {
     };
     for (const auto& f : train_fields()) k.push_back(in_stage(f, "upstream", &S::upstream));
     for (const auto& f : train_fields()) k.push_back(in_stage(f, "downstream", &S::downstream));
+    // L2-SP is downstream only (upstream training inherits nothing to anchor to).
+    Key l2sp = in_stage(number<DeepTrainSpec>("l2sp", &DeepTrainSpec::l2sp, 0, 1e6, false,
+                                              "L2-SP: λ_SP of the penalty (λ_SP/2)‖w − w_inherited‖² on the inherited "
+                                              "entries (Li et al. 2018; 0 = off; scratch is unaffected)"),
+                        "downstream", &S::downstream);
+    l2sp.unhashed = [](const S& s) { return s.downstream.l2sp == 0.0; };
+    k.push_back(std::move(l2sp));
     k.push_back(choice<S>("model.arch", &S::arch,
                           "resnet8, resnet20 (CIFAR ResNets), resnet18, vgg11, vgg16 (with BatchNorm), vit (a small "
                           "ViT); model/deep/models.hpp"));
@@ -375,6 +385,7 @@ std::string deep_canonical_toml(const DeepSpec& spec, bool comments) {
       out += fmt::format("{}[{}]\n", section.empty() ? "" : "\n", s);
       section = s;
     }
+    if (!comments && k.unhashed && k.unhashed(spec)) continue;
     const std::string line = fmt::format("{} = {}", k.name.substr(s.size() + 1), k.write(spec));
     out += comments ? fmt::format("{:<24} # {} ({})\n", line, k.comment, k.expected) : line + "\n";
   }

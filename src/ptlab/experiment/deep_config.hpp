@@ -88,7 +88,8 @@ std::optional<E> deep_enum(std::string_view name) {
 }
 
 /// Training of one stage (upstream or downstream): the trainer's options (optimizer, lr,
-/// weight_decay, epochs, batch_size, augment, input_noise, eval_every are config keys; momentum
+/// weight_decay, epochs, batch_size, augment, input_noise, eval_every are config keys, and l2sp
+/// under [downstream] only; momentum
 /// and cosine keep the trainer's defaults; seed is set per run by run_deep) plus what the stage
 /// trains on.
 struct DeepTrainSpec : train::deep::TrainOptions {
@@ -134,7 +135,8 @@ struct DeepSpec {
 };
 
 /// The canonical TOML text of a spec: every key of the schema, fixed order, shortest round-trip
-/// numbers; parse_deep_config(deep_canonical_toml(s)) == s. With `comments`, each key carries its
+/// numbers; parse_deep_config(deep_canonical_toml(s)) == s. downstream.l2sp, added later, is left
+/// out while 0, so earlier configs keep their run hash. With `comments`, each key carries its
 /// comment and allowed values (what `ptlab config --default --deep` prints); the values are the same.
 std::string deep_canonical_toml(const DeepSpec& spec, bool comments = false);
 

@@ -270,7 +270,15 @@ DeepResult run_deep(const DeepSpec& spec, const DeepRunOptions& options) {
         for (auto& p : model->named_parameters())
           for (const auto& t : report.tensors)
             if (t.name == p.key() && t.copied == t.total && t.total > 0) p.value().set_requires_grad(false);
-      const auto curve = curve_of(train::deep::train_model(*model, down.train, down.test, train_options, batch_progress));
+      // L2-SP anchors: the inherited entries of every trainable parameter, at their inherited values.
+      std::vector<train::deep::Anchor> anchors;
+      if (train_options.l2sp > 0)
+        for (auto& p : model->named_parameters())
+          for (const auto& t : report.tensors)
+            if (t.name == p.key() && t.inherited.defined() && p.value().requires_grad())
+              anchors.push_back({p.value(), p.value().detach().clone(), t.inherited});
+      const auto curve =
+          curve_of(train::deep::train_model(*model, down.train, down.test, train_options, batch_progress, anchors));
       DeepRecord r{seed, setting, up_accuracy, curve.back().test_accuracy, scratch_accuracy,
                    report.total() > 0 ? static_cast<double>(report.copied()) / static_cast<double>(report.total()) : 0.0,
                    seconds_since(t1) + scratch_s / static_cast<double>(pending[static_cast<std::size_t>(s)].size()),

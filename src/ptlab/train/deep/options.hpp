@@ -27,6 +27,9 @@ struct TrainOptions {
   double input_noise = 0.0;       ///< σ of Gaussian noise added to the normalised inputs, ≥ 0
   std::uint64_t seed = 0;         ///< shuffling, augmentation, noise
   int eval_every = 1;             ///< evaluate every this many epochs and after the last one, ≥ 1
+  /// λ_SP of L2-SP towards the anchors given to train_model, ≥ 0 (Li et al. 2018): each step adds
+  /// λ_SP·mask ⊙ (w − w_anchor) to the gradient of every anchored parameter (0: off).
+  double l2sp = 0.0;
 
   friend bool operator==(const TrainOptions&, const TrainOptions&) = default;
 };

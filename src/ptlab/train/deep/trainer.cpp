@@ -64,13 +64,15 @@ torch::Tensor augment(const torch::Tensor& batch, core::Rng& rng) {
 }  // namespace
 
 std::vector<EpochRecord> train_model(model::deep::Net& model, const data::ImageSet& train, const data::ImageSet& test,
-                                     const TrainOptions& o, const std::function<void(int, int, int)>& progress) {
+                                     const TrainOptions& o, const std::function<void(int, int, int)>& progress,
+                                     const std::vector<Anchor>& anchors) {
   if (o.optimizer != Optimizer::sgd && o.optimizer != Optimizer::adamw)
     throw core::InputError(fmt::format("optimizer {}; expected Optimizer::sgd or Optimizer::adamw",
                                        static_cast<int>(o.optimizer)));
-  if (o.epochs < 1 || o.batch_size < 1 || o.eval_every < 1 || !(o.lr > 0) || !(o.weight_decay >= 0) || !(o.input_noise >= 0))
-    throw core::InputError("training options: expected epochs ≥ 1, batch_size ≥ 1, eval_every ≥ 1, lr > 0, weight_decay ≥ 0 and "
-                           "input_noise ≥ 0");
+  if (o.epochs < 1 || o.batch_size < 1 || o.eval_every < 1 || !(o.lr > 0) || !(o.weight_decay >= 0) || !(o.input_noise >= 0) ||
+      !(o.l2sp >= 0))
+    throw core::InputError("training options: expected epochs ≥ 1, batch_size ≥ 1, eval_every ≥ 1, lr > 0, weight_decay ≥ 0, "
+                           "input_noise ≥ 0 and l2sp ≥ 0");
   if (train.n == 0) throw core::InputError("training set is empty; expected at least one image");
   // The data follow the model: on a GPU the (small) sets are moved there once.
   const auto params_all = model.parameters();
@@ -121,6 +123,12 @@ std::vector<EpochRecord> train_model(model::deep::Net& model, const data::ImageS
       const auto logits = model.forward(xb);
       const auto loss = torch::nn::functional::cross_entropy(logits, yb);
       loss.backward();
+      if (o.l2sp > 0) {
+        // L2-SP: ∇ of (λ_SP/2)‖mask ⊙ (w − w_anchor)‖², added to the loss gradient.
+        torch::NoGradGuard no_grad;
+        for (const Anchor& a : anchors)
+          if (a.param.grad().defined()) a.param.mutable_grad().add_(a.mask * (a.param - a.value), o.l2sp);
+      }
       opt->step();
       ++step;
       loss_sum += loss.detach().to(torch::kDouble) * static_cast<double>(idx.size(0));

@@ -34,12 +34,21 @@ torch::Tensor to_tensor(const data::ImageSet& images);
 /// Accuracy of `model` (eval mode, no gradients) on images x with labels y, in batches.
 double accuracy(model::deep::Net& model, const torch::Tensor& x, const torch::Tensor& y, int batch_size = 256);
 
+/// An L2-SP anchor: a parameter of the model, the value it is pulled towards and which entries
+/// (a float 0/1 mask of the same shape: the inherited ones).
+struct Anchor {
+  torch::Tensor param, value, mask;
+};
+
 /// Trains `model` in place on `train`, evaluating on `test` after each epoch; parameters with
 /// requires_grad = false (frozen by transfer) are not updated. `progress(epoch, batch, batches)`
-/// is called after every batch when set. Throws core::InputError for bad options (unknown
-/// optimizer, non-positive epochs, batch size or learning rate, negative noise or weight decay).
+/// is called after every batch when set. With options.l2sp > 0, every step adds
+/// l2sp·mask ⊙ (param − value) to each anchor's gradient (L2-SP). Throws core::InputError for bad
+/// options (unknown optimizer, non-positive epochs, batch size or learning rate, negative noise,
+/// weight decay or l2sp).
 std::vector<EpochRecord> train_model(model::deep::Net& model, const data::ImageSet& train, const data::ImageSet& test,
                                      const TrainOptions& options,
-                                     const std::function<void(int, int, int)>& progress = {});
+                                     const std::function<void(int, int, int)>& progress = {},
+                                     const std::vector<Anchor>& anchors = {});
 
 }  // namespace ptlab::train::deep

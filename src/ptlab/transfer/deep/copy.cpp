@@ -142,11 +142,13 @@ Report transfer(const State& source, torch::nn::Module& target, const model::dee
         case Rule::all:
           dst.copy_(src);
           t.copied = dst.numel();
+          t.inherited = torch::ones_like(dst, dst.options().dtype(torch::kFloat));
           break;
         case Rule::blocks:
           if (block >= 0 && block < o.blocks) {
             dst.copy_(src);
             t.copied = dst.numel();
+            t.inherited = torch::ones_like(dst, dst.options().dtype(torch::kFloat));
           } else {
             t.note = "beyond the first k blocks";
           }
@@ -156,6 +158,7 @@ Report transfer(const State& source, torch::nn::Module& target, const model::dee
             if (o.alpha > 0) {
               dst.copy_(src);
               t.copied = 1;
+              t.inherited = torch::ones_like(dst, dst.options().dtype(torch::kFloat));
             }
           } else if (dst.dim() > 1 && dst.size(0) == 1) {
             // A broadcast leading dimension (a ViT's 1 × 1 × E class token, 1 × L × E position
@@ -165,6 +168,7 @@ Report transfer(const State& source, torch::nn::Module& target, const model::dee
               const auto idx = torch::tensor(channels, torch::kLong).to(dst.device());
               dst.index_copy_(dst.dim() - 1, idx, src.index_select(dst.dim() - 1, idx));
               t.copied = static_cast<std::int64_t>(channels.size()) * (dst.numel() / dst.size(-1));
+              t.inherited = torch::zeros_like(dst, dst.options().dtype(torch::kFloat)).index_fill_(dst.dim() - 1, idx, 1.0);
             }
             t.note = "channels along the last dimension";
           } else {
@@ -179,6 +183,7 @@ Report transfer(const State& source, torch::nn::Module& target, const model::dee
               const auto idx = torch::tensor(channels, torch::kLong).to(dst.device());
               dst.index_copy_(0, idx, src.index_select(0, idx));
               t.copied = static_cast<std::int64_t>(channels.size()) * (dst.numel() / dst.size(0));
+              t.inherited = torch::zeros_like(dst, dst.options().dtype(torch::kFloat)).index_fill_(0, idx, 1.0);
             }
           }
           break;
@@ -187,6 +192,7 @@ Report transfer(const State& source, torch::nn::Module& target, const model::dee
           const auto mask = torch::rand(dst.sizes(), gen, torch::TensorOptions().dtype(torch::kFloat)) < o.alpha;
           dst.copy_(torch::where(mask.to(dst.device()), src, dst));
           t.copied = mask.sum().item<std::int64_t>();
+          if (t.copied > 0) t.inherited = mask.to(dst.device(), torch::kFloat);
           break;
         }
       }

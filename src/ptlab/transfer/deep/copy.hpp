@@ -45,6 +45,9 @@ struct TensorReport {
   std::int64_t copied = 0;  ///< entries copied
   std::int64_t total = 0;
   std::string note;         ///< "head: not copied", "shape mismatch …", "not in source", …
+  /// Which entries were copied: a float 0/1 tensor of the target's shape on its device, or
+  /// undefined when none was (the L2-SP anchor mask).
+  torch::Tensor inherited;
 };
 
 struct Report {
