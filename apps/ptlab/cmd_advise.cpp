@@ -58,7 +58,7 @@ Action add_advise_command(CLI::App& app, Io& io) {
   cmd->add_option("--format", args->format, "table or json")
       ->check(CLI::IsMember({"table", "json"}))->capture_default_str();
   return [&io, args]() {
-    const experiment::ExperimentSpec spec = experiment::load_config(args->path, args->sets);
+    const experiment::ExperimentSpec spec = load_theory_config(args->path, args->sets, "advise");
     Progress progress(io.err, io.err_is_terminal, "probe curves");
     const advise::AdviceResult r = advise::advise_theory(
         spec, args->options, [&](int done, int total) { if (io.err_is_terminal) progress.update(done, total); });

@@ -24,7 +24,7 @@ Action add_score_command(CLI::App& app, Io& io) {
   cmd->add_option("--seeds", args->seeds, "Seeds to score (each: its upstream, training set and fresh init)")
       ->check(integer_in(1, 1000))->capture_default_str();
   return [&io, args]() {
-    const experiment::ExperimentSpec spec = experiment::load_config(args->path, args->sets);
+    const experiment::ExperimentSpec spec = load_theory_config(args->path, args->sets, "score");
     io.out << report::scores_text(advise::feature_scores(spec, args->seeds), args->seeds, "ptlab score " + args->path);
     return 0;
   };

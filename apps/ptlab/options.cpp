@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "cli.hpp"
+#include "ptlab/core/error.hpp"
 #include "ptlab/experiment/config.hpp"
 #include "ptlab/experiment/deep_config.hpp"
 
@@ -30,6 +31,14 @@ std::vector<std::string> overrides_with_seeds(const std::vector<std::string>& se
   std::vector<std::string> out = sets;
   if (seeds > 0) out.push_back(fmt::format("run.seeds={}", seeds));
   return out;
+}
+
+experiment::ExperimentSpec load_theory_config(const std::string& path, const std::vector<std::string>& sets,
+                                              const std::string& command) {
+  if (experiment::is_deep_config(path))
+    throw core::InputError(fmt::format("{}: a deep config; `ptlab {}` takes theory configs only (its probes and "
+                                       "scores are for the theory CNN)", path, command));
+  return experiment::load_config(path, sets);
 }
 
 }  // namespace ptlab::cli

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "ptlab/experiment/spec.hpp"
+
 namespace ptlab::cli {
 
 /// Which schema a command's config follows: decides the range of --seeds.
@@ -21,5 +23,10 @@ void add_threads_option(CLI::App& cmd, int& threads, const std::string& help);
 
 /// The --set overrides, then run.seeds=N when --seeds N was given (so the last word is --seeds).
 std::vector<std::string> overrides_with_seeds(const std::vector<std::string>& sets, int seeds);
+
+/// experiment::load_config for commands that take theory configs only (advise, score): a deep
+/// config is refused with one line naming `command`, instead of the pointer to `ptlab deep`.
+experiment::ExperimentSpec load_theory_config(const std::string& path, const std::vector<std::string>& sets,
+                                              const std::string& command);
 
 }  // namespace ptlab::cli

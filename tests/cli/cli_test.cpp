@@ -468,6 +468,9 @@ TEST_F(Cli, AdviseRejectsBadProbeSettings) {
   EXPECT_EQ(doc["strategies"][0]["name"], "scratch");
   expect_bad_input({"advise", tiny, "--shrink", "2"}, "shrink = 2");
   expect_bad_input({"advise", tiny, "--max-cost", "0"}, "max_cost = 0");
+  const std::string deep = std::string(PTLAB_SOURCE_DIR) + "/configs/deep/fmnist_resnet.toml";
+  expect_bad_input({"advise", deep}, "`ptlab advise` takes theory configs only");
+  expect_bad_input({"score", deep}, "`ptlab score` takes theory configs only");
 }
 
 // A benchmark of two tiny pairs end to end, and the config's bad input, each one line.
