@@ -41,11 +41,15 @@ Action add_advise_command(CLI::App& app, Io& io) {
       ->capture_default_str();
   cmd->add_option("--seeds", args->options.curve.seeds, "Paired seeds of the probe")
       ->check(integer_in(1, 1000))->capture_default_str();
-  cmd->add_option("--alphas", args->options.alphas, "Alpha grid of the random filter rule, each in (0, 1]")
+  cmd->add_option("--alphas", args->options.alphas, "Alpha grid of the random filter rule, comma-separated (e.g. 0.25,0.5,1), each in (0, 1]")
       ->allow_extra_args(false)->delimiter(',');
   cmd->add_option("--tau", args->options.tau, "Activation threshold tau, in (0, 1]")->capture_default_str();
+  cmd->add_option("--level", args->options.rule.level,
+                  "Decision rule: a candidate is eligible when its one-sided lower confidence bound at this level "
+                  "(0.5: the mean) exceeds --margin; in [0.5, 1)")->capture_default_str();
+  cmd->add_option("--margin", args->options.rule.margin, "Decision rule: the margin in points")->capture_default_str();
   cmd->add_option("--shrink", args->options.extra.shrink,
-                  "Shrink-and-perturb candidate: inherited weights scaled by this, in (0, 1] (0: no such candidate)")
+                  "Shrink-and-perturb candidate: inherited weights scaled by this, in [0, 1] (0: no such candidate)")
       ->capture_default_str();
   cmd->add_option("--perturb", args->options.extra.perturb,
                   "Shrink-and-perturb candidate: scale of the fresh draw added, >= 0")->capture_default_str();

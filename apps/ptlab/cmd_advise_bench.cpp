@@ -9,6 +9,7 @@
 #include "progress.hpp"
 #include "ptlab/advise/bench_metrics.hpp"
 #include "ptlab/core/error.hpp"
+#include "ptlab/core/file_io.hpp"
 #include "ptlab/report/advice_bench.hpp"
 #include "ptlab/store/export.hpp"
 
@@ -24,6 +25,7 @@ Action add_advise_bench_command(CLI::App& app, Io& io) {
     int threads = 0;
     std::string format = "table";
     std::string out;
+    std::string rescore;
   };
   auto args = std::make_shared<Args>();
   cmd->add_option("bench", args->path, "Benchmark config (TOML), e.g. configs/advise/theory_bench.toml")->required();
@@ -34,22 +36,38 @@ Action add_advise_bench_command(CLI::App& app, Io& io) {
   cmd->add_option("--format", args->format, "table or json (json: metrics and every pair)")
       ->check(CLI::IsMember({"table", "json"}))->capture_default_str();
   cmd->add_option("--out", args->out, "Also write the JSON document (metrics and every pair) to this file");
+  cmd->add_option("--rescore", args->rescore,
+                  "Score the pairs of a document written by --out (same benchmark config) instead of running them: "
+                  "for trying other decision rules ([probe] levels, margins, min_avoidance) in seconds");
   return [&io, args]() {
     const advise::BenchConfig config = advise::load_bench_config(args->path);
     if (!args->out.empty()) store::check_export_path(args->out);  // before hours of work
     const int last = args->limit > 0 ? std::min(args->limit, config.pairs) : config.pairs;
-    Progress progress(io.err, io.err_is_terminal, "task pairs");
-    const std::vector<advise::PairOutcome> pairs =
-        advise::run_bench(config, 0, last, args->threads, [&](int done, int total) { progress.update(done, total); });
-    const std::vector<advise::PartMetrics> parts = advise::bench_metrics(pairs, config.margins);
+    std::vector<advise::PairOutcome> pairs;
+    if (!args->rescore.empty()) {
+      nlohmann::json doc;
+      try {
+        doc = nlohmann::json::parse(core::read_text_file(args->rescore, "document", "a JSON document written by advise-bench --out",
+                                                     1ull << 30));
+      } catch (const nlohmann::json::exception& e) {
+        throw core::InputError(fmt::format("--rescore {}: not JSON ({})", args->rescore, e.what()));
+      }
+      pairs = report::read_advice_bench_pairs(doc, config, "--rescore " + args->rescore);
+      if (static_cast<int>(pairs.size()) > last) pairs.resize(static_cast<std::size_t>(last));
+    } else {
+      Progress progress(io.err, io.err_is_terminal, "task pairs");
+      pairs = advise::run_bench(config, 0, last, args->threads, [&](int done, int total) { progress.update(done, total); });
+    }
+    const std::vector<advise::PartMetrics> parts = advise::bench_metrics(pairs, config.levels, config.margins, config.min_avoidance);
     const nlohmann::json doc = report::advice_bench_json(parts, pairs);
+    const int shown = static_cast<int>(pairs.size());
     if (!args->out.empty()) store::write_export(args->out, doc.dump(1) + "\n");
     if (args->format == "json") {
       io.out << doc.dump(2) << "\n";
     } else {
       io.out << report::advice_bench_text(
                     parts, fmt::format("ptlab advise-bench {}  ({} of {} pairs, {} paired seeds each)", args->path,
-                                       last, config.pairs, config.seeds));
+                                       shown, config.pairs, config.seeds));
     }
     return 0;
   };

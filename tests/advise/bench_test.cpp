@@ -12,8 +12,9 @@ using namespace ptlab;
 
 namespace {
 
+// Ten seeds whose 95% CI is mean ± half_width (std = half_width·√10 / t_{0.975, 9}).
 experiment::Stat stat(double mean, double half_width) {
-  return {10, mean, 1.0, mean - half_width, mean + half_width};
+  return {10, mean, half_width * std::sqrt(10.0) / 2.2621571627409915, mean - half_width, mean + half_width};
 }
 
 // A pair with candidates scratch, alpha=0.5, alpha=1; `pred` and `truth` are their gains
@@ -55,7 +56,7 @@ TEST(BenchMetrics, KendallTauBMatchesHandCounts) {
 TEST(BenchMetrics, RegretAvoidanceAndSignAccuracyOfPoliciesByHand) {
   const std::vector<advise::PairOutcome> pairs{outcome({4, 6}, {3, 8}), outcome({-5, -6}, {-4, -7}),
                                                outcome({0.5, -0.5}, {0.2, -0.3})};
-  const advise::PartMetrics m = advise::part_metrics(pairs, "all", 0.0);
+  const advise::PartMetrics m = advise::part_metrics(pairs, "all", {});
   ASSERT_EQ(m.policies.size(), 4u);
   const auto& advise = m.policies[0];
   const auto& scratch = m.policies[1];
@@ -95,12 +96,32 @@ TEST(BenchMetrics, MarginIsChosenOnTheDevelopmentPartOnly) {
   dev.pair.dev = true;
   // Held out: a predicted +1.5 that truly hurts; margin 1 would avoid it.
   advise::PairOutcome held = outcome({1.5, -1}, {-3, -1});
-  const auto parts = advise::bench_metrics({dev, held}, {0.0, 1.0});
+  const auto parts = advise::bench_metrics({dev, held}, {0.975}, {0.0, 1.0}, 0.9);
   ASSERT_EQ(parts.size(), 2u);
   EXPECT_EQ(parts[0].part, "development");
-  EXPECT_DOUBLE_EQ(parts[0].margin, 0.0);
-  EXPECT_DOUBLE_EQ(parts[1].margin, 0.0);
+  EXPECT_DOUBLE_EQ(parts[0].rule.margin, 0.0);
+  EXPECT_DOUBLE_EQ(parts[1].rule.margin, 0.0);
+  EXPECT_TRUE(parts[1].rule_tuned);
   EXPECT_DOUBLE_EQ(parts[1].policies[0].mean_regret, 3.0);
+}
+
+// The avoidance floor binds: the rule of least development regret transfers on a pair where
+// that hurts; with the floor at 0.9 the safer rule wins, without it the riskier one.
+TEST(BenchMetrics, AvoidanceFloorOverridesLeastRegret) {
+  advise::PairOutcome harmful = outcome({1.5, -1}, {-3, -2});
+  advise::PairOutcome helpful = outcome({1.5, -1}, {5, -1});
+  harmful.pair.dev = helpful.pair.dev = true;
+  const auto safe = advise::bench_metrics({harmful, helpful}, {0.975}, {0.0, 1.0}, 0.9);
+  EXPECT_DOUBLE_EQ(safe[0].rule.margin, 1.0);
+  EXPECT_DOUBLE_EQ(safe[0].policies[0].mean_regret, 2.5);
+  EXPECT_DOUBLE_EQ(safe[0].policies[0].avoidance, 1.0);
+  const auto risky = advise::bench_metrics({harmful, helpful}, {0.975}, {0.0, 1.0}, 0.0);
+  EXPECT_DOUBLE_EQ(risky[0].rule.margin, 0.0);
+  EXPECT_DOUBLE_EQ(risky[0].policies[0].mean_regret, 1.5);
+  // The level is the other tunable: at 0.5 (the mean) a +0.5 prediction with a wide CI is eligible.
+  const advise::PairOutcome wide = outcome({0.5, -1}, {2, -1}, 3.0);
+  EXPECT_EQ(advise::decide(wide.probe, {.level = 0.5, .margin = 0.0}).best, 1);
+  EXPECT_EQ(advise::decide(wide.probe, {.level = 0.975, .margin = 0.0}).best, 0);
 }
 
 TEST(BenchConfig, PriorDrawsAreDeterministicWithinRangesAndSplit) {

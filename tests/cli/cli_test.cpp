@@ -471,6 +471,11 @@ TEST_F(Cli, AdviseRejectsBadProbeSettings) {
   const std::string deep = std::string(PTLAB_SOURCE_DIR) + "/configs/deep/fmnist_resnet.toml";
   expect_bad_input({"advise", deep}, "`ptlab advise` takes theory configs only");
   expect_bad_input({"score", deep}, "`ptlab score` takes theory configs only");
+  // Sizes that cannot fit are refused before anything is allocated (2m ≥ 2³¹ used to overflow).
+  expect_bad_input({"advise", tiny, "--set", "model.m=1073741824"}, "GiB");
+  expect_bad_input({"score", tiny, "--set", "model.m=1073741824"}, "GiB");
+  expect_bad_input({"advise", tiny, "--perturb", "inf"}, "perturb = inf");
+  expect_bad_input({"advise", tiny, "--shrink", "-0.5"}, "shrink = -0.5");
 }
 
 // A benchmark of two tiny pairs end to end, and the config's bad input, each one line.
@@ -487,12 +492,21 @@ TEST_F(Cli, AdviseBenchScoresPartsAndRejectsBadConfigs) {
   ASSERT_EQ(doc["pairs"].size(), 2u);
   EXPECT_EQ(doc["pairs"][0]["part"], "development");
   EXPECT_EQ(doc["pairs"][0]["candidates"].size(), 7u);
+  // Re-scoring the saved document reproduces the table without running anything.
+  const Result again = ptlab_cli({"advise-bench", path("bench.toml"), "--rescore", path("bench.json")});
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_EQ(again.out, r.out);
+  expect_bad_input({"advise-bench", path("bench.toml"), "--rescore", path("bench.toml")}, "not JSON");
+  write("other.toml", head + "[prior]\nn1 = [20, 31]\nn2 = [8, 12]\nd = [40, 80]\nupstream_steps = [30, 50]\n");
+  expect_bad_input({"advise-bench", path("other.toml"), "--rescore", path("bench.json")}, "not the one this benchmark config draws");
   write("typo.toml", head + prior + "d_max = 3\n");
   expect_bad_input({"advise-bench", path("typo.toml")}, "unknown key 'prior.d_max'");
   write("alpha.toml", head + prior + "alpha = [0.75]\n");
   expect_bad_input({"advise-bench", path("alpha.toml")}, "not on probe.alphas");
   write("fixed.toml", "[bench]\nfixed = [\"data.dd=3\"]\n");
-  expect_bad_input({"advise-bench", path("fixed.toml")}, "data.dd");
+  expect_bad_input({"advise-bench", path("fixed.toml")}, "fixed.toml: bench.fixed \"data.dd=3\"");
+  write("huge.toml", "[bench]\npairs = 2\ndev = 1\nfixed = [\"model.m=1073741824\"]\n");
+  expect_bad_input({"advise-bench", path("huge.toml")}, "advise-bench: pair 0: config needs about");
   write("split.toml", "[bench]\npairs = 3\ndev = 4\n");
   expect_bad_input({"advise-bench", path("split.toml")}, "bench.dev = 4 exceeds");
   expect_bad_input({"advise-bench", path("bench.toml"), "--out", path("nowhere/x.json")}, "not an existing directory");

@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cmath>
 
 #include "ptlab/core/error.hpp"
 #include "ptlab/advise/practitioner.hpp"
+#include "ptlab/experiment/run.hpp"
 
 namespace ptlab::advise {
 
@@ -15,10 +17,16 @@ AdviceResult advise_theory(const experiment::ExperimentSpec& spec, const AdviseO
               fmt::format("advise: tau = {}; expected a number in (0, 1]", options.tau));
   for (const double a : options.alphas)
     PTLAB_CHECK(a > 0.0 && a <= 1.0, fmt::format("advise: alpha = {}; expected a number in (0, 1]", a));
-  PTLAB_CHECK(options.extra.shrink <= 1.0 && options.extra.perturb >= 0.0 && options.extra.l2sp >= 0.0,
-              fmt::format("advise: shrink = {}, perturb = {}, l2sp = {}; expected shrink in [0, 1] (≤ 0 leaves the "
-                          "candidate out), perturb ≥ 0 and l2sp ≥ 0 (0 leaves it out)",
-                          options.extra.shrink, options.extra.perturb, options.extra.l2sp));
+  const ExtraStrategies& x = options.extra;
+  PTLAB_CHECK(x.shrink >= 0.0 && x.shrink <= 1.0 && x.perturb >= 0.0 && x.perturb <= 1e6 && x.l2sp >= 0.0 && x.l2sp <= 1e6,
+              fmt::format("advise: shrink = {}, perturb = {}, l2sp = {}; expected shrink in [0, 1] (0 leaves the "
+                          "candidate out), perturb in [0, 1e6] and l2sp in [0, 1e6] (0 leaves it out)",
+                          x.shrink, x.perturb, x.l2sp));
+  // The probe holds one seed at a time: refuse sizes that cannot fit before allocating.
+  experiment::check_memory(spec, 1);
+  PTLAB_CHECK(options.rule.level >= 0.5 && options.rule.level < 1.0 && std::isfinite(options.rule.margin),
+              fmt::format("advise: level = {}, margin = {}; expected a level in [0.5, 1) and a finite margin in points",
+                          options.rule.level, options.rule.margin));
   const auto start = std::chrono::steady_clock::now();
   AdviceResult r;
   r.options = options;
@@ -27,7 +35,7 @@ AdviceResult advise_theory(const experiment::ExperimentSpec& spec, const AdviseO
   // The activation probe on the first seed: the same upstream and training set as the curve probe.
   const PractitionerView view = practitioner_view(spec, spec.seed, cache);
   r.activation = activation_probe(view.upstream, view.train, options.tau);
-  r.advice = decide(r.probe, options.margin);
+  r.advice = decide(r.probe, options.rule);
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;
 }

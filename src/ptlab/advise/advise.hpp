@@ -16,7 +16,9 @@ struct AdviseOptions {
   std::vector<double> alphas{0.25, 0.5, 1.0};  ///< α grid of the random filter rule
   double tau = 0.5;                                    ///< activation rule and probe, in (0, 1]
   ExtraStrategies extra{.shrink = 0.5, .perturb = 1.0, .l2sp = 0.1};  ///< shrink-perturb and L2-SP candidates
-  double margin = 0.0;  ///< of the decision rule (decide), points ≥ 0
+  /// Of decide(): the 70% lower bound above 0 points, the rule chosen on the development part of
+  /// the advice benchmark (configs/advise/theory_bench.toml; docs/advice.md).
+  DecisionRule rule{.level = 0.7, .margin = 0.0};
 };
 
 struct AdviceResult {

@@ -11,6 +11,7 @@
 #include "ptlab/advise/validate.hpp"
 #include "ptlab/core/error.hpp"
 #include "ptlab/experiment/detail/parallel.hpp"
+#include "ptlab/experiment/run.hpp"
 #include "ptlab/experiment/upstream_cache.hpp"
 
 namespace ptlab::advise {
@@ -66,10 +67,20 @@ std::vector<PairOutcome> run_bench(const BenchConfig& config, int first, int las
               fmt::format("advise-bench: pairs [{}, {}) are not within the benchmark's {} pairs", first, last,
                           config.pairs));
   const int n = last - first;
+  const int workers = experiment::detail::resolve_threads(threads, n);
+  // Every pair's sizes are checked before any work, so a prior that draws an impossible pair
+  // fails at once, naming it.
+  for (int i = first; i < last; ++i) {
+    try {
+      experiment::check_memory(draw_pair(config, i).spec, workers);
+    } catch (const core::InputError& e) {
+      throw core::InputError(fmt::format("advise-bench: pair {}: {}", i, e.what()));
+    }
+  }
   std::vector<PairOutcome> out(static_cast<std::size_t>(n));
   int done = 0;
   experiment::detail::parallel_for(
-      n, experiment::detail::resolve_threads(threads, n),
+      n, workers,
       [&](int i) { out[static_cast<std::size_t>(i)] = run_pair(config, first + i); },
       [&](int) {
         if (progress) progress(++done, n);

@@ -8,6 +8,7 @@
 #include <toml++/toml.h>
 
 #include "ptlab/core/error.hpp"
+#include "ptlab/core/file_io.hpp"
 #include "ptlab/core/rng.hpp"
 #include "ptlab/experiment/config.hpp"
 
@@ -132,7 +133,9 @@ BenchConfig parse_bench_config(const std::string& text, const std::string& sourc
     r.number("shrink", a.extra.shrink, 0.0, 1.0);
     r.number("perturb", a.extra.perturb, 0.0, 1e6);
     r.number("l2sp", a.extra.l2sp, 0.0, 1e6);
-    r.numbers("margins", c.margins, 0.0, 100.0, false);
+    r.numbers("levels", c.levels, 0.5, 0.999999, false);
+    r.numbers("margins", c.margins, -100.0, 100.0, false);
+    r.number("min_avoidance", c.min_avoidance, 0.0, 1.0);
   }
   a.curve.seeds = c.seeds;
   BenchPrior& p = c.prior;
@@ -142,7 +145,7 @@ BenchConfig parse_bench_config(const std::string& text, const std::string& sourc
     r.range("norm_v", p.norm_v, 0.0, 1e3);
     r.range("theta", p.theta, 0.0, 180.0);
     r.range("n1", p.n1, 1.0, 1e5);
-    r.range("n2", p.n2, 2.0 * a.curve.folds, 1e5);
+    r.range("n2", p.n2, 2.0, 1e5);
     r.range("sigma_p", p.sigma_p, 1e-6, 1e3);
     r.range("p1", p.p1, 0.0, 0.49);
     r.number("p1_zero", p.p1_zero, 0.0, 1.0);
@@ -151,22 +154,27 @@ BenchConfig parse_bench_config(const std::string& text, const std::string& sourc
     r.number("separate", p.separate, 0.0, 1.0);
     r.numbers("alpha", p.alpha, 0.0, 1.0, true);
   }
+  if (p.n2.lo < 2.0 * a.curve.folds)
+    throw core::InputError(fmt::format("{}: prior.n2 starts at {}, too few to split into probe.folds = {} folds; expected "
+                                       "n2 ≥ {} (2 samples per fold)", source, p.n2.lo, a.curve.folds, 2 * a.curve.folds));
   for (const double x : p.alpha)
     if (std::find(a.alphas.begin(), a.alphas.end(), x) == a.alphas.end())
       throw core::InputError(fmt::format("{}: prior.alpha holds {}, which is not on probe.alphas: the pair's α "
                                          "must be one of the candidates", source, x));
   // The fixed keys are checked now, so a typo fails before hours of work.
   experiment::ExperimentSpec check;
-  for (const std::string& f : c.fixed) experiment::apply_override(check, f);
+  for (const std::string& f : c.fixed) {
+    try {
+      experiment::apply_override(check, f);
+    } catch (const core::InputError& e) {
+      throw core::InputError(fmt::format("{}: bench.fixed \"{}\": {}", source, f, e.what()));
+    }
+  }
   return c;
 }
 
 BenchConfig load_bench_config(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  if (!in || !(text << in.rdbuf()) || in.bad())
-    throw core::InputError(fmt::format("{}: cannot read the benchmark config", path));
-  return parse_bench_config(text.str(), path);
+  return parse_bench_config(core::read_text_file(path, "benchmark config", "a TOML benchmark config", 16u << 20), path);
 }
 
 BenchPair draw_pair(const BenchConfig& c, int index) {

@@ -39,9 +39,12 @@ struct BenchConfig {
   std::uint64_t seed = 1;  ///< seed of the prior's draws (pair i: its own stream)
   int seeds = 10;          ///< paired seeds per pair: the probes' and the ground truth's
   AdviseOptions advise;    ///< the options under test (advise.curve.seeds = seeds)
-  /// Margins (points) of the decision rule tried on the development part; the held-out part is
-  /// scored with the one of least development regret.
+  /// Decision rules tried on the development part (every level × every margin, points); the
+  /// held-out part is scored with the one of least development regret among those whose
+  /// development negative-transfer avoidance is at least `min_avoidance`.
+  std::vector<double> levels{0.975};
   std::vector<double> margins{0.0};
+  double min_avoidance = 0.9;
   BenchPrior prior;
   std::vector<std::string> fixed;  ///< "key=value" overrides applied to every pair before the draws
 };

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "ptlab/advise/decide.hpp"
 
@@ -150,11 +151,11 @@ int significant_sign(const experiment::Stat& gain) {
   return 0;
 }
 
-PartMetrics part_metrics(const std::vector<PairOutcome>& pairs, const std::string& part, double margin) {
+PartMetrics part_metrics(const std::vector<PairOutcome>& pairs, const std::string& part, const DecisionRule& rule) {
   PartMetrics m;
   m.part = part;
   m.pairs = static_cast<int>(pairs.size());
-  m.margin = margin;
+  m.rule = rule;
   if (pairs.empty()) return m;
   m.predictors.push_back(predictor("curve probe, extrapolated", pairs, [](const PairOutcome& p) {
     return p.probe.estimates[static_cast<std::size_t>(p.pair_strategy)].gain.mean;
@@ -168,8 +169,8 @@ PartMetrics part_metrics(const std::vector<PairOutcome>& pairs, const std::strin
     m.predictors.push_back(predictor(pairs.front().score_names[k] + ", upstream − norm-matched", pairs,
                                      [k](const PairOutcome& p) { return p.score_minus_norm_matched[k]; }));
   }
-  m.policies.push_back(policy(fmt::format("advise (margin {:g})", margin), pairs,
-                              [margin](const PairOutcome& p) { return decide(p.probe, margin).best; }));
+  m.policies.push_back(policy(fmt::format("advise ({:g}%, {:+g})", 100.0 * rule.level, rule.margin), pairs,
+                              [rule](const PairOutcome& p) { return decide(p.probe, rule).best; }));
   m.policies.push_back(policy("always scratch", pairs, [](const PairOutcome&) { return 0; }));
   for (const double a : {1.0, 0.5})
     if (plain_alpha(pairs.front(), a) > 0)
@@ -189,23 +190,43 @@ PartMetrics part_metrics(const std::vector<PairOutcome>& pairs, const std::strin
   return m;
 }
 
-std::vector<PartMetrics> bench_metrics(const std::vector<PairOutcome>& outcomes, const std::vector<double>& margins) {
+std::vector<PartMetrics> bench_metrics(const std::vector<PairOutcome>& outcomes, const std::vector<double>& levels,
+                                       const std::vector<double>& margins, double min_avoidance) {
   std::vector<PairOutcome> dev, held;
   for (const PairOutcome& p : outcomes) (p.pair.dev ? dev : held).push_back(p);
-  double margin = margins.empty() ? 0.0 : margins.front();
+  DecisionRule rule{levels.empty() ? 0.975 : levels.front(), margins.empty() ? 0.0 : margins.front()};
   if (!dev.empty()) {
-    double best = std::numeric_limits<double>::infinity();
-    for (const double m : margins) {
-      const double r = policy("", dev, [m](const PairOutcome& p) { return decide(p.probe, m).best; }).mean_regret;
-      if (r < best || (r == best && m > margin)) {
-        best = r;
-        margin = m;
+    // Lexicographic: meets the avoidance floor, then less regret, then higher avoidance, then
+    // the safer rule (higher level, larger margin).
+    struct Score {
+      bool meets;
+      double regret, avoidance, level, margin;
+    };
+    const auto better = [](const Score& a, const Score& b) {
+      if (a.meets != b.meets) return a.meets;
+      if (a.meets && a.regret != b.regret) return a.regret < b.regret;
+      if (a.avoidance != b.avoidance) return a.avoidance > b.avoidance;
+      if (a.regret != b.regret) return a.regret < b.regret;
+      if (a.level != b.level) return a.level > b.level;
+      return a.margin > b.margin;
+    };
+    std::optional<Score> best;
+    for (const double level : levels)
+      for (const double margin : margins) {
+        const DecisionRule r{level, margin};
+        const PolicyMetrics m = policy("", dev, [r](const PairOutcome& p) { return decide(p.probe, r).best; });
+        const double avoidance = std::isfinite(m.avoidance) ? m.avoidance : 1.0;
+        const Score s{avoidance >= min_avoidance, m.mean_regret, avoidance, level, margin};
+        if (!best || better(s, *best)) {
+          best = s;
+          rule = r;
+        }
       }
-    }
   }
   std::vector<PartMetrics> out;
-  if (!dev.empty()) out.push_back(part_metrics(dev, "development", margin));
-  if (!held.empty()) out.push_back(part_metrics(held, "held-out", margin));
+  if (!dev.empty()) out.push_back(part_metrics(dev, "development", rule));
+  if (!held.empty()) out.push_back(part_metrics(held, "held-out", rule));
+  for (PartMetrics& m : out) m.rule_tuned = !dev.empty();
   return out;
 }
 

@@ -47,19 +47,22 @@ struct PolicyMetrics {
 struct PartMetrics {
   std::string part;   ///< "development", "held-out" or "all"
   int pairs = 0;
-  double margin = 0.0;  ///< the decision margin the advise policy used
+  DecisionRule rule;          ///< the decision rule the advise policy used
+  bool rule_tuned = false;    ///< chosen on a development part (else the first level and margin)
   std::vector<PredictorMetrics> predictors;
   std::vector<PolicyMetrics> policies;  ///< advise first, then always scratch, always α = 1, always α = 0.5
   double kendall_tau_all = 0.0;         ///< τ_b between predicted and true gain over every (pair, candidate)
   double cost_mean = 0.0, cost_max = 0.0;  ///< probe cost / one full paired run
 };
 
-/// Metrics of `pairs` (any subset of the benchmark's outcomes) with the advise policy at `margin`.
-PartMetrics part_metrics(const std::vector<PairOutcome>& pairs, const std::string& part, double margin);
+/// Metrics of `pairs` (any subset of the benchmark's outcomes) with the advise policy at `rule`.
+PartMetrics part_metrics(const std::vector<PairOutcome>& pairs, const std::string& part, const DecisionRule& rule);
 
-/// The benchmark's protocol: the margin of least mean regret on the development pairs (ties: the
-/// larger, safer one), then every part scored with it. Returns {development, held-out} (a part
-/// with no pairs is left out), and the chosen margin in each.
-std::vector<PartMetrics> bench_metrics(const std::vector<PairOutcome>& outcomes, const std::vector<double>& margins);
+/// The benchmark's protocol: of the rules levels × margins, the one of least mean regret on the
+/// development pairs among those whose development avoidance is ≥ min_avoidance (none such: the
+/// one of highest avoidance; ties: the safer, higher level then larger margin), then every part
+/// scored with it. Returns {development, held-out} (a part with no pairs is left out).
+std::vector<PartMetrics> bench_metrics(const std::vector<PairOutcome>& outcomes, const std::vector<double>& levels,
+                                       const std::vector<double>& margins, double min_avoidance);
 
 }  // namespace ptlab::advise

@@ -16,10 +16,18 @@ struct Advice {
   std::string reason;       ///< one sentence
 };
 
-/// Transfer with the strategy of largest predicted gain among those whose 95% CI lies above
-/// `margin` points (≥ 0; 0: above 0); if none does, scratch (confidence high when every
-/// strategy's CI lies below 0). The margin is the rule's one tunable (tuned on the development
-/// part of the advice benchmark only).
-Advice decide(const CurveProbe& probe, double margin = 0.0);
+/// The rule's two tunables (tuned on the development part of the advice benchmark only,
+/// docs/advice.md): a candidate is eligible when the one-sided lower confidence bound of its
+/// predicted gain at `level`, mean − t_{level, n−1}·std/√n (level 0.5: the mean itself), exceeds
+/// `margin` points.
+struct DecisionRule {
+  double level = 0.975;  ///< in [0.5, 1): 0.975 is the lower end of the two-sided 95% CI
+  double margin = 0.0;   ///< points
+};
+
+/// Transfer with the eligible strategy of largest predicted mean gain; if none is eligible,
+/// scratch. Confidence "high" when the chosen strategy's 95% CI lies above 0 (or, for scratch,
+/// every strategy's lies below 0), "low" otherwise; "none" when no curve was valid.
+Advice decide(const CurveProbe& probe, const DecisionRule& rule = {});
 
 }  // namespace ptlab::advise

@@ -60,6 +60,7 @@ Inputs inputs_of(const model::ModelOptions& options, const model::Weights& W, co
 std::vector<ScoreSummary> feature_scores(const experiment::ExperimentSpec& spec, int seeds,
                                          experiment::UpstreamCache* cache) {
   PTLAB_CHECK(seeds >= 1, fmt::format("score: seeds = {}; expected an integer ≥ 1", seeds));
+  experiment::check_memory(spec, 1);  // one seed at a time; refuse sizes that cannot fit
   PTLAB_CHECK(spec.downstream.n >= 3,
               fmt::format("score: downstream.n = {}; expected at least 3 samples to score", spec.downstream.n));
   const auto fns = scores(spec.downstream.n);

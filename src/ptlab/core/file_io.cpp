@@ -7,10 +7,32 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "ptlab/core/error.hpp"
 
 namespace ptlab::core {
+
+std::string read_text_file(const std::string& path, const std::string& noun, const std::string& expected,
+                           std::uintmax_t max_bytes) {
+  namespace fs = std::filesystem;
+  if (path.empty()) throw InputError(noun + " path is empty; expected " + expected);
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) throw InputError(path + ": is a directory; expected " + expected);
+  if (fs::exists(path, ec) && !fs::is_regular_file(path, ec))
+    throw InputError(path + ": is not a regular file; expected " + expected);
+  if (fs::exists(path, ec) && fs::file_size(path, ec) > max_bytes)
+    throw InputError(path + ": " + std::to_string(fs::file_size(path, ec)) + " bytes; expected a " + noun + " under " +
+                     std::to_string(max_bytes >> 20) + " MiB");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot read " + noun + ": " + std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw InputError(path + ": cannot read " + noun);
+  return text.str();
+}
 
 std::string try_write_file(const std::string& path, std::string_view text) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);

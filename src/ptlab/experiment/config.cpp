@@ -17,6 +17,7 @@
 #include <variant>
 
 #include "ptlab/core/error.hpp"
+#include "ptlab/core/file_io.hpp"
 #include "ptlab/core/hash.hpp"
 #include "ptlab/experiment/deep_config.hpp"
 #include "ptlab/experiment/detail/suggest.hpp"
@@ -170,7 +171,7 @@ const std::vector<Key>& schema() {
     add_task_keys(k, "upstream", 1, &Spec::upstream, &Spec::upstream_train);
     add_task_keys(k, "downstream", 2, &Spec::downstream, &Spec::downstream_train);
     k.push_back(unhashed_at(
-        number_key("downstream.l2sp", [](Spec& s) -> double& { return s.downstream_train.l2sp; }, at_least(0),
+        number_key("downstream.l2sp", [](Spec& s) -> double& { return s.downstream_train.l2sp; }, closed(0, 1e6),
                    "λ_SP: L2-SP penalty (λ_SP/2)‖W − W_inherited‖² on the inherited entries (Li et al. 2018; "
                    "0 = off; scratch is unaffected)"),
         0.0));
@@ -201,7 +202,7 @@ const std::vector<Key>& schema() {
                                        "shrink·w_up + perturb·w_fresh (1 = no shrink)"),
                             1.0));
     k.push_back(unhashed_at(number_key("transfer.perturb", [](Spec& s) -> double& { return s.transfer.perturb; },
-                                       at_least(0), "perturb: scale of the fresh draw added to inherited entries (0 = none)"),
+                                       closed(0, 1e6), "perturb: scale of the fresh draw added to inherited entries (0 = none)"),
                             0.0));
     k.push_back(integer_key("run.seed", [](Spec& s) -> std::uint64_t& { return s.seed; }, at_least(0),
                             "first seed; seed i of N is seed + i"));
@@ -451,21 +452,7 @@ toml::table parse_toml(const std::string& text, const std::string& source_name) 
 
 std::string read_text(const std::string& path) {
   if (path.empty()) throw core::InputError("config path is empty; expected a TOML config file");
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    throw core::InputError(fmt::format("{}: is a directory; expected a TOML config file", path));
-  if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
-    throw core::InputError(fmt::format("{}: is not a regular file; expected a TOML config file", path));
-  constexpr std::uintmax_t kMaxBytes = 16u << 20;
-  if (std::filesystem::exists(path, ec) && std::filesystem::file_size(path, ec) > kMaxBytes)
-    throw core::InputError(fmt::format("{}: {} bytes; expected a config file under 16 MiB", path,
-                                       std::filesystem::file_size(path, ec)));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw core::InputError(fmt::format("{}: cannot read config file: {}", path, std::strerror(errno)));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw core::InputError(fmt::format("{}: cannot read config file", path));
-  return text.str();
+  return core::read_text_file(path, "config file", "a TOML config file", 16u << 20);
 }
 
 ExperimentSpec spec_from_table(const toml::table& table, const std::string& source_name, bool skip_sweep) {

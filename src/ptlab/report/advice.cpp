@@ -39,12 +39,16 @@ std::string advice_text(const advise::AdviceResult& r, const std::string& title)
                      "samples, implied alpha = {:.2f}\n",
                      r.activation.tau, r.activation.selected.size(), r.activation.active_counts.size(), r.activation.n,
                      r.activation.implied_alpha);
+  const double cost = r.probe.probe_cost / r.probe.full_run_cost;
   out += fmt::format("  cost: {:.1f}% of one full paired run (upstream, transfer and scratch) per seed, in GD "
                      "sample-steps; the probe uses the given upstream{}\n",
-                     100.0 * r.probe.probe_cost / r.probe.full_run_cost,
-                     r.probe.capped ? fmt::format("; its budget was cut to {} steps by --max-cost {:g}",
-                                                  r.probe.probe_steps, o.max_cost)
-                                    : std::string());
+                     100.0 * cost,
+                     !r.probe.capped ? std::string()
+                     : cost > o.max_cost ? fmt::format("; more than --max-cost {:g}: even the floor of {} steps (one per "
+                                                       "checkpoint) costs that much on so small a config",
+                                                       o.max_cost, r.probe.probe_steps)
+                                         : fmt::format("; its budget was cut to {} steps by --max-cost {:g}",
+                                                       r.probe.probe_steps, o.max_cost));
   out += "  evidence: held-out error (observed labels) on k folds of the downstream training set, each curve\n"
          "  extrapolated to downstream.steps by a fitted power law a + b·t^(−c); gain = 100·(err_scratch − err);\n"
          "  the downstream test set is never read.\n";
@@ -75,9 +79,11 @@ nlohmann::json advice_json(const advise::AdviceResult& r, const advise::Validati
   }
   const auto& best = r.probe.estimates[static_cast<std::size_t>(r.advice.best)];
   nlohmann::json doc = {{"options", {{"folds", r.options.curve.folds}, {"budget", r.options.curve.budget}, {"seeds", r.options.curve.seeds},
-                       {"points", r.options.curve.points}, {"alphas", r.options.alphas}, {"tau", r.options.tau}}},
+                       {"points", r.options.curve.points}, {"max_cost", r.options.curve.max_cost}, {"alphas", r.options.alphas},
+                       {"tau", r.options.tau}, {"shrink", r.options.extra.shrink}, {"perturb", r.options.extra.perturb},
+                       {"l2sp", r.options.extra.l2sp}, {"level", r.options.rule.level}, {"margin", r.options.rule.margin}}},
           {"strategies", strategies},
-          {"probe_steps", r.probe.probe_steps}, {"full_steps", r.probe.full_steps},
+          {"probe_steps", r.probe.probe_steps}, {"full_steps", r.probe.full_steps}, {"capped", r.probe.capped},
           {"advice", {{"strategy", r.advice.confidence == "none" ? nlohmann::json(nullptr) : nlohmann::json(best.strategy.name)}, {"index", r.advice.best}, {"confidence", r.advice.confidence},
                       {"reason", r.advice.reason}}},
           {"activation_probe", {{"tau", r.activation.tau}, {"selected", r.activation.selected},

@@ -3,8 +3,11 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <limits>
 
+#include "ptlab/core/error.hpp"
 #include "ptlab/experiment/config.hpp"
+#include "ptlab/experiment/stats.hpp"
 
 namespace ptlab::report {
 namespace {
@@ -24,8 +27,9 @@ nlohmann::json stat_json(const experiment::Stat& s) {
 std::string advice_bench_text(const std::vector<advise::PartMetrics>& parts, const std::string& title) {
   std::string out = title + "\n";
   for (const advise::PartMetrics& m : parts) {
-    out += fmt::format("\n{} part: {} pairs; advise's decision margin {:g} points (chosen on the development part)\n\n",
-                       m.part, m.pairs, m.margin);
+    out += fmt::format("\n{} part: {} pairs; advise's decision rule: {:g}% lower bound above {:+g} points ({})\n\n",
+                       m.part, m.pairs, 100.0 * m.rule.level, m.rule.margin,
+                       m.rule_tuned ? "chosen on the development part" : "the first level and margin: no development part");
     out += "  predictor of the gain at the pair's alpha          significant  sign acc.  ROC AUC  Kendall tau\n";
     for (const auto& p : m.predictors)
       out += fmt::format("  {:<50} {:>11}  {:>9}  {:>7}  {:>11}\n", p.name,
@@ -53,7 +57,7 @@ nlohmann::json advice_bench_json(const std::vector<advise::PartMetrics>& parts,
   nlohmann::json j;
   j["parts"] = nlohmann::json::array();
   for (const advise::PartMetrics& m : parts) {
-    nlohmann::json part{{"part", m.part}, {"pairs", m.pairs}, {"margin", m.margin},
+    nlohmann::json part{{"part", m.part}, {"pairs", m.pairs}, {"level", m.rule.level}, {"margin", m.rule.margin}, {"rule_tuned", m.rule_tuned},
                         {"kendall_tau_all", finite(m.kendall_tau_all)}, {"cost_mean", finite(m.cost_mean)},
                         {"cost_max", finite(m.cost_max)}};
     for (const auto& p : m.predictors)
@@ -87,6 +91,75 @@ nlohmann::json advice_bench_json(const std::vector<advise::PartMetrics>& parts,
     j["pairs"].push_back(c);
   }
   return j;
+}
+
+namespace {
+
+double number_or_nan(const nlohmann::json& j) {
+  return j.is_number() ? j.get<double>() : std::numeric_limits<double>::quiet_NaN();
+}
+
+experiment::Stat stat_from(const nlohmann::json& j) {
+  experiment::Stat s;
+  s.n = j.at("n").get<int>();
+  s.mean = number_or_nan(j.at("mean"));
+  s.ci_low = number_or_nan(j.at("ci_low"));
+  s.ci_high = number_or_nan(j.at("ci_high"));
+  s.std = s.n >= 2 ? (s.ci_high - s.mean) * std::sqrt(static_cast<double>(s.n)) /
+                         experiment::student_t_quantile(0.975, s.n - 1)
+                   : std::numeric_limits<double>::quiet_NaN();
+  return s;
+}
+
+}  // namespace
+
+std::vector<advise::PairOutcome> read_advice_bench_pairs(const nlohmann::json& doc, const advise::BenchConfig& config,
+                                                        const std::string& source) {
+  std::vector<advise::PairOutcome> out;
+  int at = -1;
+  try {
+    for (const nlohmann::json& p : doc.at("pairs")) {
+      ++at;
+      advise::PairOutcome o;
+      o.pair = advise::draw_pair(config, p.at("index").get<int>());
+      if (p.at("config").get<std::string>() != experiment::canonical_toml(o.pair.spec))
+        throw core::InputError(fmt::format("{}: pair {}: its config is not the one this benchmark config draws; expected "
+                                           "a file written by advise-bench with the same config", source, o.pair.index));
+      const auto strategies = advise::theory_strategies(config.advise.alphas, config.advise.tau,
+                                                        o.pair.spec.transfer.freeze, config.advise.extra);
+      const nlohmann::json& candidates = p.at("candidates");
+      if (candidates.size() != strategies.size())
+        throw core::InputError(fmt::format("{}: pair {}: {} candidates; this benchmark config has {}", source,
+                                           o.pair.index, candidates.size(), strategies.size()));
+      for (std::size_t s = 0; s < strategies.size(); ++s) {
+        if (candidates[s].at("name").get<std::string>() != strategies[s].name)
+          throw core::InputError(fmt::format("{}: pair {}: candidate {} is \"{}\"; this benchmark config has \"{}\"", source,
+                                             o.pair.index, s, candidates[s].at("name").get<std::string>(), strategies[s].name));
+        o.probe.estimates.push_back({strategies[s], stat_from(candidates[s].at("predicted_gain")),
+                                     stat_from(candidates[s].at("early_gain")), 0.0});
+        o.truth.push_back(stat_from(candidates[s].at("true_gain")));
+        const transfer::TransferOptions& t = strategies[s].transfer;
+        if (!strategies[s].scratch && t.rule == transfer::Rule::filter && t.alpha == o.pair.spec.transfer.alpha &&
+            strategies[s].l2sp == 0.0 && t.shrink == 1.0 && t.perturb == 0.0)
+          o.pair_strategy = static_cast<int>(s);
+      }
+      for (const nlohmann::json& sc : p.at("scores")) {
+        o.score_names.push_back(sc.at("name").get<std::string>());
+        o.score_minus_fresh.push_back(number_or_nan(sc.at("minus_fresh")));
+        o.score_minus_norm_matched.push_back(number_or_nan(sc.at("minus_norm_matched")));
+      }
+      o.cost = number_or_nan(p.at("cost"));
+      o.probe_s = p.at("probe_s").get<double>();
+      o.truth_s = p.at("truth_s").get<double>();
+      if (o.pair_strategy == 0)
+        throw core::InputError(fmt::format("{}: pair {}: its alpha is not among the candidates", source, o.pair.index));
+      out.push_back(std::move(o));
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw core::InputError(fmt::format("{}: pair {}: not an advise-bench document ({})", source, at, e.what()));
+  }
+  if (out.empty()) throw core::InputError(fmt::format("{}: no pairs; expected a document written by advise-bench --out", source));
+  return out;
 }
 
 }  // namespace ptlab::report

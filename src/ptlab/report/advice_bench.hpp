@@ -16,4 +16,11 @@ std::string advice_bench_text(const std::vector<advise::PartMetrics>& parts, con
 nlohmann::json advice_bench_json(const std::vector<advise::PartMetrics>& parts,
                                  const std::vector<advise::PairOutcome>& pairs);
 
+/// The pairs of a document written by advice_bench_json, for re-scoring with other decision rules
+/// without rerunning anything. Each pair is checked against `config` (its drawn config and its
+/// candidates must be the ones `config` gives); a Stat's std is recovered from its 95% CI. Throws
+/// core::InputError naming `source` and the pair for a document that does not match or is not one.
+std::vector<advise::PairOutcome> read_advice_bench_pairs(const nlohmann::json& doc, const advise::BenchConfig& config,
+                                                        const std::string& source);
+
 }  // namespace ptlab::report
