@@ -31,12 +31,8 @@ PairOutcome run_pair(const BenchConfig& config, int index) {
   out.probe_s = seconds_since(t0);
   out.probe = advice.probe;
   out.cost = advice.probe.probe_cost / advice.probe.full_run_cost;
-  for (std::size_t s = 0; s < out.probe.estimates.size(); ++s) {
-    const Strategy& st = out.probe.estimates[s].strategy;
-    if (!st.scratch && st.transfer.rule == transfer::Rule::filter && st.transfer.alpha == spec.transfer.alpha &&
-        st.l2sp == 0.0 && st.transfer.shrink == 1.0 && st.transfer.perturb == 0.0)
-      out.pair_strategy = static_cast<int>(s);
-  }
+  for (std::size_t s = 0; s < out.probe.estimates.size(); ++s)
+    if (is_plain_alpha(out.probe.estimates[s].strategy, spec.transfer.alpha)) out.pair_strategy = static_cast<int>(s);
   PTLAB_ASSERT_MSG(out.pair_strategy > 0, "the pair's alpha is one of the candidates (checked by the config)");
   t0 = std::chrono::steady_clock::now();
   out.truth = validate(spec, advice, 1, &cache).true_gain;

@@ -18,12 +18,8 @@ int sign(double x) { return x > 0 ? 1 : (x < 0 ? -1 : 0); }
 
 // The candidate "alpha=a random" (plain random filter rule), or −1.
 int plain_alpha(const PairOutcome& p, double alpha) {
-  for (std::size_t s = 1; s < p.probe.estimates.size(); ++s) {
-    const Strategy& st = p.probe.estimates[s].strategy;
-    if (st.transfer.rule == transfer::Rule::filter && st.transfer.alpha == alpha && st.l2sp == 0.0 &&
-        st.transfer.shrink == 1.0 && st.transfer.perturb == 0.0)
-      return static_cast<int>(s);
-  }
+  for (std::size_t s = 1; s < p.probe.estimates.size(); ++s)
+    if (is_plain_alpha(p.probe.estimates[s].strategy, alpha)) return static_cast<int>(s);
   return -1;
 }
 

@@ -4,6 +4,11 @@
 
 namespace ptlab::advise {
 
+bool is_plain_alpha(const Strategy& s, double alpha) {
+  return !s.scratch && s.transfer.rule == transfer::Rule::filter && s.transfer.alpha == alpha && s.l2sp == 0.0 &&
+         s.transfer.shrink == 1.0 && s.transfer.perturb == 0.0;
+}
+
 std::vector<Strategy> theory_strategies(const std::vector<double>& alphas, double tau, bool freeze,
                                         const ExtraStrategies& extra) {
   std::vector<Strategy> out{{"scratch", true, {}}};

@@ -22,6 +22,10 @@ struct ExtraStrategies {
   double l2sp = 0.0;  ///< L2-SP at α = 1 with this λ_SP (0: left out)
 };
 
+/// True for the plain random filter rule at `alpha` (no shrink, perturb or L2-SP): the
+/// candidate a pair's own α and the static policies "always α" refer to.
+bool is_plain_alpha(const Strategy& s, double alpha);
+
 /// Scratch, then for each α the random filter rule at α, then the activation rule at τ, then the
 /// extras. Only rules that a practitioner can apply (never the oracle rule, which reads the signal u).
 std::vector<Strategy> theory_strategies(const std::vector<double>& alphas, double tau, bool freeze,

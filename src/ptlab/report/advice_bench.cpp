@@ -138,10 +138,7 @@ std::vector<advise::PairOutcome> read_advice_bench_pairs(const nlohmann::json& d
         o.probe.estimates.push_back({strategies[s], stat_from(candidates[s].at("predicted_gain")),
                                      stat_from(candidates[s].at("early_gain")), 0.0});
         o.truth.push_back(stat_from(candidates[s].at("true_gain")));
-        const transfer::TransferOptions& t = strategies[s].transfer;
-        if (!strategies[s].scratch && t.rule == transfer::Rule::filter && t.alpha == o.pair.spec.transfer.alpha &&
-            strategies[s].l2sp == 0.0 && t.shrink == 1.0 && t.perturb == 0.0)
-          o.pair_strategy = static_cast<int>(s);
+        if (advise::is_plain_alpha(strategies[s], o.pair.spec.transfer.alpha)) o.pair_strategy = static_cast<int>(s);
       }
       for (const nlohmann::json& sc : p.at("scores")) {
         o.score_names.push_back(sc.at("name").get<std::string>());
