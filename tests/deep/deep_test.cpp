@@ -299,3 +299,20 @@ TEST(DeepTrain, L2SpPullsAnchoredEntriesTowardsTheirValues) {
   EXPECT_THROW(ptlab::train::deep::train_model(*md::make_model({"resnet8", 1, 2, 12}), toy(8, 1), toy(8, 2), {.l2sp = -1}),
                core::InputError);
 }
+
+// Penultimate features: the head's input, for every architecture; the logits are the head of them.
+TEST(DeepModels, FeaturesAreWhatTheHeadMapsToLogits) {
+  for (const std::string& arch : md::architectures()) {
+    torch::manual_seed(3);
+    auto m = md::make_model({arch, 1, 4, 16});
+    m->eval();
+    torch::NoGradGuard g;
+    const auto x = torch::randn({5, 1, 16, 16});
+    const auto f = m->features(x);
+    ASSERT_EQ(f.dim(), 2) << arch;
+    EXPECT_EQ(f.size(0), 5) << arch;
+    auto head = m->named_children()["head"];
+    ASSERT_TRUE(head) << arch;
+    EXPECT_TRUE(torch::equal(head->as<torch::nn::Linear>()->forward(f), m->forward(x))) << arch;
+  }
+}

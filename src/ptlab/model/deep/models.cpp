@@ -60,10 +60,11 @@ class ResNet final : public Net {
     head_ = register_module("head", nn::Linear(in, spec.classes));
     blocks_.names.push_back("head");
   }
-  torch::Tensor forward(torch::Tensor x) override {
+  torch::Tensor forward(torch::Tensor x) override { return head_(features(x)); }
+  torch::Tensor features(torch::Tensor x) override {
     x = stem_->forward(x);
     for (auto& s : stages_) x = s->forward(x);
-    return head_(torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1));
+    return torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1);
   }
   Blocks blocks() const override { return blocks_; }
   std::vector<torch::Tensor> block_outputs(torch::Tensor x) override {
@@ -111,9 +112,10 @@ class Vgg final : public Net {
     head_ = register_module("head", nn::Linear(in, spec.classes));
     blocks_.names.push_back("head");
   }
-  torch::Tensor forward(torch::Tensor x) override {
+  torch::Tensor forward(torch::Tensor x) override { return head_(features(x)); }
+  torch::Tensor features(torch::Tensor x) override {
     for (auto& s : stages_) x = s->forward(x);
-    return head_(torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1));
+    return torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1);
   }
   Blocks blocks() const override { return blocks_; }
   std::vector<torch::Tensor> block_outputs(torch::Tensor x) override {
@@ -208,10 +210,11 @@ class Vit final : public Net {
     blocks_.names.push_back("norm");
     blocks_.names.push_back("head");
   }
-  torch::Tensor forward(torch::Tensor x) override {
+  torch::Tensor forward(torch::Tensor x) override { return head_(features(x)); }
+  torch::Tensor features(torch::Tensor x) override {
     x = embed_(x).transpose(0, 1);  // L × N × E for MultiheadAttention
     for (auto& b : layers_) x = b(x);
-    return head_(norm_(x[0]));  // the class token
+    return norm_(x[0]);  // the class token
   }
   Blocks blocks() const override { return blocks_; }
   std::vector<torch::Tensor> block_outputs(torch::Tensor x) override {

@@ -37,6 +37,10 @@ struct Blocks {
 class Net : public torch::nn::Module {
  public:
   virtual torch::Tensor forward(torch::Tensor x) = 0;
+  /// The penultimate features, N × F: what the head maps to logits (forward(x) = head(features(x))
+  /// exactly). F is the last stage's width after global average pooling (ResNet, VGG) or the
+  /// normalised class token (ViT). For transferability scores (score/).
+  virtual torch::Tensor features(torch::Tensor x) = 0;
   virtual Blocks blocks() const = 0;
   /// The output of every block but the head, in blocks() order, each as N × C × … (channels in
   /// dim 1; a ViT's L × N × E tokens come as N × E × L). For activation-based channel selection.
