@@ -519,3 +519,14 @@ TEST_F(Cli, ScorePrintsEveryScoreForThreeInits) {
     EXPECT_NE(r.out.find(name), std::string::npos) << name;
   expect_bad_input({"score", path("missing.toml")}, "missing.toml");
 }
+
+// The run header shows shrink-and-perturb and L2-SP when set, and only then.
+TEST_F(Cli, RunHeaderShowsShrinkPerturbAndL2SpWhenSet) {
+  const Result set = ptlab_cli({"run", path("tiny.toml"), "--set", "transfer.shrink=0.5", "--set", "downstream.l2sp=0.1"});
+  ASSERT_EQ(set.code, 0) << set.err;
+  EXPECT_NE(set.out.find("fine-tuned shrink=0.5 perturb=0 l2sp=0.1"), std::string::npos) << set.out;
+  const Result plain = ptlab_cli({"run", path("tiny.toml")});
+  ASSERT_EQ(plain.code, 0) << plain.err;
+  EXPECT_EQ(plain.out.find("shrink="), std::string::npos);
+  EXPECT_EQ(plain.out.find("l2sp="), std::string::npos);
+}

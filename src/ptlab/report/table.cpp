@@ -28,7 +28,9 @@ const char* metric_format(const std::string& name) {
   return "{:.4f}";
 }
 
-std::string transfer_text(const transfer::TransferOptions& t) {
+// The transfer settings; shrink-and-perturb and L2-SP only when set (so default headers keep
+// their text).
+std::string transfer_text(const transfer::TransferOptions& t, double l2sp) {
   std::string s = "rule=" + transfer::to_string(t.rule);
   switch (t.rule) {
     case transfer::Rule::filter:
@@ -37,7 +39,10 @@ std::string transfer_text(const transfer::TransferOptions& t) {
     case transfer::Rule::activation: s += fmt::format(" tau={}", t.tau); break;
     case transfer::Rule::layer: break;
   }
-  return s + (t.freeze ? " frozen" : " fine-tuned");
+  s += t.freeze ? " frozen" : " fine-tuned";
+  if (t.shrink != 1.0 || t.perturb != 0.0) s += fmt::format(" shrink={} perturb={}", t.shrink, t.perturb);
+  if (l2sp > 0.0) s += fmt::format(" l2sp={}", l2sp);
+  return s;
 }
 
 // "span" or, when run.backend = "auto", what it resolved to per phase: "auto: span/span/span".
@@ -92,7 +97,7 @@ std::string text_table(const experiment::ExperimentResult& result, const std::st
       result.threads == 1 ? "" : "s", result.wall_s, spec.frame.d, spec.model.m,
       model::to_string(spec.model.activation), spec.model.sigma_0, spec.frame.norm_u, spec.frame.theta, up.n,
       up.norm_v, up.sigma_p, up.p, spec.upstream_train.eta, spec.upstream_train.steps, down.n, down.norm_v,
-      down.sigma_p, down.p, spec.downstream_train.eta, spec.downstream_train.steps, transfer_text(spec.transfer),
+      down.sigma_p, down.p, spec.downstream_train.eta, spec.downstream_train.steps, transfer_text(spec.transfer, spec.downstream_train.l2sp),
       backend_text(result));
   out +=
       "  up = upstream model (task 1); tr = downstream with transfer; sc = downstream from scratch (task 2)\n"
