@@ -2,18 +2,78 @@
 // each probed as `advise` does and then run in full for ground truth (docs/advice.md).
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <ostream>
+#include <unistd.h>
 
 #include "cli.hpp"
 #include "options.hpp"
 #include "progress.hpp"
 #include "ptlab/advise/bench_metrics.hpp"
+#include "ptlab/advise/deep_bench.hpp"
+#include "ptlab/experiment/deep_run.hpp"
 #include "ptlab/core/error.hpp"
 #include "ptlab/core/file_io.hpp"
 #include "ptlab/report/advice_bench.hpp"
 #include "ptlab/store/export.hpp"
 
 namespace ptlab::cli {
+
+namespace {
+
+// `ptlab advise-bench` on a deep benchmark (configs/advise/deep_bench.toml): every pair held out.
+template <class Args>
+int run_deep_bench_command(Io& io, const Args& args) {
+  namespace fs = std::filesystem;
+  const advise::DeepBenchConfig config = advise::load_deep_bench(args.path);
+  if (!experiment::deep_available()) experiment::run_deep(config.pairs.front().spec);  // says there is no LibTorch
+  for (const auto& p : config.pairs) experiment::check_deep(p.spec);  // every pair, before hours of work
+  if (!args.rescore.empty())
+    throw core::InputError("--rescore: deep benchmarks are scored as they run (the rule is fixed); expected no --rescore");
+  if (!args.out.empty()) store::check_export_path(args.out);
+  const int last = args.limit > 0 ? std::min<int>(args.limit, static_cast<int>(config.pairs.size()))
+                                  : static_cast<int>(config.pairs.size());
+  std::string checkpoints = args.checkpoints;
+  const bool temporary = checkpoints.empty();
+  if (temporary) {
+    checkpoints = (fs::temp_directory_path() / fmt::format("ptlab-advise-bench-{}", ::getpid())).string();
+    fs::create_directories(checkpoints);
+  }
+  Progress progress(io.err, io.err_is_terminal, "task pairs");
+  std::vector<std::vector<advise::PairOutcome>> runs;
+  try {
+    runs = advise::run_deep_bench(config, last, checkpoints, [&](int done, int total) { progress.update(done, total); },
+                                  [&](const std::string& m) { if (!io.err_is_terminal) io.err << m << "\n"; });
+  } catch (...) {
+    if (temporary) fs::remove_all(checkpoints);
+    throw;
+  }
+  if (temporary) fs::remove_all(checkpoints);
+  // One block per probe schedule; the first is advise's.
+  nlohmann::json doc = {{"half", "deep"}, {"seeds", config.seeds}, {"schedules", nlohmann::json::array()}};
+  std::string text;
+  for (std::size_t k = 0; k < runs.size(); ++k) {
+    const std::string schedule = advise::to_string(config.schedules[k]);
+    const advise::PartMetrics held = advise::part_metrics(runs[k], "held-out", config.advise.rule);
+    nlohmann::json one = report::advice_bench_json({held}, runs[k]);
+    one["schedule"] = schedule;
+    doc["schedules"].push_back(std::move(one));
+    text += report::advice_bench_text(
+                {held}, fmt::format("ptlab advise-bench {}  ({} of {} pairs, {} paired seeds each; probe schedule {}{}; "
+                                    "all pairs held out, the rule fixed before)", args.path, runs[k].size(),
+                                    config.pairs.size(), config.seeds, schedule, k == 0 ? ", advise's" : ""))
+            + "\n" + report::deep_bench_pairs_text(runs[k], config.advise.rule) + "\n";
+  }
+  if (!args.out.empty()) store::write_export(args.out, doc.dump(1) + "\n");
+  if (args.format == "json") {
+    io.out << doc.dump(2) << "\n";
+    return 0;
+  }
+  io.out << text;
+  return 0;
+}
+
+}  // namespace
 
 Action add_advise_bench_command(CLI::App& app, Io& io) {
   CLI::App* cmd = app.add_subcommand(
@@ -26,6 +86,7 @@ Action add_advise_bench_command(CLI::App& app, Io& io) {
     std::string format = "table";
     std::string out;
     std::string rescore;
+    std::string checkpoints;
   };
   auto args = std::make_shared<Args>();
   cmd->add_option("bench", args->path, "Benchmark config (TOML), e.g. configs/advise/theory_bench.toml")->required();
@@ -39,7 +100,11 @@ Action add_advise_bench_command(CLI::App& app, Io& io) {
   cmd->add_option("--rescore", args->rescore,
                   "Score the pairs of a document written by --out (same benchmark config) instead of running them: "
                   "for trying other decision rules ([probe] levels, margins, min_avoidance) in seconds");
+  cmd->add_option("--checkpoints", args->checkpoints,
+                  "Deep benchmarks: directory for the upstream checkpoints the pairs share (kept; default: a "
+                  "temporary directory, removed at the end)");
   return [&io, args]() {
+    if (advise::is_deep_bench(args->path)) return run_deep_bench_command(io, *args);
     const advise::BenchConfig config = advise::load_bench_config(args->path);
     if (!args->out.empty()) store::check_export_path(args->out);  // before hours of work
     const int last = args->limit > 0 ? std::min(args->limit, config.pairs) : config.pairs;

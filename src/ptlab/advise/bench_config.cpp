@@ -11,86 +11,12 @@
 #include "ptlab/core/file_io.hpp"
 #include "ptlab/core/rng.hpp"
 #include "ptlab/experiment/config.hpp"
+#include "ptlab/advise/detail/toml_reader.hpp"
 
 namespace ptlab::advise {
 namespace {
 
-// Reads one table's keys; every key must be consumed, so a typo is an error, not a default.
-class Reader {
- public:
-  Reader(const toml::table& root, std::string section, std::string source)
-      : source_(std::move(source)), section_(std::move(section)) {
-    if (const toml::node* n = root.get(section_)) {
-      table_ = n->as_table();
-      if (table_ == nullptr) fail(section_, "a table");
-    }
-  }
-  ~Reader() noexcept(false) {
-    if (table_ == nullptr || std::uncaught_exceptions() > 0) return;
-    for (const auto& [key, value] : *table_)
-      if (std::find(read_.begin(), read_.end(), std::string(key.str())) == read_.end())
-        throw core::InputError(fmt::format("{}: unknown key '{}.{}'", source_, section_, key.str()));
-  }
-
-  void number(const char* key, double& out, double lo, double hi) {
-    const toml::node* n = find(key);
-    if (n == nullptr) return;
-    const auto v = n->value<double>();
-    if (!v || !std::isfinite(*v) || *v < lo || *v > hi) fail(key, fmt::format("a number in [{}, {}]", lo, hi));
-    out = *v;
-  }
-  template <class Int>
-  void integer(const char* key, Int& out, std::int64_t lo, std::int64_t hi) {
-    const toml::node* n = find(key);
-    if (n == nullptr) return;
-    const auto* v = n->as_integer();
-    if (v == nullptr || v->get() < lo || v->get() > hi) fail(key, fmt::format("an integer in [{}, {}]", lo, hi));
-    out = static_cast<Int>(v->get());
-  }
-  void numbers(const char* key, std::vector<double>& out, double lo, double hi, bool open_lo) {
-    const toml::node* n = find(key);
-    if (n == nullptr) return;
-    const auto* a = n->as_array();
-    const std::string what = fmt::format("a non-empty array of numbers in {}{}, {}]", open_lo ? "(" : "[", lo, hi);
-    if (a == nullptr || a->empty()) fail(key, what);
-    out.clear();
-    for (const auto& e : *a) {
-      const auto v = e.value<double>();
-      if (!v || !std::isfinite(*v) || *v > hi || (open_lo ? *v <= lo : *v < lo)) fail(key, what);
-      out.push_back(*v);
-    }
-  }
-  void range(const char* key, Range& out, double lo, double hi) {
-    std::vector<double> v;
-    numbers(key, v, lo, hi, false);
-    if (v.empty()) return;
-    if (v.size() != 2 || v[0] > v[1]) fail(key, fmt::format("[lo, hi] with {} ≤ lo ≤ hi ≤ {}", lo, hi));
-    out = {v[0], v[1]};
-  }
-  void strings(const char* key, std::vector<std::string>& out) {
-    const toml::node* n = find(key);
-    if (n == nullptr) return;
-    const auto* a = n->as_array();
-    if (a == nullptr) fail(key, "an array of \"key=value\" strings");
-    for (const auto& e : *a) {
-      const auto v = e.value<std::string>();
-      if (!v) fail(key, "an array of \"key=value\" strings");
-      out.push_back(*v);
-    }
-  }
-
- private:
-  const toml::node* find(const char* key) {
-    read_.emplace_back(key);
-    return table_ == nullptr ? nullptr : table_->get(key);
-  }
-  [[noreturn]] void fail(const std::string& key, const std::string& expected) const {
-    throw core::InputError(fmt::format("{}: {}.{}: expected {}", source_, section_, key, expected));
-  }
-  std::string source_, section_;
-  const toml::table* table_ = nullptr;
-  std::vector<std::string> read_;
-};
+using detail::Reader;
 
 double uniform(core::Rng& rng, const Range& r) { return r.lo + (r.hi - r.lo) * rng.uniform(); }
 double log_uniform(core::Rng& rng, const Range& r) {

@@ -57,6 +57,7 @@ BenchConfig parse_bench_config(const std::string& text, const std::string& sourc
 struct BenchPair {
   int index = 0;
   bool dev = false;                  ///< in the development part
+  std::string name;                  ///< deep benchmark: the pair's name in its config ("" for theory pairs)
   experiment::ExperimentSpec spec;   ///< the drawn task pair; spec.transfer is the pair's α (filter rule)
 };
 

@@ -16,13 +16,7 @@
 namespace ptlab::advise {
 namespace {
 
-struct Inputs {
-  Eigen::MatrixXd F;      // n × 2m hidden features
-  Eigen::MatrixXd theta;  // n × 2 source-class probabilities of the model's own output
-  std::vector<int> z;     // n hard source labels
-  std::vector<int> y;     // n observed target labels in {0, 1}
-};
-
+using Inputs = ScoreInputs;
 using ScoreFn = std::function<double(const Inputs&)>;
 
 std::vector<std::pair<std::string, ScoreFn>> scores(int n) {
@@ -57,6 +51,36 @@ Inputs inputs_of(const model::ModelOptions& options, const model::Weights& W, co
 
 }  // namespace
 
+std::vector<std::string> score_names() {
+  std::vector<std::string> out;
+  for (const auto& f : scores(3)) out.push_back(f.first);
+  return out;
+}
+
+std::vector<double> score_values(const ScoreInputs& in) {
+  std::vector<double> out;
+  for (const auto& f : scores(static_cast<int>(in.F.rows()))) out.push_back(f.second(in));
+  return out;
+}
+
+std::vector<ScoreSummary> summarize_scores(const std::vector<std::array<std::vector<double>, kInits>>& values) {
+  const auto names = score_names();
+  std::vector<ScoreSummary> out;
+  for (std::size_t s = 0; s < values.size(); ++s) {
+    ScoreSummary r{names[s], {}, {}, {}};
+    for (int i = 0; i < kInits; ++i) r.value.push_back(experiment::summarize(values[s][static_cast<std::size_t>(i)]));
+    std::vector<double> d_fresh, d_norm;
+    for (std::size_t k = 0; k < values[s][0].size(); ++k) {
+      d_fresh.push_back(values[s][0][k] - values[s][1][k]);
+      d_norm.push_back(values[s][0][k] - values[s][2][k]);
+    }
+    r.minus_fresh = experiment::summarize(d_fresh);
+    r.minus_norm_matched = experiment::summarize(d_norm);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 std::vector<ScoreSummary> feature_scores(const experiment::ExperimentSpec& spec, int seeds,
                                          experiment::UpstreamCache* cache) {
   PTLAB_CHECK(seeds >= 1, fmt::format("score: seeds = {}; expected an integer ≥ 1", seeds));
@@ -84,21 +108,7 @@ std::vector<ScoreSummary> feature_scores(const experiment::ExperimentSpec& spec,
       for (std::size_t s = 0; s < fns.size(); ++s) values[s][static_cast<std::size_t>(i)].push_back(fns[s].second(in));
     }
   }
-  std::vector<ScoreSummary> out;
-  for (std::size_t s = 0; s < fns.size(); ++s) {
-    ScoreSummary r{fns[s].first, {}, {}, {}};
-    for (int i = 0; i < kInits; ++i) r.value.push_back(experiment::summarize(values[s][static_cast<std::size_t>(i)]));
-    std::vector<double> d_fresh, d_norm;
-    for (int k = 0; k < seeds; ++k) {
-      const auto K = static_cast<std::size_t>(k);
-      d_fresh.push_back(values[s][0][K] - values[s][1][K]);
-      d_norm.push_back(values[s][0][K] - values[s][2][K]);
-    }
-    r.minus_fresh = experiment::summarize(d_fresh);
-    r.minus_norm_matched = experiment::summarize(d_norm);
-    out.push_back(std::move(r));
-  }
-  return out;
+  return summarize_scores(values);
 }
 
 }  // namespace ptlab::advise

@@ -198,6 +198,16 @@ const std::vector<Key>& schema() {
                         "k values, one setting each (blocks rule: non-empty, distinct)"));
     k.push_back(boolean<S>("transfer.freeze", &S::freeze,
                            "blocks rule only: keep the copied blocks fixed (AnB) or fine-tune them (false: AnB+)"));
+    // Added after studies existed: out of the hashed text at plain inheritance (1, 0).
+    Key shrink = number<S>("transfer.shrink", &S::shrink, 0, 1, false,
+                           "shrink and perturb (Ash & Adams 2020): inherited parameter entries become "
+                           "shrink·w_up + perturb·w_fresh (1 = no shrink)");
+    shrink.unhashed = [](const S& s) { return s.shrink == 1.0; };
+    k.push_back(std::move(shrink));
+    Key perturb = number<S>("transfer.perturb", &S::perturb, 0, 100, false,
+                            "shrink and perturb: the scale of the fresh initial values added (0 = none)");
+    perturb.unhashed = [](const S& s) { return s.perturb == 0.0; };
+    k.push_back(std::move(perturb));
     k.push_back(text<S>("transfer.import", &S::import_weights,
                         "a weights archive to transfer from instead of training upstream (\"\" = train)"));
     k.push_back(integer<S>("run.seeds", &S::seeds, 1, 1000, "seeds; seed i of N is seed + i"));

@@ -126,6 +126,11 @@ struct DeepSpec {
   std::vector<double> alphas = {0.0, 0.25, 0.5, 1.0};  ///< channel/entry rules; distinct, in [0, 1]
   std::vector<int> blocks;                ///< blocks rule: the k values (AnB); distinct
   bool freeze = false;                    ///< keep transferred tensors fixed (AnB; blocks rule only)
+  /// Shrink and perturb (Ash & Adams 2020) of the inherited parameter entries: each becomes
+  /// shrink·w_upstream + perturb·w_fresh (w_fresh: the scratch run's initial value). (1, 0) is
+  /// plain inheritance; BatchNorm running statistics are copied as they are.
+  double shrink = 1.0;                    ///< in [0, 1]
+  double perturb = 0.0;                   ///< in [0, 100]
   int seeds = 3;
   std::uint64_t seed = 0;
   int threads = 0;                        ///< LibTorch intra-op threads (0 = all cores)

@@ -73,6 +73,16 @@ bool deep_available();
 /// missing data files or weights, run.device = "cuda" without a GPU; without LibTorch, says so.
 DeepResult run_deep(const DeepSpec& spec, const DeepRunOptions& options = {});
 
+/// The paired runs of several candidates on the seeds of `base`: per seed, the upstream once
+/// (trained, from a checkpoint or imported), the scratch run once, then one transfer run per
+/// candidate, each exactly the run `run_deep(candidate)` makes (same data, fresh weights, order).
+/// A candidate is `base` with one setting and its own transfer settings (rule, select, freeze,
+/// shrink, perturb) and downstream.l2sp; anything else differing is a programming error. Returns
+/// per candidate its records in seed order. Used by `ptlab advise --validate` and the advice
+/// benchmark; throws as run_deep.
+std::vector<std::vector<DeepRecord>> run_deep_candidates(const DeepSpec& base, const std::vector<DeepSpec>& candidates,
+                                                         const DeepRunOptions& options = {});
+
 /// Checks what only the data and the models can tell, before anything trains or is stored: the
 /// classes exist in the data set, each class has per_class training images, k of the blocks
 /// rule is at most the model's blocks before the head, the device exists, and transfer.import

@@ -13,4 +13,10 @@ DeepResult run_deep(const DeepSpec&, const DeepRunOptions&) {
                          "(scripts/install-deps.sh) and a rebuild");
 }
 
+std::vector<std::vector<DeepRecord>> run_deep_candidates(const DeepSpec& base, const std::vector<DeepSpec>&,
+                                                         const DeepRunOptions& options) {
+  run_deep(base, options);
+  return {};
+}
+
 }  // namespace ptlab::experiment

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "ptlab/advise/advise.hpp"
+#include "ptlab/advise/deep_advise.hpp"
 #include "ptlab/advise/validate.hpp"
 
 namespace ptlab::report {
@@ -18,5 +19,11 @@ std::string validation_text(const advise::AdviceResult& r, const advise::Validat
 
 /// The advice as JSON; with `validation`, each strategy also carries its true gain.
 nlohmann::json advice_json(const advise::AdviceResult& r, const advise::Validation* validation = nullptr);
+
+/// The deep counterparts (advise/deep_advise.hpp): the same table, the deep activation probe per
+/// block, the cost in training images.
+std::string deep_advice_text(const advise::DeepAdviceResult& r, const std::string& title);
+std::string deep_validation_text(const advise::DeepAdviceResult& r, const advise::Validation& v);
+nlohmann::json deep_advice_json(const advise::DeepAdviceResult& r, const advise::Validation* validation = nullptr);
 
 }  // namespace ptlab::report

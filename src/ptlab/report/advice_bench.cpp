@@ -7,6 +7,7 @@
 
 #include "ptlab/core/error.hpp"
 #include "ptlab/experiment/config.hpp"
+#include "ptlab/advise/decide.hpp"
 #include "ptlab/experiment/stats.hpp"
 
 namespace ptlab::report {
@@ -75,11 +76,16 @@ nlohmann::json advice_bench_json(const std::vector<advise::PartMetrics>& parts,
   for (const advise::PairOutcome& p : pairs) {
     nlohmann::json c{{"index", p.pair.index},
                      {"part", p.pair.dev ? "development" : "held-out"},
-                     {"config", experiment::canonical_toml(p.pair.spec)},
-                     {"pair_alpha", p.pair.spec.transfer.alpha},
                      {"cost", finite(p.cost)},
                      {"probe_s", p.probe_s},
                      {"truth_s", p.truth_s}};
+    if (p.pair.name.empty()) {  // a theory pair: its drawn config
+      c["config"] = experiment::canonical_toml(p.pair.spec);
+      c["pair_alpha"] = p.pair.spec.transfer.alpha;
+    } else {  // a deep pair: named in its benchmark config
+      c["name"] = p.pair.name;
+      c["pair_candidate"] = p.probe.estimates[static_cast<std::size_t>(p.pair_strategy)].strategy.name;
+    }
     for (std::size_t s = 0; s < p.probe.estimates.size(); ++s)
       c["candidates"].push_back({{"name", p.probe.estimates[s].strategy.name},
                                  {"predicted_gain", stat_json(p.probe.estimates[s].gain)},
@@ -156,6 +162,24 @@ std::vector<advise::PairOutcome> read_advice_bench_pairs(const nlohmann::json& d
     throw core::InputError(fmt::format("{}: pair {}: not an advise-bench document ({})", source, at, e.what()));
   }
   if (out.empty()) throw core::InputError(fmt::format("{}: no pairs; expected a document written by advise-bench --out", source));
+  return out;
+}
+
+std::string deep_bench_pairs_text(const std::vector<advise::PairOutcome>& pairs, const advise::DecisionRule& rule) {
+  std::string out = fmt::format("  {:<44} {:>22} {:<28} {:>8} {:<28} {:>8} {:>6}\n", "pair", "true gain at its alpha",
+                                "advice", "its gain", "best in hindsight", "gain", "cost");
+  for (const advise::PairOutcome& p : pairs) {
+    const auto& at = p.truth[static_cast<std::size_t>(p.pair_strategy)];
+    const advise::Advice a = advise::decide(p.probe, rule);
+    int best = 0;
+    for (std::size_t s = 0; s < p.truth.size(); ++s)
+      if (p.truth[s].mean > p.truth[static_cast<std::size_t>(best)].mean) best = static_cast<int>(s);
+    const auto name = [&](int s) { return p.probe.estimates[static_cast<std::size_t>(s)].strategy.name; };
+    out += fmt::format("  {:<44} {:>22} {:<28} {:>+8.2f} {:<28} {:>+8.2f} {:>5.1f}%\n", p.pair.name,
+                       fmt::format("{:+.2f} [{:+.2f}, {:+.2f}]", at.mean, at.ci_low, at.ci_high), name(a.best),
+                       p.truth[static_cast<std::size_t>(a.best)].mean, name(best),
+                       p.truth[static_cast<std::size_t>(best)].mean, 100.0 * p.cost);
+  }
   return out;
 }
 

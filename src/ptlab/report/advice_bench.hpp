@@ -23,4 +23,8 @@ nlohmann::json advice_bench_json(const std::vector<advise::PartMetrics>& parts,
 std::vector<advise::PairOutcome> read_advice_bench_pairs(const nlohmann::json& doc, const advise::BenchConfig& config,
                                                         const std::string& source);
 
+/// One line per deep pair: its name, the true gain at its α with the 95% CI, the advice (at
+/// `rule`) and its true gain, the best candidate in hindsight and the probe cost.
+std::string deep_bench_pairs_text(const std::vector<advise::PairOutcome>& pairs, const advise::DecisionRule& rule);
+
 }  // namespace ptlab::report

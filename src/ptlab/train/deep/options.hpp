@@ -30,6 +30,10 @@ struct TrainOptions {
   /// λ_SP of L2-SP towards the anchors given to train_model, ≥ 0 (Li et al. 2018): each step adds
   /// λ_SP·mask ⊙ (w − w_anchor) to the gradient of every anchored parameter (0: off).
   double l2sp = 0.0;
+  /// Stop after this many steps (batches) of the schedule, which still spans all `epochs`
+  /// (0 = train to the end): the early part of a full run, for the learning-curve probe of
+  /// `ptlab advise`. Not a config key.
+  int stop_after_steps = 0;
 
   friend bool operator==(const TrainOptions&, const TrainOptions&) = default;
 };

@@ -70,7 +70,7 @@ std::vector<EpochRecord> train_model(model::deep::Net& model, const data::ImageS
     throw core::InputError(fmt::format("optimizer {}; expected Optimizer::sgd or Optimizer::adamw",
                                        static_cast<int>(o.optimizer)));
   if (o.epochs < 1 || o.batch_size < 1 || o.eval_every < 1 || !(o.lr > 0) || !(o.weight_decay >= 0) || !(o.input_noise >= 0) ||
-      !(o.l2sp >= 0))
+      !(o.l2sp >= 0) || o.stop_after_steps < 0)
     throw core::InputError("training options: expected epochs ≥ 1, batch_size ≥ 1, eval_every ≥ 1, lr > 0, weight_decay ≥ 0, "
                            "input_noise ≥ 0 and l2sp ≥ 0");
   if (train.n == 0) throw core::InputError("training set is empty; expected at least one image");
@@ -109,6 +109,7 @@ std::vector<EpochRecord> train_model(model::deep::Net& model, const data::ImageS
     const auto on_device = torch::TensorOptions().device(device);
     auto loss_sum = torch::zeros({}, on_device.dtype(torch::kDouble));
     auto correct = torch::zeros({}, on_device.dtype(torch::kLong));
+    std::int64_t seen = 0;  // images trained this epoch (train.n unless stopped early)
     for (int b = 0; b < batches; ++b) {
       const auto idx = perm.slice(0, static_cast<std::int64_t>(b) * o.batch_size,
                                   std::min<std::int64_t>(static_cast<std::int64_t>(b + 1) * o.batch_size, train.n));
@@ -131,17 +132,21 @@ std::vector<EpochRecord> train_model(model::deep::Net& model, const data::ImageS
       }
       opt->step();
       ++step;
+      seen += idx.size(0);
       loss_sum += loss.detach().to(torch::kDouble) * static_cast<double>(idx.size(0));
       correct += (logits.argmax(1) == yb).sum();
       if (progress) progress(epoch, b + 1, batches);
+      if (o.stop_after_steps > 0 && step >= o.stop_after_steps) break;
     }
+    const bool stopped = o.stop_after_steps > 0 && step >= o.stop_after_steps;
     const double loss_total = loss_sum.item<double>();  // waits for the device: the epoch is done
     const auto correct_total = correct.item<std::int64_t>();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const bool evaluate = test.n > 0 && (epoch % o.eval_every == 0 || epoch == o.epochs);
-    records.push_back({epoch, loss_total / train.n, static_cast<double>(correct_total) / train.n,
+    const bool evaluate = test.n > 0 && (epoch % o.eval_every == 0 || epoch == o.epochs || stopped);
+    records.push_back({epoch, loss_total / static_cast<double>(seen), static_cast<double>(correct_total) / static_cast<double>(seen),
                        evaluate ? accuracy(model, x_test, y_test) : std::numeric_limits<double>::quiet_NaN(),
-                       train.n / seconds});
+                       static_cast<double>(seen) / seconds});
+    if (stopped) break;
   }
   return records;
 }

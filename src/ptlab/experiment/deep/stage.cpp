@@ -1,0 +1,220 @@
+#include "ptlab/experiment/deep/stage.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <limits>
+
+#include "ptlab/core/error.hpp"
+#include "ptlab/data/dataset_dir.hpp"
+#include "ptlab/data/image_task.hpp"
+#include "ptlab/store/checkpoint.hpp"
+
+namespace ptlab::experiment::deep {
+namespace {
+
+namespace fs = std::filesystem;
+
+// exists() without throwing (an unreadable directory reads as "not there"; writing then fails
+// with a message).
+bool present(const fs::path& p) {
+  std::error_code ec;
+  return fs::exists(p, ec);
+}
+
+std::vector<int> label_map(const DeepTrainSpec& t, int classes) {
+  std::vector<int> map(static_cast<std::size_t>(classes), -1);
+  for (std::size_t i = 0; i < t.classes.size(); ++i) {
+    if (t.classes[i] >= classes)
+      throw core::InputError(fmt::format("class {} of a task; expected classes below {} for this data set", t.classes[i],
+                                         classes));
+    map[static_cast<std::size_t>(t.classes[i])] = static_cast<int>(i);
+  }
+  return map;
+}
+
+train::deep::TrainOptions options_of(const DeepTrainSpec& t, std::uint64_t seed) {
+  train::deep::TrainOptions o = t;
+  o.seed = seed;
+  return o;
+}
+
+}  // namespace
+
+data::TrainTest load(const DeepSpec& s) {
+  switch (s.dataset) {
+    case DeepDataset::fashion_mnist: return data::load_dataset_dir(data::DatasetFormat::fashion_mnist, "");
+    case DeepDataset::idx: return data::load_dataset_dir(data::DatasetFormat::idx, s.dir);
+    case DeepDataset::cifar10: return data::load_dataset_dir(data::DatasetFormat::cifar10, s.dir);
+    case DeepDataset::cifar100: break;
+  }
+  return data::load_dataset_dir(data::DatasetFormat::cifar100, s.dir);
+}
+
+Stage make_stage(const data::TrainTest& data, const DeepTrainSpec& t, core::Rng& rng) {
+  const auto map = label_map(t, data.train.classes);
+  Stage s{data::make_image_task(data.train, {.label_map = map, .per_class = t.per_class, .label_noise = t.label_noise}, rng),
+          data::make_image_task(data.test, {.label_map = map}, rng)};
+  if (t.task == DeepTask::rotation) {
+    s.train = data::rotation_task(s.train, rng);
+    s.test = data::rotation_task(s.test, rng);
+  }
+  return s;
+}
+
+Stage upstream_stage(const DeepSpec& spec, const data::TrainTest& data, std::uint64_t seed) {
+  core::Rng rng = core::Rng::stream(seed, core::Stream::upstream_train);
+  return make_stage(data, spec.upstream, rng);
+}
+
+Stage downstream_stage(const DeepSpec& spec, const data::TrainTest& data, std::uint64_t seed) {
+  core::Rng rng = core::Rng::stream(seed, core::Stream::downstream_train);
+  return make_stage(data, spec.downstream, rng);
+}
+
+train::deep::TrainOptions downstream_options(const DeepSpec& spec, std::uint64_t seed) {
+  return options_of(spec.downstream, seed + 1000003);
+}
+
+std::int64_t stage_images(const data::TrainTest& data, const DeepTrainSpec& t) {
+  if (t.per_class > 0) return static_cast<std::int64_t>(t.per_class) * static_cast<std::int64_t>(t.classes.size());
+  std::int64_t n = 0;
+  for (const int label : data.train.labels)
+    for (const int c : t.classes) n += label == c;
+  return n;
+}
+
+torch::Device resolve_device(DeepDevice device) {
+  const bool cuda = torch::cuda::is_available();
+  if (device == DeepDevice::cuda && !cuda)
+    throw core::InputError("run.device = \"cuda\": this LibTorch has no CUDA support or sees no GPU; expected "
+                           "\"cpu\" or \"auto\"");
+  return (device == DeepDevice::cuda || (device == DeepDevice::automatic && cuda)) ? torch::Device(torch::kCUDA)
+                                                                                   : torch::Device(torch::kCPU);
+}
+
+model::deep::ModelSpec model_spec(const DeepSpec& spec, const data::TrainTest& data, int classes) {
+  return {to_string(spec.arch), data.train.channels, classes, data.train.height};
+}
+
+std::shared_ptr<model::deep::Net> fresh(const model::deep::ModelSpec& m, std::uint64_t seed, core::Stream stream,
+                                        const torch::Device& device) {
+  torch::manual_seed(core::splitmix64(seed ^ static_cast<std::uint64_t>(stream)));
+  auto net = model::deep::make_model(m);
+  net->to(device);
+  return net;
+}
+
+std::shared_ptr<model::deep::Net> fresh_downstream(const DeepSpec& spec, const data::TrainTest& data, int classes,
+                                                   std::uint64_t seed, const torch::Device& device) {
+  return fresh(model_spec(spec, data, classes), seed, core::Stream::downstream_init, device);
+}
+
+Upstream prepare_upstream(const DeepSpec& spec, const data::TrainTest& data, std::uint64_t seed,
+                          const torch::Device& device, const std::string& checkpoints,
+                          const std::function<void(int, int, int)>& progress) {
+  const Stage up = upstream_stage(spec, data, seed);
+  Upstream u;
+  u.net = fresh(model_spec(spec, data, up.train.classes), seed, core::Stream::upstream_init, device);
+  u.accuracy = std::numeric_limits<double>::quiet_NaN();
+  const store::Checkpoint checkpoint = checkpoints.empty() ? store::Checkpoint{} : store::checkpoint_of(spec, checkpoints, seed);
+  if (!spec.import_weights.empty()) {
+    u.source = transfer::deep::load_state(spec.import_weights);
+    // Into the upstream model too, for activation scores (a head of another shape stays fresh).
+    const auto report = transfer::deep::transfer(u.source, *u.net, u.net->blocks(),
+                                                 {.rule = transfer::deep::Rule::all, .copy_head = true});
+    u.message = fmt::format("seed {}: upstream imported from {} ({} of {} entries matched, {} source tensors unused, {} "
+                            "mis-shaped)", seed, spec.import_weights, report.copied(), report.total(),
+                            report.unmatched_source.size(), report.mis_shaped.size());
+  } else if (!checkpoint.weights.empty() && present(checkpoint.weights)) {
+    if (!present(checkpoint.curve))
+      throw core::InputError(fmt::format("{}: incomplete checkpoint (its .csv is missing); expected both files "
+                                         "(delete the .pt to retrain)", checkpoint.weights.string()));
+    try {
+      u.source = transfer::deep::load_state(checkpoint.weights.string());
+    } catch (const core::InputError& e) {
+      throw core::InputError(std::string(e.what()) + " (a damaged checkpoint: delete it to retrain)");
+    }
+    const auto report = transfer::deep::transfer(u.source, *u.net, u.net->blocks(),
+                                                 {.rule = transfer::deep::Rule::all, .copy_head = true});
+    if (report.copied() != report.total() || !report.unmatched_source.empty())
+      throw core::InputError(fmt::format("{}: does not match this upstream model ({} of {} entries); expected a "
+                                         "checkpoint of the same config (delete it to retrain)",
+                                         checkpoint.weights.string(), report.copied(), report.total()));
+    u.source = transfer::deep::state_of(*u.net);
+    u.curve = store::read_checkpoint_curve(checkpoint.curve);
+    u.accuracy = u.curve.back().test_accuracy;
+    u.message = fmt::format("seed {}: upstream read from {} (test accuracy {:.4f})", seed, checkpoint.weights.string(),
+                            u.accuracy);
+  } else {
+    const auto records = train::deep::train_model(*u.net, up.train, up.test, options_of(spec.upstream, seed), progress);
+    u.curve = curve_of(records);
+    u.accuracy = records.back().test_accuracy;
+    u.source = transfer::deep::state_of(*u.net);
+    u.trained = true;
+    if (!checkpoint.weights.empty())
+      store::write_checkpoint(checkpoint, u.curve, [&](const std::string& path) { transfer::deep::save_state(*u.net, path); });
+    u.message = fmt::format("seed {}: upstream trained ({} images, {} task, test accuracy {:.4f}, {:.0f} images/s)", seed,
+                            up.train.n, to_string(spec.upstream.task), u.accuracy, records.back().images_per_s);
+  }
+  return u;
+}
+
+std::map<std::string, torch::Tensor> selection_scores(const DeepSpec& spec, model::deep::Net& upstream,
+                                                      const data::ImageSet& downstream_train, const torch::Device& device) {
+  if (spec.select != DeepSelect::activation) return {};
+  const auto probe = train::deep::to_tensor(downstream_train).slice(0, 0, std::min(512, downstream_train.n)).to(device);
+  return transfer::deep::channel_scores(upstream, probe);
+}
+
+Inherited inherit(const DeepSpec& spec, double setting, const transfer::deep::State& source, model::deep::Net& model,
+                  std::uint64_t seed, const std::map<std::string, torch::Tensor>& scores) {
+  const bool blocks_rule = spec.rule == DeepRule::blocks;
+  const bool shrink_perturb = spec.shrink != 1.0 || spec.perturb != 0.0;
+  // The fresh values, cloned (state_of shares storage with the model, which transfer overwrites).
+  std::map<std::string, torch::Tensor> fresh_state;
+  if (shrink_perturb)
+    for (const auto& p : model.named_parameters()) fresh_state[p.key()] = p.value().detach().clone();
+  transfer::deep::Options o;
+  o.rule = blocks_rule ? transfer::deep::Rule::blocks
+                       : spec.rule == DeepRule::entry ? transfer::deep::Rule::entry : transfer::deep::Rule::channel;
+  o.alpha = blocks_rule ? 1.0 : setting;
+  o.blocks = blocks_rule ? static_cast<int>(setting) : 0;
+  o.copy_head = false;  // the label sets of the two tasks differ
+  o.seed = core::splitmix64(seed ^ static_cast<std::uint64_t>(core::Stream::transfer_choice));
+  o.scores = scores;
+  Inherited out{transfer::deep::transfer(source, model, model.blocks(), o), {}};
+  const auto report_of = [&](const std::string& name) -> const transfer::deep::TensorReport* {
+    for (const auto& t : out.report.tensors)
+      if (t.name == name) return &t;
+    return nullptr;
+  };
+  if (shrink_perturb) {
+    torch::NoGradGuard no_grad;
+    for (auto& p : model.named_parameters())
+      if (const auto* t = report_of(p.key()); t != nullptr && t->inherited.defined()) {
+        const torch::Tensor& w_fresh = fresh_state.at(p.key());
+        const torch::Tensor mixed = spec.shrink * p.value() + spec.perturb * w_fresh;
+        p.value().copy_(t->inherited * mixed + (1 - t->inherited) * p.value());
+      }
+  }
+  if (spec.freeze)  // AnB: the copied blocks stay fixed
+    for (auto& p : model.named_parameters())
+      if (const auto* t = report_of(p.key()); t != nullptr && t->copied == t->total && t->total > 0)
+        p.value().set_requires_grad(false);
+  // L2-SP anchors: the inherited entries of every trainable parameter, at the values it starts from.
+  if (spec.downstream.l2sp > 0)
+    for (auto& p : model.named_parameters())
+      if (const auto* t = report_of(p.key()); t != nullptr && t->inherited.defined() && p.value().requires_grad())
+        out.anchors.push_back({p.value(), p.value().detach().clone(), t->inherited});
+  return out;
+}
+
+std::vector<DeepEpoch> curve_of(const std::vector<train::deep::EpochRecord>& records) {
+  std::vector<DeepEpoch> out;
+  for (const auto& r : records) out.push_back({r.epoch, r.train_loss, r.train_accuracy, r.test_accuracy});
+  return out;
+}
+
+}  // namespace ptlab::experiment::deep

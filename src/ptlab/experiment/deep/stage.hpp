@@ -1,0 +1,103 @@
+#pragma once
+// The steps of a deep transfer experiment, shared by `ptlab deep` (experiment/deep_run.cpp) and the
+// deep probes of `ptlab advise` (advise/deep/): the data, each stage's task, the fresh models, the
+// upstream (trained, read from a checkpoint or imported) and the inheritance of one setting. Each
+// is a pure function of (spec, seed), so a probe and the full run see the same upstream, the same
+// downstream training set and the same fresh initialisation. Deep half only (LibTorch).
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ptlab/core/rng.hpp"
+#include "ptlab/data/dataset_dir.hpp"
+#include "ptlab/data/images.hpp"
+#include "ptlab/experiment/deep_run.hpp"
+#include "ptlab/model/deep/models.hpp"
+#include "ptlab/train/deep/trainer.hpp"
+#include "ptlab/transfer/deep/copy.hpp"
+
+namespace ptlab::experiment::deep {
+
+/// The data set of a spec (train and test parts). Throws core::InputError for missing files.
+data::TrainTest load(const DeepSpec& spec);
+
+/// The training and test sets of one stage.
+struct Stage {
+  data::ImageSet train, test;
+};
+
+/// Stage `t` of `data`: its class split relabelled 0 … k−1 (per_class training images, label
+/// noise), or (upstream) rotation prediction on the images of its classes; drawn from `rng`.
+Stage make_stage(const data::TrainTest& data, const DeepTrainSpec& t, core::Rng& rng);
+
+/// The upstream stage of `seed` (stream upstream_train), as run_deep draws it.
+Stage upstream_stage(const DeepSpec& spec, const data::TrainTest& data, std::uint64_t seed);
+/// The downstream stage of `seed` (stream downstream_train), as run_deep draws it.
+Stage downstream_stage(const DeepSpec& spec, const data::TrainTest& data, std::uint64_t seed);
+
+/// The trainer's options of downstream training at `seed` (the same in every paired run).
+train::deep::TrainOptions downstream_options(const DeepSpec& spec, std::uint64_t seed);
+
+/// Training images of a stage, known before sampling.
+std::int64_t stage_images(const data::TrainTest& data, const DeepTrainSpec& t);
+
+/// The device of run.device. Throws core::InputError for "cuda" without a GPU.
+torch::Device resolve_device(DeepDevice device);
+
+/// The model spec of a stage's net: spec's architecture, the data's image shape, `classes` outputs.
+model::deep::ModelSpec model_spec(const DeepSpec& spec, const data::TrainTest& data, int classes);
+
+/// A fresh model whose initial weights depend only on (seed, stream): the transfer and scratch
+/// runs of a pair start from the same fresh weights (drawn on the CPU, then moved).
+std::shared_ptr<model::deep::Net> fresh(const model::deep::ModelSpec& m, std::uint64_t seed, core::Stream stream,
+                                        const torch::Device& device);
+
+/// The downstream fresh model of `seed` (stream downstream_init): what scratch starts from.
+std::shared_ptr<model::deep::Net> fresh_downstream(const DeepSpec& spec, const data::TrainTest& data, int classes,
+                                                   std::uint64_t seed, const torch::Device& device);
+
+/// A seed's upstream model and the state transfer reads from.
+struct Upstream {
+  std::shared_ptr<model::deep::Net> net;  ///< with the weights (an imported head of another shape stays fresh)
+  transfer::deep::State source;           ///< what transfer copies from
+  double accuracy = 0.0;                  ///< upstream test accuracy (NaN when imported)
+  std::vector<DeepEpoch> curve;           ///< empty when imported
+  bool trained = false;                   ///< trained here (not read from a checkpoint or an archive)
+  std::string message;                    ///< one line saying where it came from
+};
+
+/// The upstream of `seed`: imported (transfer.import), read from the checkpoint in `checkpoints`
+/// (when there is one), or trained (then saved there when `checkpoints` is not ""). `progress`
+/// as train_model's. Throws core::InputError for a damaged or foreign checkpoint.
+Upstream prepare_upstream(const DeepSpec& spec, const data::TrainTest& data, std::uint64_t seed,
+                          const torch::Device& device, const std::string& checkpoints,
+                          const std::function<void(int, int, int)>& progress = {});
+
+/// Activation scores of the upstream channels on (at most 512 of) the downstream training
+/// images, when spec.select is activation; empty otherwise.
+std::map<std::string, torch::Tensor> selection_scores(const DeepSpec& spec, model::deep::Net& upstream,
+                                                      const data::ImageSet& downstream_train, const torch::Device& device);
+
+/// What inherit() did: the transfer report and the L2-SP anchors of the model's trainable
+/// inherited parameters (empty unless downstream.l2sp > 0).
+struct Inherited {
+  transfer::deep::Report report;
+  std::vector<train::deep::Anchor> anchors;
+};
+
+/// Inherits into the fresh downstream `model` at `setting` (α, or k for the blocks rule) by
+/// spec's rule: copy (never the head), shrink-and-perturb of the inherited parameter entries
+/// (transfer.shrink, transfer.perturb: w ← shrink·w_up + perturb·w_fresh), freezing (AnB) and the
+/// L2-SP anchors at the values the model starts from.
+Inherited inherit(const DeepSpec& spec, double setting, const transfer::deep::State& source, model::deep::Net& model,
+                  std::uint64_t seed, const std::map<std::string, torch::Tensor>& scores);
+
+/// The curve of a training run without LibTorch types.
+std::vector<DeepEpoch> curve_of(const std::vector<train::deep::EpochRecord>& records);
+
+}  // namespace ptlab::experiment::deep
