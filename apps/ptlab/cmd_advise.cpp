@@ -59,7 +59,7 @@ Action add_advise_command(CLI::App& app, Io& io) {
   cmd->add_option("config", args->path,
                   "Experiment config (TOML): a theory config (e.g. configs/paper.toml) or a deep one "
                   "(e.g. configs/deep/fmnist_resnet_fewshot.toml; its defaults: --folds 2 --budget 0.3 --seeds 3 "
-                  "--alphas 0.5,1 --l2sp 0.01 --perturb 0.1)")->required();
+                  "--alphas 0.5,1 --l2sp 0.1 --perturb 0.1 --level 0.7)")->required();
   add_set_option(*cmd, args->sets, "downstream.n=40");
   cmd->add_option("--folds", args->options.curve.folds, "Folds of the downstream training set")
       ->check(integer_in(2, 1000))->capture_default_str();

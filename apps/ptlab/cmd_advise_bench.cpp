@@ -25,9 +25,19 @@ namespace {
 template <class Args>
 int run_deep_bench_command(Io& io, const Args& args) {
   namespace fs = std::filesystem;
-  const advise::DeepBenchConfig config = advise::load_deep_bench(args.path);
+  advise::DeepBenchConfig config = advise::load_deep_bench(args.path);
   if (!experiment::deep_available()) experiment::run_deep(config.pairs.front().spec);  // says there is no LibTorch
-  for (const auto& p : config.pairs) experiment::check_deep(p.spec);  // every pair, before hours of work
+  if (!args.checkpoints.empty()) experiment::check_checkpoints(args.checkpoints);
+  // Every pair, before hours of work: what the data, the models and the probes would refuse.
+  for (auto& p : config.pairs) {
+    if (args.threads > 0) p.spec.threads = args.threads;
+    try {
+      experiment::check_deep(p.spec);
+      advise::check_deep_advise(p.spec, config.advise);
+    } catch (const core::InputError& e) {
+      throw core::InputError(fmt::format("{}: pair \"{}\": {}", args.path, p.name, e.what()));
+    }
+  }
   if (!args.rescore.empty())
     throw core::InputError("--rescore: deep benchmarks are scored as they run (the rule is fixed); expected no --rescore");
   if (!args.out.empty()) store::check_export_path(args.out);
@@ -93,7 +103,8 @@ Action add_advise_bench_command(CLI::App& app, Io& io) {
   cmd->add_option("--limit", args->limit,
                   "Run only the first N pairs (a quick look; the split into parts is unchanged)")
       ->check(integer_in(1, 100000));
-  add_threads_option(*cmd, args->threads, "Pairs run at once (default: all cores)");
+  add_threads_option(*cmd, args->threads,
+                     "Theory: pairs run at once; deep: LibTorch threads of each run (default: all cores)");
   cmd->add_option("--format", args->format, "table or json (json: metrics and every pair)")
       ->check(CLI::IsMember({"table", "json"}))->capture_default_str();
   cmd->add_option("--out", args->out, "Also write the JSON document (metrics and every pair) to this file");

@@ -37,7 +37,7 @@ Action add_score_command(CLI::App& app, Io& io) {
       if (!experiment::deep_available()) experiment::run_deep(spec);  // says the build has no LibTorch
       experiment::check_deep(spec);
       io.out << report::scores_text(advise::deep_feature_scores(spec, args->seeds, args->checkpoints), args->seeds,
-                                    "ptlab score " + args->path + " (penultimate features)");
+                                    "ptlab score " + args->path, report::ScoredFeatures::deep);
       return 0;
     }
     const experiment::ExperimentSpec spec = load_theory_config(args->path, args->sets, "score");

@@ -80,6 +80,11 @@ struct DeepAdviceResult {
 std::vector<experiment::DeepSpec> deep_candidates(const experiment::DeepSpec& spec, const DeepAdviseOptions& options,
                                                   int blocks_below_head, std::vector<Strategy>* strategies = nullptr);
 
+/// Everything advise_deep refuses, checked without training (options, candidates, images per
+/// class against the folds, the checkpoint directory): for benchmarks that must fail before hours
+/// of work. Throws core::InputError.
+void check_deep_advise(const experiment::DeepSpec& spec, const DeepAdviseOptions& options);
+
 /// Probes `spec`'s upstream and downstream training images and decides. `progress(done, total)`
 /// after each probe run. Never reads the downstream test set. Throws core::InputError for options
 /// out of range, a class with fewer training images than folds, or a build without LibTorch.

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -76,12 +77,18 @@ DeepBenchConfig load_deep_bench(const std::string& path) {
     r.number("margin", a.rule.margin, -1e6, 1e6);
     std::vector<std::string> schedules;
     r.strings("schedules", schedules);
-    if (!schedules.empty()) {
+    if (r.given("schedules")) {
+      if (schedules.empty())
+        throw core::InputError(fmt::format("{}: probe.schedules: expected a non-empty array of \"compressed\" and "
+                                           "\"prefix\"", path));
       c.schedules.clear();
       for (const auto& name : schedules) {
         if (name != "compressed" && name != "prefix")
           throw core::InputError(fmt::format("{}: probe.schedules: \"{}\"; expected \"compressed\" or \"prefix\"", path, name));
-        c.schedules.push_back(name == "compressed" ? DeepSchedule::compressed : DeepSchedule::prefix);
+        const DeepSchedule schedule = name == "compressed" ? DeepSchedule::compressed : DeepSchedule::prefix;
+        if (std::find(c.schedules.begin(), c.schedules.end(), schedule) != c.schedules.end())
+          throw core::InputError(fmt::format("{}: probe.schedules: \"{}\" twice; expected each at most once", path, name));
+        c.schedules.push_back(schedule);
       }
     }
     a.schedule = c.schedules.front();

@@ -65,6 +65,10 @@ struct DeepRunOptions {
   std::function<void(std::int64_t, std::int64_t)> batches;
 };
 
+/// A checkpoint directory ("" = none) that exists or can be created and takes files; checked before
+/// any training. Throws core::InputError naming it and why.
+void check_checkpoints(const std::string& dir);
+
 /// Whether this build has the deep half (LibTorch).
 bool deep_available();
 

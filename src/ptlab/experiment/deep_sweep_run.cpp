@@ -17,7 +17,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A checkpoint directory that exists or can be created, and takes files.
+// A setting as a literal that reads back as the same JSON number (0 → "0.0", as the point JSON
+// of a stored deep run has always held it).
+std::string setting_literal(double setting) {
+  std::string s = fmt::format("{}", setting);
+  if (s.find_first_of(".en") == std::string::npos) s += ".0";
+  return s;
+}
+
+}  // namespace
+
 void check_checkpoints(const std::string& dir) {
   if (dir.empty()) return;
   std::error_code ec;
@@ -33,15 +42,6 @@ void check_checkpoints(const std::string& dir) {
   fs::remove(probe, ec);
 }
 
-// A setting as a literal that reads back as the same JSON number (0 → "0.0", as the point JSON
-// of a stored deep run has always held it).
-std::string setting_literal(double setting) {
-  std::string s = fmt::format("{}", setting);
-  if (s.find_first_of(".en") == std::string::npos) s += ".0";
-  return s;
-}
-
-}  // namespace
 
 DeepSweepOutcome run_deep_sweep(const DeepSweepSpec& sweep, const OpenSink& open_sink,
                                 const DeepSweepRunOptions& options) {

@@ -14,18 +14,23 @@ std::string diff(const experiment::Stat& s) {
 
 }  // namespace
 
-std::string scores_text(const std::vector<advise::ScoreSummary>& scores, int seeds, const std::string& title) {
-  std::string out = fmt::format("{}  ({} seeds; features: hidden activations per filter, summed over patches, on the "
-                                "downstream training set)\n\n",
-                                title, seeds);
+std::string scores_text(const std::vector<advise::ScoreSummary>& scores, int seeds, const std::string& title,
+                        ScoredFeatures features) {
+  const bool deep = features == ScoredFeatures::deep;
+  std::string out = fmt::format("{}  ({} seeds; features: {}, on the downstream training set)\n\n", title, seeds,
+                                deep ? "the penultimate features of each net (what its head reads)"
+                                     : "hidden activations per filter, summed over patches");
   out += fmt::format("  {:<18} {:>11} {:>11} {:>13} {:>32} {:>32}\n", "score", "upstream", "fresh", "norm-matched",
                      "upstream - fresh, 95% CI", "upstream - norm-matched, 95% CI");
   for (const auto& s : scores)
     out += fmt::format("  {:<18} {:>11.4g} {:>11.4g} {:>13.4g} {:>32} {:>32}\n", s.name, s.value[0].mean,
                        s.value[1].mean, s.value[2].mean, diff(s.minus_fresh), diff(s.minus_norm_matched));
-  out += "\n  fresh = the downstream model's fresh initialisation; norm-matched = fresh directions rescaled to the\n"
-         "  upstream filters' norms (Raghu et al. 2019). A score informs transfer only through its differences;\n"
-         "  docs/scores.md gives each formula and its source.\n";
+  out += deep ? "\n  fresh = a freshly initialised net of the same architecture; norm-matched = its parameter tensors\n"
+               "  rescaled to the upstream tensors' norms (Raghu et al. 2019). A score informs transfer only through\n"
+               "  its differences; docs/scores.md gives each formula and its source.\n"
+             : "\n  fresh = the downstream model's fresh initialisation; norm-matched = fresh directions rescaled to the\n"
+               "  upstream filters' norms (Raghu et al. 2019). A score informs transfer only through its differences;\n"
+               "  docs/scores.md gives each formula and its source.\n";
   return out;
 }
 

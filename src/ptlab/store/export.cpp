@@ -1,6 +1,11 @@
 #include "ptlab/store/export.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <nlohmann/json.hpp>
 #include <algorithm>
@@ -134,6 +139,15 @@ void check_export_path(const std::string& path) {
   const fs::path parent = fs::absolute(path, ec).parent_path();
   if (!fs::is_directory(parent, ec))
     throw core::InputError(fmt::format("--out {}: {} is not an existing directory", path, parent.string()));
+  // Creating a file there must work now, not only after hours of work (/proc, read-only mounts,
+  // permissions): try it with a hidden probe file, removed at once.
+  const fs::path probe = parent / fmt::format(".ptlab-out-probe-{}", ::getpid());
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0)
+    throw core::InputError(fmt::format("--out {}: cannot create a file in {} ({}); expected a writable directory", path,
+                                       parent.string(), std::strerror(errno)));
+  ::close(fd);
+  ::unlink(probe.c_str());
 }
 
 void write_export(const std::string& path, const std::string& text) {

@@ -9,6 +9,7 @@
 #include "ptlab/advise/deep_advise.hpp"
 #include "ptlab/core/error.hpp"
 #include "ptlab/experiment/deep/stage.hpp"
+#include "ptlab/experiment/deep_run.hpp"
 
 namespace ptlab::advise {
 namespace {
@@ -38,7 +39,7 @@ std::vector<int> fold_of(const data::ImageSet& set, int folds) {
   for (const int y : set.labels) out.push_back(seen[static_cast<std::size_t>(y)]++ % folds);
   for (int c = 0; c < set.classes; ++c)
     PTLAB_CHECK(seen[static_cast<std::size_t>(c)] >= folds,
-                fmt::format("advise: downstream class {} has {} training image{}, too few to split into {} folds; "
+                fmt::format("advise: downstream task label {} has {} training image{}, too few to split into {} folds; "
                             "expected at least {} per class (a larger downstream.per_class or fewer --folds)",
                             c, seen[static_cast<std::size_t>(c)], seen[static_cast<std::size_t>(c)] == 1 ? "" : "s",
                             folds, folds));
@@ -156,9 +157,22 @@ std::vector<DeepSpec> deep_candidates(const DeepSpec& spec, const DeepAdviseOpti
   return out;
 }
 
-DeepAdviceResult advise_deep(const DeepSpec& spec, const DeepAdviseOptions& options,
-                             const std::function<void(int, int)>& progress) {
-  const auto start = std::chrono::steady_clock::now();
+namespace {
+
+// Every downstream class has at least `need` training images (refused before anything trains).
+void check_per_class(const DeepSpec& spec, const data::TrainTest& data, int need, const std::string& what) {
+  for (const int label : spec.downstream.classes) {
+    const auto images = spec.downstream.per_class > 0
+                            ? static_cast<std::int64_t>(spec.downstream.per_class)
+                            : std::count(data.train.labels.begin(), data.train.labels.end(), label);
+    PTLAB_CHECK(images >= need,
+                fmt::format("{}: downstream class {} has {} training image{}, {}; expected at least {} per class (a "
+                            "larger downstream.per_class{})", what == "score" ? "score" : "advise", label, images,
+                            images == 1 ? "" : "s", what, need, what == "score" ? "" : " or fewer --folds"));
+  }
+}
+
+void check_options(const DeepAdviseOptions& options) {
   const CurveProbeOptions& o = options.curve;
   PTLAB_CHECK(o.folds >= 2, fmt::format("advise: folds = {}; expected an integer ≥ 2", o.folds));
   PTLAB_CHECK(o.budget > 0.0 && o.budget <= 1.0,
@@ -167,26 +181,42 @@ DeepAdviceResult advise_deep(const DeepSpec& spec, const DeepAdviseOptions& opti
   PTLAB_CHECK(o.points >= 3, fmt::format("advise: points = {}; expected an integer ≥ 3", o.points));
   PTLAB_CHECK(o.max_cost > 0.0 && std::isfinite(o.max_cost),
               fmt::format("advise: max_cost = {}; expected a positive fraction of one full paired run", o.max_cost));
+  PTLAB_CHECK(options.rule.level >= 0.5 && options.rule.level < 1.0,
+              fmt::format("advise: level = {}; expected a confidence level in [0.5, 1)", options.rule.level));
+  PTLAB_CHECK(std::isfinite(options.rule.margin),
+              fmt::format("advise: margin = {}; expected a finite number of points", options.rule.margin));
+  for (std::size_t i = 0; i < options.alphas.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      PTLAB_CHECK(options.alphas[i] != options.alphas[j],
+                  fmt::format("advise: alpha {} twice in the grid; expected distinct values", options.alphas[i]));
+}
+
+}  // namespace
+
+void check_deep_advise(const DeepSpec& spec, const DeepAdviseOptions& options) {
+  check_options(options);
+  experiment::check_checkpoints(options.checkpoints);
+  const data::TrainTest data = xd::load(spec);
+  deep_candidates(spec, options, blocks_below_head(spec, data));
+  check_per_class(spec, data, options.curve.folds, fmt::format("too few to split into {} folds", options.curve.folds));
+}
+
+DeepAdviceResult advise_deep(const DeepSpec& spec, const DeepAdviseOptions& options,
+                             const std::function<void(int, int)>& progress) {
+  const auto start = std::chrono::steady_clock::now();
+  const CurveProbeOptions& o = options.curve;
+  check_options(options);
+  experiment::check_checkpoints(options.checkpoints);
   train::deep::set_threads(spec.threads);
   const torch::Device device = xd::resolve_device(spec.device);
   const data::TrainTest data = xd::load(spec);
+  check_per_class(spec, data, o.folds, fmt::format("too few to split into {} folds", o.folds));
   DeepAdviceResult r;
   r.options = options;
   std::vector<Strategy> strategies;
   r.candidates = deep_candidates(spec, options, blocks_below_head(spec, data), &strategies);
   const std::size_t S = r.candidates.size();
 
-  // Every class must reach every fold: refused here, before anything trains.
-  for (std::size_t c = 0; c < spec.downstream.classes.size(); ++c) {
-    const int label = spec.downstream.classes[c];
-    const auto images = spec.downstream.per_class > 0
-                            ? static_cast<std::int64_t>(spec.downstream.per_class)
-                            : std::count(data.train.labels.begin(), data.train.labels.end(), label);
-    PTLAB_CHECK(images >= o.folds,
-                fmt::format("advise: downstream class {} has {} training image{}, too few to split into {} folds; "
-                            "expected at least {} per class (a larger downstream.per_class or fewer --folds)",
-                            c, images, images == 1 ? "" : "s", o.folds, o.folds));
-  }
   // The schedule of a probe run: the full run's on the k − 1 training folds, stopped early.
   const int n2 = static_cast<int>(xd::stage_images(data, spec.downstream));
   const int classes = static_cast<int>(spec.downstream.classes.size());
@@ -306,9 +336,12 @@ DeepAdviceResult advise_deep(const DeepSpec& spec, const DeepAdviseOptions& opti
 
 std::vector<ScoreSummary> deep_feature_scores(const DeepSpec& spec, int seeds, const std::string& checkpoints) {
   PTLAB_CHECK(seeds >= 1, fmt::format("score: seeds = {}; expected an integer ≥ 1", seeds));
+  experiment::check_checkpoints(checkpoints);
   train::deep::set_threads(spec.threads);
   const torch::Device device = xd::resolve_device(spec.device);
   const data::TrainTest data = xd::load(spec);
+  // Within-class spread (H-score, SFDA) needs two images of every class.
+  check_per_class(spec, data, 2, "too few for the class-covariance scores");
   const auto names = score_names();
   std::vector<std::array<std::vector<double>, kInits>> values(names.size());
   for (int k = 0; k < seeds; ++k) {

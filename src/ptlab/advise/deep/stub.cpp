@@ -17,6 +17,8 @@ std::vector<experiment::DeepSpec> deep_candidates(const experiment::DeepSpec&, c
   no_deep("advise");
 }
 
+void check_deep_advise(const experiment::DeepSpec&, const DeepAdviseOptions&) { no_deep("advise"); }
+
 DeepAdviceResult advise_deep(const experiment::DeepSpec&, const DeepAdviseOptions&, const std::function<void(int, int)>&) {
   no_deep("advise");
 }

@@ -88,6 +88,9 @@ class Reader {
     }
   }
 
+  /// Whether the table has `key` (a key read or not).
+  bool given(const char* key) const { return table_ != nullptr && table_->get(key) != nullptr; }
+
  private:
   const toml::node* find(const char* key) {
     read_.emplace_back(key);
