@@ -469,8 +469,10 @@ TEST_F(Cli, AdviseRejectsBadProbeSettings) {
   expect_bad_input({"advise", tiny, "--shrink", "2"}, "shrink = 2");
   expect_bad_input({"advise", tiny, "--max-cost", "0"}, "max_cost = 0");
   const std::string deep = std::string(PTLAB_SOURCE_DIR) + "/configs/deep/fmnist_resnet.toml";
-  expect_bad_input({"advise", deep}, "`ptlab advise` takes theory configs only");
-  expect_bad_input({"score", deep}, "`ptlab score` takes theory configs only");
+  // Deep configs are advised and scored; what they cannot support is refused before training.
+  expect_bad_input({"advise", deep, "--folds", "500"}, "too few to split into 500 folds");
+  expect_bad_input({"advise", deep, "--level", "1"}, "expected a confidence level in [0.5, 1)");
+  expect_bad_input({"score", deep, "--set", "downstream.per_class=1"}, "too few for the class-covariance scores");
   // Sizes that cannot fit are refused before anything is allocated (2m ≥ 2³¹ used to overflow).
   expect_bad_input({"advise", tiny, "--set", "model.m=1073741824"}, "GiB");
   expect_bad_input({"score", tiny, "--set", "model.m=1073741824"}, "GiB");
