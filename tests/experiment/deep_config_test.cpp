@@ -198,13 +198,14 @@ TEST(DeepConfig, CanonicalTextAndRunHashesArePinned) {
 
 TEST(DeepConfig, OneSchemaDrivesParsingCanonicalTextAndCommentedDefaults) {
   const auto& keys = experiment::deep_config_keys();
-  ASSERT_EQ(keys.size(), 2u + 2u * 12u + 1u + 1u + 6u + 4u);  // …, downstream.l2sp, …
+  ASSERT_EQ(keys.size(), 2u + 2u * 12u + 1u + 1u + 8u + 4u);  // …, downstream.l2sp, transfer incl. shrink/perturb, …
   const experiment::DeepSpec d;
   const std::string text = experiment::deep_canonical_toml(d);
   // Each key once, in schema order, under its section.
   std::size_t at = 0;
   for (const auto& k : keys) {
-    if (k.path == "downstream.l2sp") continue;  // hashed only when set (L2SpIsADownstreamKeyHashedOnlyWhenSet)
+    // Hashed only when set (L2SpIsADownstreamKeyHashedOnlyWhenSet), so absent from the default text.
+    if (k.path == "downstream.l2sp" || k.path == "transfer.shrink" || k.path == "transfer.perturb") continue;
     const std::string section = k.path.substr(0, k.path.find('.'));
     const std::string line = "\n" + k.path.substr(section.size() + 1) + " = ";
     const auto header = text.find("[" + section + "]\n");
@@ -310,7 +311,7 @@ TEST(DeepConfig, SweepAxisTypesComeFromTheSchema) {
     } catch (const core::InputError&) {
     }
   }
-  EXPECT_EQ(typed, 2 + 2 * 11 + 1 + 1 + 4);  // all but classes, alphas, blocks and the four run keys
+  EXPECT_EQ(typed, 2 + 2 * 11 + 1 + 1 + 6);  // all but classes, alphas, blocks and the four run keys
   try {
     experiment::deep_key_type("upstream.epohcs");
     ADD_FAILURE();
@@ -341,4 +342,22 @@ TEST(DeepConfig, L2SpIsADownstreamKeyHashedOnlyWhenSet) {
   EXPECT_EQ(experiment::parse_deep_config(experiment::deep_canonical_toml(set), "again"), set);
   EXPECT_THROW(experiment::parse_deep_config("[upstream]\nl2sp = 0.01\n", "d"), core::InputError);
   EXPECT_THROW(experiment::parse_deep_config("[downstream]\nl2sp = -1\n", "d"), core::InputError);
+}
+
+// transfer.shrink and transfer.perturb, like l2sp, are hashed only away from their defaults (1 and 0).
+TEST(DeepConfig, ShrinkAndPerturbAreHashedOnlyWhenSet) {
+  const experiment::DeepSpec plain;
+  const std::string text = experiment::deep_canonical_toml(plain);
+  EXPECT_EQ(text.find("shrink"), std::string::npos) << text;
+  EXPECT_EQ(text.find("perturb"), std::string::npos) << text;
+  const std::string commented = experiment::deep_canonical_toml(plain, true);
+  EXPECT_NE(commented.find("shrink = 1"), std::string::npos) << commented;
+  EXPECT_NE(commented.find("perturb = 0"), std::string::npos) << commented;
+  const auto set = experiment::parse_deep_config("[transfer]\nshrink = 0.5\nperturb = 0.1\n", "d");
+  EXPECT_DOUBLE_EQ(set.shrink, 0.5);
+  EXPECT_DOUBLE_EQ(set.perturb, 0.1);
+  EXPECT_NE(experiment::deep_run_hash(set), experiment::deep_run_hash(plain));
+  EXPECT_EQ(experiment::parse_deep_config(experiment::deep_canonical_toml(set), "again"), set);
+  EXPECT_THROW(experiment::parse_deep_config("[transfer]\nshrink = 1.5\n", "d"), core::InputError);
+  EXPECT_THROW(experiment::parse_deep_config("[transfer]\nperturb = -1\n", "d"), core::InputError);
 }
