@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <optional>
 #include <ostream>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include "progress.hpp"
 #include "ptlab/advise/bench_metrics.hpp"
 #include "ptlab/advise/deep_bench.hpp"
+#include "ptlab/advise/deep_calibration.hpp"
 #include "ptlab/experiment/deep_run.hpp"
 #include "ptlab/core/error.hpp"
 #include "ptlab/core/file_io.hpp"
@@ -21,58 +23,100 @@ namespace ptlab::cli {
 
 namespace {
 
-// `ptlab advise-bench` on a deep benchmark (configs/advise/deep_bench.toml): every pair held out.
+// `ptlab advise-bench` on a deep benchmark (configs/advise/deep_bench.toml, its held-out part
+// configs/advise/deep_bench_heldout.toml).
 template <class Args>
 int run_deep_bench_command(Io& io, const Args& args) {
   namespace fs = std::filesystem;
   advise::DeepBenchConfig config = advise::load_deep_bench(args.path);
-  if (!experiment::deep_available()) experiment::run_deep(config.pairs.front().spec);  // says there is no LibTorch
-  if (!args.checkpoints.empty()) experiment::check_checkpoints(args.checkpoints);
-  // Every pair, before hours of work: what the data, the models and the probes would refuse.
-  for (auto& p : config.pairs) {
-    if (args.threads > 0) p.spec.threads = args.threads;
-    try {
-      experiment::check_deep(p.spec);
-      advise::check_deep_advise(p.spec, config.advise);
-    } catch (const core::InputError& e) {
-      throw core::InputError(fmt::format("{}: pair \"{}\": {}", args.path, p.name, e.what()));
-    }
-  }
-  if (!args.rescore.empty())
-    throw core::InputError("--rescore: deep benchmarks are scored as they run (the rule is fixed); expected no --rescore");
+  if (!args.write_calibration.empty() && config.part != "development")
+    throw core::InputError(fmt::format("--write-calibration: {} is the {} part; expected a benchmark whose [bench] part is "
+                                       "\"development\" (a calibration is never fitted on held-out pairs)", args.path,
+                                       config.part));
+  std::optional<advise::DeepCalibration> calibration;
+  if (!args.calibration.empty()) calibration = advise::load_deep_calibration(args.calibration);
   if (!args.out.empty()) store::check_export_path(args.out);
+  if (!args.write_calibration.empty()) store::check_export_path(args.write_calibration);
   const int last = args.limit > 0 ? std::min<int>(args.limit, static_cast<int>(config.pairs.size()))
                                   : static_cast<int>(config.pairs.size());
-  std::string checkpoints = args.checkpoints;
-  const bool temporary = checkpoints.empty();
-  if (temporary) {
-    checkpoints = (fs::temp_directory_path() / fmt::format("ptlab-advise-bench-{}", ::getpid())).string();
-    fs::create_directories(checkpoints);
-  }
-  Progress progress(io.err, io.err_is_terminal, "task pairs");
   std::vector<std::vector<advise::PairOutcome>> runs;
-  try {
-    runs = advise::run_deep_bench(config, last, checkpoints, [&](int done, int total) { progress.update(done, total); },
-                                  [&](const std::string& m) { if (!io.err_is_terminal) io.err << m << "\n"; });
-  } catch (...) {
+  std::vector<std::string> labels;
+  if (!args.rescore.empty()) {
+    // The pairs of an earlier run (its first schedule, advise's): nothing is trained.
+    nlohmann::json doc;
+    try {
+      doc = nlohmann::json::parse(core::read_text_file(args.rescore, "document",
+                                                       "a JSON document written by advise-bench --out", 1ull << 30));
+    } catch (const nlohmann::json::exception& e) {
+      throw core::InputError(fmt::format("--rescore {}: not JSON ({})", args.rescore, e.what()));
+    }
+    runs.push_back(report::read_deep_bench_pairs(doc, config, "--rescore " + args.rescore));
+    if (static_cast<int>(runs.front().size()) > last) runs.front().resize(static_cast<std::size_t>(last));
+    labels.push_back(advise::to_string(config.schedules.front()) + ", advise's, from " + args.rescore);
+  } else {
+    if (!experiment::deep_available()) experiment::run_deep(config.pairs.front().spec);  // says there is no LibTorch
+    if (!args.checkpoints.empty()) experiment::check_checkpoints(args.checkpoints);
+    // Every pair, before hours of work: what the data, the models and the probes would refuse.
+    for (auto& p : config.pairs) {
+      if (args.threads > 0) p.spec.threads = args.threads;
+      try {
+        experiment::check_deep(p.spec);
+        advise::check_deep_advise(p.spec, config.advise);
+      } catch (const core::InputError& e) {
+        throw core::InputError(fmt::format("{}: pair \"{}\": {}", args.path, p.name, e.what()));
+      }
+    }
+    std::string checkpoints = args.checkpoints;
+    const bool temporary = checkpoints.empty();
+    if (temporary) {
+      checkpoints = (fs::temp_directory_path() / fmt::format("ptlab-advise-bench-{}", ::getpid())).string();
+      fs::create_directories(checkpoints);
+    }
+    Progress progress(io.err, io.err_is_terminal, "task pairs");
+    try {
+      runs = advise::run_deep_bench(config, last, checkpoints, [&](int done, int total) { progress.update(done, total); },
+                                    [&](const std::string& m) { if (!io.err_is_terminal) io.err << m << "\n"; });
+    } catch (...) {
+      if (temporary) fs::remove_all(checkpoints);
+      throw;
+    }
     if (temporary) fs::remove_all(checkpoints);
-    throw;
+    for (std::size_t k = 0; k < runs.size(); ++k)
+      labels.push_back(advise::to_string(config.schedules[k]) + (k == 0 ? ", advise's" : ""));
   }
-  if (temporary) fs::remove_all(checkpoints);
-  // One block per probe schedule; the first is advise's.
+  if (calibration) {
+    runs.push_back(advise::calibrate(runs.front(), *calibration));
+    labels.push_back(fmt::format("{} calibrated by {} ({} upstream − fresh{}, fitted on {} development pairs)",
+                                 advise::to_string(config.schedules.front()), args.calibration, calibration->score,
+                                 calibration->probe_term ? " and the probe" : "", calibration->pairs));
+  }
+  // One block per probe schedule (and the calibrated one last).
   nlohmann::json doc = {{"half", "deep"}, {"seeds", config.seeds}, {"schedules", nlohmann::json::array()}};
   std::string text;
   for (std::size_t k = 0; k < runs.size(); ++k) {
-    const std::string schedule = advise::to_string(config.schedules[k]);
-    const advise::PartMetrics held = advise::part_metrics(runs[k], "held-out", config.advise.rule);
-    nlohmann::json one = report::advice_bench_json({held}, runs[k]);
-    one["schedule"] = schedule;
+    const advise::PartMetrics part = advise::part_metrics(runs[k], config.part, config.advise.rule);
+    nlohmann::json one = report::advice_bench_json({part}, runs[k]);
+    one["schedule"] = labels[k];
     doc["schedules"].push_back(std::move(one));
     text += report::advice_bench_text(
-                {held}, fmt::format("ptlab advise-bench {}  ({} of {} pairs, {} paired seeds each; probe schedule {}{}; "
-                                    "all pairs held out, the rule fixed before)", args.path, runs[k].size(),
-                                    config.pairs.size(), config.seeds, schedule, k == 0 ? ", advise's" : ""))
+                {part}, fmt::format("ptlab advise-bench {}  ({} of {} pairs, {} paired seeds each; probe schedule {}; "
+                                    "{} part, the rule fixed before)", args.path, runs[k].size(), config.pairs.size(),
+                                    config.seeds, labels[k], config.part))
             + "\n" + report::deep_bench_pairs_text(runs[k], config.advise.rule) + "\n";
+  }
+  if (!args.write_calibration.empty()) {
+    const advise::DeepCalibration fitted = advise::fit_deep_calibration(runs.front());
+    store::write_export(args.write_calibration,
+                        advise::deep_calibration_toml(
+                            fitted, fmt::format("Score calibration of deep advice (docs/advice.md, \"Calibrated deep advice\"),\n"
+                                                "fitted on the {} development pairs of {} (probe schedule {}).\n"
+                                                "Written by: ptlab advise-bench {}{} --write-calibration {}",
+                                                fitted.pairs, args.path, advise::to_string(config.schedules.front()),
+                                                args.path, args.rescore.empty() ? "" : " --rescore " + args.rescore,
+                                                args.write_calibration)));
+    text += fmt::format("calibration written to {}: {} upstream − fresh{}, leave-one-pair-out RMS error {:.2f} points\n",
+                        args.write_calibration, fitted.score, fitted.probe_term ? " and the probe's gain" : "",
+                        fitted.loo_rmse);
   }
   if (!args.out.empty()) store::write_export(args.out, doc.dump(1) + "\n");
   if (args.format == "json") {
@@ -97,6 +141,8 @@ Action add_advise_bench_command(CLI::App& app, Io& io) {
     std::string out;
     std::string rescore;
     std::string checkpoints;
+    std::string calibration;
+    std::string write_calibration;
   };
   auto args = std::make_shared<Args>();
   cmd->add_option("bench", args->path, "Benchmark config (TOML), e.g. configs/advise/theory_bench.toml")->required();
@@ -114,7 +160,16 @@ Action add_advise_bench_command(CLI::App& app, Io& io) {
   cmd->add_option("--checkpoints", args->checkpoints,
                   "Deep benchmarks: directory for the upstream checkpoints the pairs share (kept; default: a "
                   "temporary directory, removed at the end)");
+  cmd->add_option("--calibration", args->calibration,
+                  "Deep benchmarks: also score advise with its predictions calibrated by this file (written by "
+                  "--write-calibration), e.g. configs/advise/deep_calibration.toml");
+  cmd->add_option("--write-calibration", args->write_calibration,
+                  "Deep benchmarks of the development part: fit the score calibration on the pairs and write it "
+                  "to this file (with --rescore: from an earlier run, nothing trained)");
   return [&io, args]() {
+    if (!advise::is_deep_bench(args->path) && (!args->calibration.empty() || !args->write_calibration.empty()))
+      throw core::InputError("--calibration/--write-calibration: only for deep benchmarks (configs/advise/deep_bench.toml); "
+                             "theory benchmarks tune their rule on their own development part");
     if (advise::is_deep_bench(args->path)) return run_deep_bench_command(io, *args);
     const advise::BenchConfig config = advise::load_bench_config(args->path);
     if (!args->out.empty()) store::check_export_path(args->out);  // before hours of work

@@ -56,7 +56,10 @@ DeepBenchConfig load_deep_bench(const std::string& path) {
     Reader r(root, "bench", path);
     r.integer("seeds", c.seeds, 2, 1000);
     r.text("base", base);
+    r.text("part", c.part);
   }
+  if (c.part != "development" && c.part != "held-out")
+    throw core::InputError(fmt::format("{}: bench.part: \"{}\"; expected \"development\" or \"held-out\"", path, c.part));
   if (base.empty()) throw core::InputError(fmt::format("{}: bench.base: expected the path of a deep config", path));
   const std::string base_path = (fs::path(path).parent_path() / base).string();
   DeepAdviseOptions& a = c.advise;
@@ -142,7 +145,7 @@ std::vector<std::vector<PairOutcome>> run_deep_bench(const DeepBenchConfig& conf
     for (std::size_t k = 0; k < config.schedules.size(); ++k) {
       PairOutcome& o = per[k];
       o.pair.index = i;
-      o.pair.dev = false;
+      o.pair.dev = config.part == "development";
       o.pair.name = pair.name;
       DeepAdviseOptions options = config.advise;
       options.checkpoints = checkpoints;

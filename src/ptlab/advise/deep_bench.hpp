@@ -1,8 +1,9 @@
 #pragma once
 // The deep advice benchmark (docs/advice.md, "The deep benchmark"): named task pairs on real images,
 // each a deep config (a shipped base plus overrides), probed as `ptlab advise` does and then run in
-// full for ground truth on the same seeds. Every pair is held out: the decision rule is the theory
-// benchmark's, fixed before any deep pair ran. Shipped: configs/advise/deep_bench.toml.
+// full for ground truth on the same seeds. A file's pairs form one part ([bench] part): shipped
+// are configs/advise/deep_bench.toml (development) and configs/advise/deep_bench_heldout.toml
+// (held-out). The decision rule's level and margin are the theory benchmark's.
 #include <functional>
 #include <string>
 #include <vector>
@@ -21,6 +22,9 @@ struct DeepBenchPair {
 
 struct DeepBenchConfig {
   int seeds = 3;                      ///< paired seeds per pair: the probes' and the ground truth's
+  /// Which part of the benchmark the file's pairs form: "development" (a calibration may be fitted
+  /// on them) or "held-out" (scored only with what was fixed before they ran).
+  std::string part = "held-out";
   DeepAdviseOptions advise;           ///< the options under test (advise.curve.seeds = seeds)
   /// The probe schedules measured, the first being advise.schedule (the one whose advice the
   /// policy metrics score); the others are measured side by side on the same pairs and truth.
@@ -32,7 +36,7 @@ struct DeepBenchConfig {
 /// do not parse (the theory reader then reports them).
 bool is_deep_bench(const std::string& path);
 
-/// Reads a deep benchmark config: [bench] seeds, base (a deep config, relative to this file),
+/// Reads a deep benchmark config: [bench] seeds, base (a deep config, relative to this file), part,
 /// [probe] (folds, budget, max_cost, points, alphas, activation_alpha, tau, blocks, l2sp, shrink,
 /// perturb, level, margin) and [[pair]] name, kind, alpha, set = ["key=value", …]. Throws
 /// core::InputError naming the file, the pair and the key.

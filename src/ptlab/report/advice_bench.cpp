@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include "ptlab/core/error.hpp"
@@ -160,6 +161,61 @@ std::vector<advise::PairOutcome> read_advice_bench_pairs(const nlohmann::json& d
     }
   } catch (const nlohmann::json::exception& e) {
     throw core::InputError(fmt::format("{}: pair {}: not an advise-bench document ({})", source, at, e.what()));
+  }
+  if (out.empty()) throw core::InputError(fmt::format("{}: no pairs; expected a document written by advise-bench --out", source));
+  return out;
+}
+
+std::vector<advise::PairOutcome> read_deep_bench_pairs(const nlohmann::json& doc, const advise::DeepBenchConfig& config,
+                                                      const std::string& source) {
+  std::vector<advise::PairOutcome> out;
+  std::size_t at = 0;
+  try {
+    if (doc.at("half").get<std::string>() != "deep")
+      throw core::InputError(fmt::format("{}: a theory benchmark document; expected one of a deep benchmark", source));
+    const nlohmann::json& pairs = doc.at("schedules").at(0).at("pairs");
+    for (; at < pairs.size(); ++at) {
+      const nlohmann::json& p = pairs[at];
+      const std::string name = p.at("name").get<std::string>();
+      if (at >= config.pairs.size() || config.pairs[at].name != name)
+        throw core::InputError(fmt::format("{}: pair {} is \"{}\"; this benchmark config's pair {} is {}", source, at + 1,
+                                           name, at + 1,
+                                           at < config.pairs.size() ? "\"" + config.pairs[at].name + "\"" : "missing"));
+      advise::PairOutcome o;
+      o.pair.index = static_cast<int>(at);
+      o.pair.name = name;
+      o.pair.dev = config.part == "development";
+      const std::string pair_candidate = p.at("pair_candidate").get<std::string>();
+      o.pair_strategy = -1;
+      for (const nlohmann::json& c : p.at("candidates")) {
+        advise::Strategy s;
+        s.name = c.at("name").get<std::string>();
+        s.scratch = s.name == "scratch";
+        double alpha = 0.0;
+        char rest[16] = {};
+        if (std::sscanf(s.name.c_str(), "alpha=%lf %15s", &alpha, rest) == 2 && std::string(rest) == "random")
+          s.transfer = {.rule = transfer::Rule::filter, .alpha = alpha};
+        else if (!s.scratch)
+          s.transfer = {.rule = transfer::Rule::layer, .alpha = 1.0};
+        if (s.name == pair_candidate) o.pair_strategy = static_cast<int>(o.probe.estimates.size());
+        o.probe.estimates.push_back({s, stat_from(c.at("predicted_gain")), stat_from(c.at("early_gain")), 0.0});
+        o.truth.push_back(stat_from(c.at("true_gain")));
+      }
+      if (o.pair_strategy <= 0 || o.probe.estimates.front().strategy.name != "scratch")
+        throw core::InputError(fmt::format("{}: pair {} (\"{}\"): expected scratch first and its pair_candidate among the "
+                                           "candidates", source, at + 1, name));
+      for (const nlohmann::json& sc : p.at("scores")) {
+        o.score_names.push_back(sc.at("name").get<std::string>());
+        o.score_minus_fresh.push_back(number_or_nan(sc.at("minus_fresh")));
+        o.score_minus_norm_matched.push_back(number_or_nan(sc.at("minus_norm_matched")));
+      }
+      o.cost = number_or_nan(p.at("cost"));
+      o.probe_s = p.at("probe_s").get<double>();
+      o.truth_s = p.at("truth_s").get<double>();
+      out.push_back(std::move(o));
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw core::InputError(fmt::format("{}: pair {}: not a deep advise-bench document ({})", source, at + 1, e.what()));
   }
   if (out.empty()) throw core::InputError(fmt::format("{}: no pairs; expected a document written by advise-bench --out", source));
   return out;

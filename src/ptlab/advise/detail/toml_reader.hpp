@@ -76,6 +76,13 @@ class Reader {
     if (!v) fail(key, "a string");
     out = *v;
   }
+  void boolean(const char* key, bool& out) {
+    const toml::node* n = find(key);
+    if (n == nullptr) return;
+    const auto v = n->value<bool>();
+    if (!v) fail(key, "true or false");
+    out = *v;
+  }
   void strings(const char* key, std::vector<std::string>& out) {
     const toml::node* n = find(key);
     if (n == nullptr) return;
