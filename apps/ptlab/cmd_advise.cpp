@@ -97,6 +97,10 @@ Action add_advise_command(CLI::App& app, Io& io) {
       ->check(CLI::IsMember({"compressed", "prefix"}))->capture_default_str();
   cmd->add_option("--checkpoints", args->deep.checkpoints,
                   "Deep configs: directory of upstream checkpoints shared with `ptlab deep --checkpoints`");
+  cmd->add_option("--calibration", args->deep.calibration,
+                  "Deep configs: predict each candidate's gain from the upstream's transferability score with this "
+                  "calibration (written by advise-bench --write-calibration; shipped: configs/advise/deep_calibration.toml, "
+                  "fitted on ResNet-8 Fashion-MNIST pairs)");
   cmd->add_flag("--validate", args->validate,
                 "Then run the full paired experiments of every candidate and print predicted against true gain");
   add_threads_option(*cmd, args->threads,
@@ -124,6 +128,9 @@ Action add_advise_command(CLI::App& app, Io& io) {
       if (v) io.out << report::deep_validation_text(r, *v) << "\n";
       return 0;
     }
+    for (const char* deep_only : {"--activation-alpha", "--blocks", "--schedule", "--checkpoints", "--calibration"})
+      if (cmd->count(deep_only) > 0)
+        throw core::InputError(fmt::format("{}: only for deep configs; {} is a theory config", deep_only, args->path));
     const experiment::ExperimentSpec spec = load_theory_config(args->path, args->sets, "advise");
     Progress progress(io.err, io.err_is_terminal, "probe curves");
     const advise::AdviceResult r = advise::advise_theory(

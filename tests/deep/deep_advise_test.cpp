@@ -8,7 +8,10 @@
 #include <fstream>
 #include <sys/wait.h>
 
+#include <nlohmann/json.hpp>
+
 #include "ptlab/advise/deep_advise.hpp"
+#include "ptlab/experiment/stats.hpp"
 #include "ptlab/core/error.hpp"
 #include "ptlab/experiment/deep/stage.hpp"
 #include "ptlab/experiment/deep_run.hpp"
@@ -203,4 +206,40 @@ TEST_F(DeepAdvise, CommandLineAdvisesDeepConfigsAndRefusesBadOnes) {
   EXPECT_NE(line.find("too few to split into 20 folds"), std::string::npos) << line;
   EXPECT_FALSE(std::getline(err, extra)) << extra;
   EXPECT_EQ(std::filesystem::file_size(path("b.out")), 0u);
+}
+
+// `--calibration`: each candidate's predicted gain is its line's prediction from the feature
+// score the calibration names (and the probe's own gain), with the line's interval.
+TEST_F(DeepAdvise, CalibrationPredictsFromTheScoreByTheShippedLines) {
+  const std::string dir = data_dir("d", 2, 60);
+  write("tiny.toml", "[data]\ndataset = \"idx\"\ndir = \"" + dir +
+                         "\"\n[upstream]\nclasses = [0, 1]\nper_class = 60\nepochs = 1\nbatch_size = 32\n"
+                         "[downstream]\nclasses = [2, 3]\nper_class = 8\nepochs = 2\nbatch_size = 4\n"
+                         "[run]\nseeds = 2\nthreads = 1\n");
+  const std::string cal = PTLAB_SOURCE_DIR "/configs/advise/deep_calibration.toml";
+  const std::string exe = PTLAB_EXE;
+  ASSERT_EQ(std::system((exe + " advise " + path("tiny.toml") + " --seeds 2 --calibration " + cal + " --format json > " +
+                         path("c.json") + " 2> " + path("c.err")).c_str()), 0);
+  std::ifstream in(path("c.json"));
+  const nlohmann::json doc = nlohmann::json::parse(in);
+  const advise::DeepCalibration c = advise::load_deep_calibration(cal);
+  ASSERT_EQ(doc.at("calibration").at("score").get<std::string>(), c.score);
+  double z = std::nan("");
+  for (const auto& s : doc.at("calibration").at("scores"))
+    if (s.at("name") == c.score) z = s.at("minus_fresh").get<double>();
+  ASSERT_TRUE(std::isfinite(z));
+  const double t = experiment::student_t_quantile(0.975, c.pairs - 1);
+  int checked = 0;
+  for (const auto& s : doc.at("strategies")) {
+    if (s.at("scratch").get<bool>()) continue;
+    for (const auto& l : c.lines)
+      if (l.candidate == s.at("name").get<std::string>()) {
+        const double probe = s.at("early_gain").at("mean").get<double>();
+        const double mean = l.intercept + l.score_slope * z + (c.probe_term ? l.probe_slope * probe : 0.0);
+        EXPECT_NEAR(s.at("predicted_gain").at("mean").get<double>(), mean, 1e-9) << l.candidate;
+        EXPECT_NEAR(s.at("predicted_gain").at("ci_high").get<double>() - mean, t * l.rmse, 1e-9) << l.candidate;
+        ++checked;
+      }
+  }
+  EXPECT_EQ(checked, static_cast<int>(c.lines.size()));
 }

@@ -5,11 +5,13 @@
 // on the real-image experiment of `ptlab deep`. Free of LibTorch; implemented in the deep half
 // (advise/deep/), and a build without LibTorch says so.
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "ptlab/advise/curve_probe.hpp"
 #include "ptlab/advise/decide.hpp"
+#include "ptlab/advise/deep_calibration.hpp"
 #include "ptlab/advise/feature_scores.hpp"
 #include "ptlab/advise/validate.hpp"
 #include "ptlab/experiment/deep_config.hpp"
@@ -44,6 +46,10 @@ struct DeepAdviseOptions {
   /// The theory benchmark's tuned rule, used unchanged: no deep pair was used to choose it.
   DecisionRule rule{.level = 0.7, .margin = 0.0};
   std::string checkpoints;               ///< upstream checkpoints shared with `ptlab deep` ("" = none)
+  /// A score calibration (deep_calibration.hpp; shipped: configs/advise/deep_calibration.toml,
+  /// fitted on ResNet-8 Fashion-MNIST pairs): the predicted gains become its lines' predictions
+  /// from the upstream's transferability score. "" = the probe's own predictions.
+  std::string calibration;
 };
 
 /// The authors' activation probe, adapted to deep nets (a heuristic of ours, not the paper's): a
@@ -70,6 +76,10 @@ struct DeepAdviceResult {
   DeepAdviseOptions options;
   DeepActivationProbe activation;  ///< on the first seed's upstream and downstream training images
   Advice advice;
+  /// With options.calibration: the calibration used and the feature scores it read (probe.estimates'
+  /// gain is then the calibrated prediction, early_gain the probe's own estimate).
+  std::optional<DeepCalibration> calibration;
+  std::vector<ScoreSummary> scores;
   double wall_s = 0.0;
 };
 
@@ -85,7 +95,8 @@ std::vector<experiment::DeepSpec> deep_candidates(const experiment::DeepSpec& sp
 /// of work. Throws core::InputError.
 void check_deep_advise(const experiment::DeepSpec& spec, const DeepAdviseOptions& options);
 
-/// Probes `spec`'s upstream and downstream training images and decides. `progress(done, total)`
+/// Probes `spec`'s upstream and downstream training images and decides; with a calibration, the
+/// feature scores are computed too (forward passes only) and the probe's gains calibrated. `progress(done, total)`
 /// after each probe run. Never reads the downstream test set. Throws core::InputError for options
 /// out of range, a class with fewer training images than folds, or a build without LibTorch.
 DeepAdviceResult advise_deep(const experiment::DeepSpec& spec, const DeepAdviseOptions& options,

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <limits>
+
 #include <cmath>
 
 namespace ptlab::report {
@@ -126,6 +128,16 @@ std::string deep_advice_text(const advise::DeepAdviceResult& r, const std::strin
           : fmt::format("each run the first {} of {} steps", r.probe.probe_steps, r.probe.full_steps),
       r.wall_s);
   out += probe_table(r.probe, r.advice);
+  if (r.calibration) {
+    const auto& c = *r.calibration;
+    double z = std::numeric_limits<double>::quiet_NaN();
+    for (const auto& sc : r.scores)
+      if (sc.name == c.score) z = sc.minus_fresh.mean;
+    out += fmt::format("  predicted gains calibrated by {}: per candidate a line in {} upstream − fresh (here {:+.4f}){}, "
+                       "fitted on {} development pairs, its interval its leave-one-pair-out error; the first column is "
+                       "the probe's own gain (docs/advice.md, \"Calibrated deep advice\")\n",
+                       r.options.calibration, c.score, z, c.probe_term ? " and the probe's gain" : "", c.pairs);
+  }
   std::string blocks;
   for (const auto& b : r.activation.blocks) blocks += fmt::format("{}{} {}/{}", blocks.empty() ? "" : ", ", b.name, b.active, b.channels);
   out += fmt::format("  activation probe (tau = {:g}, first seed, {} images): channels above their block's mean on ≥ tau "
@@ -171,6 +183,20 @@ nlohmann::json deep_advice_json(const advise::DeepAdviceResult& r, const advise:
                             {"implied_alpha", r.activation.implied_alpha}}},
       {"cost_fraction", r.probe.probe_cost / r.probe.full_run_cost},
       {"wall_s", r.wall_s}};
+  if (r.calibration) {
+    nlohmann::json scores = nlohmann::json::array();
+    for (const auto& sc : r.scores)
+      scores.push_back({{"name", sc.name}, {"minus_fresh", sc.minus_fresh.mean}, {"minus_norm_matched", sc.minus_norm_matched.mean}});
+    doc["calibration"] = {{"file", o.calibration}, {"score", r.calibration->score}, {"probe_term", r.calibration->probe_term},
+                          {"pairs", r.calibration->pairs}, {"scores", scores}};
+  }
+  if (r.calibration) {
+    nlohmann::json scores = nlohmann::json::array();
+    for (const auto& sc : r.scores)
+      scores.push_back({{"name", sc.name}, {"minus_fresh", sc.minus_fresh.mean}, {"minus_norm_matched", sc.minus_norm_matched.mean}});
+    doc["calibration"] = {{"file", o.calibration}, {"score", r.calibration->score}, {"probe_term", r.calibration->probe_term},
+                          {"pairs", r.calibration->pairs}, {"scores", scores}};
+  }
   if (validation != nullptr)
     doc["validation"] = {{"best_in_hindsight", r.probe.estimates[static_cast<std::size_t>(validation->best_in_hindsight)].strategy.name},
                          {"regret", validation->regret}};

@@ -191,13 +191,29 @@ void check_options(const DeepAdviseOptions& options) {
                   fmt::format("advise: alpha {} twice in the grid; expected distinct values", options.alphas[i]));
 }
 
+// The calibration file, read and matched against the candidates before any training.
+std::optional<DeepCalibration> check_calibration(const DeepAdviseOptions& options, const std::vector<Strategy>& strategies) {
+  if (options.calibration.empty()) return std::nullopt;
+  DeepCalibration c = load_deep_calibration(options.calibration);
+  for (const Strategy& s : strategies) {
+    if (s.scratch) continue;
+    const bool found = std::any_of(c.lines.begin(), c.lines.end(), [&](const auto& l) { return l.candidate == s.name; });
+    PTLAB_CHECK(found, fmt::format("advise: {} has no line for the candidate \"{}\"; expected a calibration fitted with "
+                                   "the same candidates (the same --alphas, --activation-alpha, --blocks, --l2sp, --shrink, "
+                                   "--perturb)", options.calibration, s.name));
+  }
+  return c;
+}
+
 }  // namespace
 
 void check_deep_advise(const DeepSpec& spec, const DeepAdviseOptions& options) {
   check_options(options);
   experiment::check_checkpoints(options.checkpoints);
   const data::TrainTest data = xd::load(spec);
-  deep_candidates(spec, options, blocks_below_head(spec, data));
+  std::vector<Strategy> strategies;
+  deep_candidates(spec, options, blocks_below_head(spec, data), &strategies);
+  check_calibration(options, strategies);
   check_per_class(spec, data, options.curve.folds, fmt::format("too few to split into {} folds", options.curve.folds));
 }
 
@@ -215,6 +231,7 @@ DeepAdviceResult advise_deep(const DeepSpec& spec, const DeepAdviseOptions& opti
   r.options = options;
   std::vector<Strategy> strategies;
   r.candidates = deep_candidates(spec, options, blocks_below_head(spec, data), &strategies);
+  r.calibration = check_calibration(options, strategies);
   const std::size_t S = r.candidates.size();
 
   // The schedule of a probe run: the full run's on the k − 1 training folds, stopped early.
@@ -328,6 +345,16 @@ DeepAdviceResult advise_deep(const DeepSpec& spec, const DeepAdviseOptions& opti
       mean_full += full[s][K] / o.seeds;
     }
     r.probe.estimates.push_back({strategies[s], experiment::summarize(g), experiment::summarize(ge), mean_full});
+  }
+  if (r.calibration) {
+    r.scores = deep_feature_scores(spec, o.seeds, options.checkpoints);
+    std::vector<std::string> names;
+    std::vector<double> minus_fresh;
+    for (const auto& sc : r.scores) {
+      names.push_back(sc.name);
+      minus_fresh.push_back(sc.minus_fresh.mean);
+    }
+    r.probe = calibrate(r.probe, names, minus_fresh, *r.calibration);
   }
   r.advice = decide(r.probe, options.rule);
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
