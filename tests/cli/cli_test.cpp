@@ -2,6 +2,8 @@
 #include "cli.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -166,6 +168,23 @@ TEST_F(Cli, ExistingOutputDirectoryIsRefusedUnlessForced) {
   EXPECT_EQ(ptlab_cli({"run", tiny, "--out", path("out") + "/", "--force", "--seeds", "3"}).code, 0);
   std::ifstream summary_file(path("out/summary.json"));
   EXPECT_EQ(nlohmann::json::parse(summary_file)["records"].size(), 3u);
+  // A temporary left by a writer that was killed (its process gone) is removed by the next write;
+  // one whose writer still runs (here pid 1) is left alone; the swap leaves no temporary behind.
+  const pid_t dead = fork();
+  if (dead == 0) _exit(0);
+  waitpid(dead, nullptr, 0);
+  const std::string stale = path(".out.partial-" + std::to_string(dead)), live = path(".out.partial-1");
+  fs::create_directories(stale);
+  std::ofstream(stale + "/summary.json") << "{";
+  fs::create_directories(live);
+  EXPECT_EQ(ptlab_cli({"run", tiny, "--out", path("out"), "--force", "--seeds", "2"}).code, 0);
+  EXPECT_FALSE(fs::exists(stale));
+  EXPECT_TRUE(fs::exists(live));
+  fs::remove(live);
+  for (const auto& e : fs::directory_iterator(dir_))
+    EXPECT_EQ(e.path().filename().string().find(".out.partial-"), std::string::npos) << e.path();
+  std::ifstream again_file(path("out/summary.json"));
+  EXPECT_EQ(nlohmann::json::parse(again_file)["records"].size(), 2u);
 }
 
 TEST_F(Cli, ForceNeverReplacesOtherDirectories) {

@@ -1,5 +1,7 @@
 #include "ptlab/core/file_io.hpp"
 
+#include "ptlab/core/signals.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -66,6 +68,7 @@ void replace_file(const std::string& path, std::string_view text) {
     write_file(path, text);
     return;
   }
+  const DeferSignals no_interrupts;  // the temporary is renamed into place or removed, never left
   const std::string tmp = path + ".partial-" + std::to_string(::getpid());
   std::string reason = try_write_file(tmp, text);
   if (reason.empty() && std::rename(tmp.c_str(), path.c_str()) != 0) reason = std::strerror(errno);

@@ -1,12 +1,15 @@
 #include "ptlab/store/run_dir.hpp"
 
 #include <fmt/format.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +19,7 @@
 
 #include "ptlab/core/error.hpp"
 #include "ptlab/core/file_io.hpp"
+#include "ptlab/core/signals.hpp"
 #include "ptlab/experiment/config.hpp"
 
 namespace ptlab::store {
@@ -74,25 +78,42 @@ std::vector<fs::path> missing_ancestors(const fs::path& target) {
   return missing;
 }
 
-// Blocks SIGINT and SIGTERM while alive, so the output directory is renamed into place whole or
-// its temporary is removed; a signal that arrives meanwhile is delivered afterwards.
-class SignalGuard {
- public:
-  SignalGuard() {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGHUP);
-    pthread_sigmask(SIG_BLOCK, &set, &old_);
+// Puts `tmp` in place of `target`. An existing target is swapped with it atomically
+// (renameat2 RENAME_EXCHANGE) and the old output, now at `tmp`, removed afterwards, so that at every
+// instant one whole output directory is at `target`; where the file system cannot exchange, the
+// old one is renamed aside first (never deleted before the new one is in place).
+void put_in_place(const fs::path& tmp, const fs::path& target) {
+  std::error_code ec;
+  if (!fs::exists(fs::symlink_status(target, ec))) {
+    fs::rename(tmp, target);
+    return;
   }
-  ~SignalGuard() { pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
-  SignalGuard(const SignalGuard&) = delete;
-  SignalGuard& operator=(const SignalGuard&) = delete;
+  if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) == 0) {
+    fs::remove_all(tmp);
+    return;
+  }
+  const fs::path aside = fs::path(tmp.string() + ".old");
+  fs::rename(target, aside);
+  fs::rename(tmp, target);
+  fs::remove_all(aside);
+}
 
- private:
-  sigset_t old_;
-};
+// Temporaries ".NAME.partial-PID" left by a process that no longer runs (killed by SIGKILL or a
+// power cut while writing NAME): never results, removed before NAME is written again.
+void remove_stale_partials(const fs::path& target) {
+  std::error_code ec;
+  const std::string prefix = "." + target.filename().string() + ".partial-";
+  for (const auto& entry : fs::directory_iterator(target.parent_path(), ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string rest = name.substr(prefix.size());
+    const std::string digits = rest.substr(0, rest.find('.'));
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9) continue;
+    const pid_t pid = static_cast<pid_t>(std::stol(digits));
+    if (pid == ::getpid() || ::kill(pid, 0) == 0 || errno != ESRCH) continue;  // its writer may still run
+    fs::remove_all(entry.path(), ec);
+  }
+}
 
 constexpr std::size_t kTempSuffix = 32;  // ".NAME.partial-PID" adds at most this to a name
 
@@ -178,7 +199,8 @@ void write_run_dir(const std::string& dir, const experiment::ExperimentResult& r
   const fs::path target = resolve(dir);
   const fs::path tmp = target.parent_path() / fmt::format(".{}.partial-{}", target.filename().string(), getpid());
   const std::vector<fs::path> created = missing_ancestors(target);
-  const SignalGuard no_interrupts;
+  remove_stale_partials(target);
+  const core::DeferSignals no_interrupts;
   std::error_code ec;
   const auto clean_up = [&]() {
     fs::remove_all(tmp, ec);
@@ -205,8 +227,7 @@ void write_run_dir(const std::string& dir, const experiment::ExperimentResult& r
       }
       write_file(dir, tmp / "dynamics_full.csv", rows);
     }
-    if (overwrite && fs::exists(fs::symlink_status(target))) fs::remove_all(target);
-    fs::rename(tmp, target);
+    put_in_place(tmp, target);
   } catch (const fs::filesystem_error& e) {
     clean_up();
     const std::string where = e.path1().empty() ? std::string() : e.path1().string() + ": ";
