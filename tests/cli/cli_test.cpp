@@ -2,6 +2,7 @@
 #include "cli.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <unistd.h>
@@ -150,6 +151,14 @@ TEST_F(Cli, BadInputIsOneLineExitTwoAndWritesNothing) {
                       return k + " = 1\n";
                     }())}, "more than 64 dots");
   expect_bad_input({"run", "/dev/zero"}, "is not a regular file");
+  expect_bad_input({"run", "/proc/self/mem"}, "is a kernel pseudo file");
+  expect_bad_input({"run", "/proc/self/status"}, "is a kernel pseudo file");
+  fs::create_symlink(path("loop_b"), path("loop_a"));
+  fs::create_symlink(path("loop_a"), path("loop_b"));
+  expect_bad_input({"run", path("loop_a")}, "Too many levels of symbolic links");
+  expect_bad_input({"run", path(std::string(300, 'n') + ".toml")}, "File name too long");
+  ::mkfifo(path("fifo").c_str(), 0600);
+  expect_bad_input({"run", path("fifo")}, "is not a regular file");  // refused, not waited on
   expect_bad_input({"run", ""}, "config path is empty");
   expect_bad_input({"run", tiny, "--out", "/proc/ptlab-x"}, "cannot create a directory in /proc");
   expect_bad_input({"run", tiny, "--set", "data.d=4294967299"}, "expected an integer in [3, 2147483647]");
