@@ -1,6 +1,8 @@
 #include "ptlab/store/study.hpp"
 
 #include <gtest/gtest.h>
+#include <iterator>
+#include <atomic>
 #include <fcntl.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -113,6 +115,63 @@ TEST_F(StudyTest, OtherSchemaVersionsAndOtherFilesAreRefused) {
   EXPECT_THROW(store::Study::open(path("file/a.db")), core::InputError);
   EXPECT_THROW(store::Study::open(dir_.string()), core::InputError);
   EXPECT_FALSE(fs::exists(path("missing.db")));
+}
+
+namespace {
+std::string bytes_of(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+}  // namespace
+
+TEST_F(StudyTest, RefusedFilesKeepTheirBytes) {
+  const auto refused_with = [&](const std::string& file, const std::string& says) {
+    const std::string before = bytes_of(file);
+    try {
+      store::Study::open(file);
+      ADD_FAILURE() << file;
+    } catch (const core::InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(says), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(bytes_of(file), before) << file;
+    EXPECT_FALSE(fs::exists(file + "-wal")) << file;
+  };
+  std::ofstream(path("empty.db")).close();
+  refused_with(path("empty.db"), "is an empty file, not a ptlab study");
+  {  // another program's database
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path("other.db").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE t(x); INSERT INTO t VALUES (42);", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  }
+  refused_with(path("other.db"), "is not a ptlab study (no meta table)");
+  {
+    auto study = store::Study::open(path("old.db"));
+    study.set_meta("schema_version", "0");
+  }
+  refused_with(path("old.db"), "schema version 0");
+}
+
+TEST_F(StudyTest, ConcurrentCreatorsAllGetOneCompleteStore) {
+  // A creator killed midway leaves only its hidden temporary, which blocks nobody.
+  std::ofstream(path(".race.db.creating-1-0")) << "";
+  std::vector<std::thread> creators;
+  std::atomic<int> opened{0};
+  for (int t = 0; t < 4; ++t)
+    creators.emplace_back([&] {
+      try {
+        auto s = store::Study::open(path("race.db"));
+        if (s.meta("schema_version") == std::to_string(store::kStudySchemaVersion)) ++opened;
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << e.what();
+      }
+    });
+  for (auto& t : creators) t.join();
+  EXPECT_EQ(opened, 4);
+  int temporaries = 0;
+  for (const auto& e : fs::directory_iterator(dir_))
+    temporaries += e.path().filename().string().rfind(".race.db.creating-", 0) == 0 ? 1 : 0;
+  EXPECT_EQ(temporaries, 1);  // only the dead creator's
 }
 
 TEST_F(StudyTest, ParallelSweepRecordsEqualSerialRuns) {

@@ -3,7 +3,14 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
+#include <functional>
+#include <memory>
+#include <thread>
 
 #include "ptlab/core/error.hpp"
 
@@ -128,6 +135,37 @@ void check_version(Study& study) {
                                        study.path(), *v, kStudySchemaVersion));
 }
 
+// A new store appears whole or not at all: its schema is written to a hidden sibling, which is
+// then linked into place; a creator killed midway leaves only the sibling, and of two creators at
+// once the second finds the first's complete store (link refuses to replace it) and opens that.
+void create_store(const std::string& path) {
+  const std::filesystem::path target = std::filesystem::absolute(path);
+  const std::string tmp =
+      (target.parent_path() / fmt::format(".{}.creating-{}-{:x}", target.filename().string(), ::getpid(),
+                                          std::hash<std::thread::id>{}(std::this_thread::get_id()))).string();
+  ::unlink(tmp.c_str());
+  {
+    sqlite3* raw = open_db(tmp, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    const std::unique_ptr<sqlite3, int (*)(sqlite3*)> db(raw, sqlite3_close);
+    try {
+      exec(raw, path, "BEGIN IMMEDIATE;", "cannot write the study store");
+      exec(raw, path, kSchema, "cannot write the study store");
+      exec(raw, path,
+           fmt::format("INSERT INTO meta(key, value) VALUES('schema_version', '{}');", kStudySchemaVersion).c_str(),
+           "cannot write the study store");
+      exec(raw, path, "COMMIT;", "cannot write the study store");
+    } catch (...) {
+      ::unlink(tmp.c_str());
+      throw;
+    }
+  }
+  const int linked = ::link(tmp.c_str(), target.c_str());
+  const int err = errno;
+  ::unlink(tmp.c_str());
+  if (linked != 0 && err != EEXIST)
+    throw core::IoError(fmt::format("{}: cannot create the study store: {}", path, std::strerror(err)));
+}
+
 }  // namespace
 
 Study::Study(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
@@ -155,26 +193,29 @@ Study Study::open(const std::string& path) {
   } else if (!existed && !std::filesystem::is_directory(parent, ec)) {
     throw core::InputError(fmt::format("{}: {} is not a directory", path, parent.string()));
   }
-  Study study(open_db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE), path);
+  if (!existed) create_store(path);
+  Study study(open_db(path, SQLITE_OPEN_READWRITE), path);
   // SQLite silently opens read-only when it cannot write (read-only file or file system).
   if (sqlite3_db_readonly(study.db_, "main") == 1)
     throw core::IoError(fmt::format("{}: cannot write the study store: the file or its file system is read-only", path));
-  // Reading the header tells a non-SQLite file apart before anything is written.
+  // Read before writing anything: a file that is not a ptlab study of this version (an empty
+  // file, another program's database, another schema version) is refused with its bytes untouched.
   char* message = nullptr;
   if (sqlite3_exec(study.db_, "PRAGMA schema_version;", nullptr, nullptr, &message) != SQLITE_OK) {
     const std::string why = message != nullptr ? message : "unknown error";
     sqlite3_free(message);
     throw_for(sqlite3_extended_errcode(study.db_), path, "not a readable SQLite study store", why);
   }
-  exec(study.db_, path, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "cannot open the study store");
-  if (existed) {
-    check_version(study);
-  } else {
-    exec(study.db_, path, "BEGIN IMMEDIATE;", "cannot write the study store");
-    exec(study.db_, path, kSchema, "cannot write the study store");
-    study.set_meta("schema_version", std::to_string(kStudySchemaVersion));
-    exec(study.db_, path, "COMMIT;", "cannot write the study store");
+  if (sqlite3_exec(study.db_, "SELECT 1 FROM meta LIMIT 1;", nullptr, nullptr, &message) != SQLITE_OK) {
+    sqlite3_free(message);
+    const int rc = sqlite3_extended_errcode(study.db_);
+    if (is_io_failure(rc)) throw_for(rc, path, "cannot read the study store", sqlite3_errmsg(study.db_));
+    throw core::InputError(fmt::format("{}: {}; expected a study written by ptlab sweep, or a path that does not exist yet",
+                                       path, std::filesystem::file_size(path, ec) == 0 ? "is an empty file, not a ptlab study"
+                                                                                        : "is not a ptlab study (no meta table)"));
   }
+  check_version(study);
+  exec(study.db_, path, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "cannot open the study store");
   return study;
 }
 
