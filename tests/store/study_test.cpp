@@ -152,6 +152,35 @@ TEST_F(StudyTest, RefusedFilesKeepTheirBytes) {
   refused_with(path("old.db"), "schema version 0");
 }
 
+TEST_F(StudyTest, TruncatedOrFlippedStoresAreRefusedBeforeUse) {
+  {
+    auto study = store::Study::open(path("big.db"));
+    for (int i = 0; i < 200; ++i)
+      study.put({"h" + std::to_string(i), 0, "done", "{}", "cfg", "{}", std::string(2000, 'c'), "{}", ""});
+  }
+  fs::copy_file(path("big.db"), path("cut.db"));
+  fs::resize_file(path("cut.db"), fs::file_size(path("big.db")) * 6 / 10);
+  std::string flipped = bytes_of(path("big.db"));
+  for (std::size_t at = flipped.size() / 2; at < flipped.size() / 2 + 64; ++at) flipped[at] = static_cast<char>(~flipped[at]);
+  std::ofstream(path("flip.db"), std::ios::binary) << flipped;
+  for (const char* name : {"cut.db", "flip.db"}) {
+    const std::string file = path(name), before = bytes_of(file);
+    for (const bool existing : {true, false}) {
+      try {
+        if (existing) store::Study::open_existing(file);
+        else store::Study::open(file);
+        ADD_FAILURE() << name << " opened";
+      } catch (const core::InputError& e) {
+        const std::string what = e.what();
+        EXPECT_EQ(what.rfind(file + ": ", 0), 0u) << what;
+        EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+      }
+    }
+    EXPECT_EQ(bytes_of(file), before) << name;
+  }
+  EXPECT_NO_THROW(store::Study::open_existing(path("big.db")));
+}
+
 TEST_F(StudyTest, ConcurrentCreatorsAllGetOneCompleteStore) {
   // A creator killed midway leaves only its hidden temporary, which blocks nobody.
   std::ofstream(path(".race.db.creating-1-0")) << "";

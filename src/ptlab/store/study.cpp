@@ -135,6 +135,28 @@ void check_version(Study& study) {
                                        study.path(), *v, kStudySchemaVersion));
 }
 
+// SQLite's own check of every page (PRAGMA quick_check): a truncated file or a flipped byte in
+// the b-tree is refused before anything reads rows from it or writes into it.
+void check_integrity(sqlite3* db, const std::string& path) {
+  sqlite3_stmt* stmt = nullptr;
+  std::string verdict;
+  int rc = sqlite3_prepare_v2(db, "PRAGMA quick_check(1);", -1, &stmt, nullptr);
+  if (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    const auto* text = sqlite3_column_text(stmt, 0);
+    verdict = text != nullptr ? reinterpret_cast<const char*>(text) : "";
+    for (char& c : verdict)
+      if (c == '\n') c = ' ';  // its report may span lines; the message is one
+    rc = SQLITE_OK;
+  }
+  sqlite3_finalize(stmt);
+  if (rc != SQLITE_OK && is_io_failure(sqlite3_extended_errcode(db)))
+    throw_for(sqlite3_extended_errcode(db), path, "cannot read the study store", sqlite3_errmsg(db));
+  if (rc != SQLITE_OK || verdict != "ok")
+    throw core::InputError(fmt::format("{}: damaged study store (SQLite's integrity check: {}); expected an intact "
+                                       "study (restore it, or rerun the sweep into a new file)",
+                                       path, rc != SQLITE_OK ? sqlite3_errmsg(db) : verdict));
+}
+
 // A new store appears whole or not at all: its schema is written to a hidden sibling, which is
 // then linked into place; a creator killed midway leaves only the sibling, and of two creators at
 // once the second finds the first's complete store (link refuses to replace it) and opens that.
@@ -215,6 +237,7 @@ Study Study::open(const std::string& path) {
                                                                                         : "is not a ptlab study (no meta table)"));
   }
   check_version(study);
+  check_integrity(study.db_, path);
   exec(study.db_, path, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "cannot open the study store");
   return study;
 }
@@ -240,6 +263,7 @@ Study Study::open_existing(const std::string& path) {
     study = std::move(frozen);
   }
   check_version(study);
+  check_integrity(study.db_, path);
   return study;
 }
 
