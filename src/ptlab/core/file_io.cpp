@@ -23,7 +23,7 @@ std::string read_text_file(const std::string& path, const std::string& noun, con
   if (path.empty()) throw InputError(noun + " path is empty; expected " + expected);
   // One descriptor for every check and the read, so that what was checked is what is read.
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) throw InputError(path + ": cannot read " + noun + ": " + std::strerror(errno) + "; expected " + expected);
+  if (fd < 0) throw InputError(path + ": cannot read " + noun + ": " + std::strerror(errno));
   struct FdCloser {
     int fd;
     ~FdCloser() { ::close(fd); }
