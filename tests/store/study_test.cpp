@@ -1,6 +1,8 @@
 #include "ptlab/store/study.hpp"
 
 #include <gtest/gtest.h>
+#include <algorithm>
+#include <fmt/format.h>
 #include <iterator>
 #include <atomic>
 #include <fcntl.h>
@@ -179,6 +181,50 @@ TEST_F(StudyTest, TruncatedOrFlippedStoresAreRefusedBeforeUse) {
     EXPECT_EQ(bytes_of(file), before) << name;
   }
   EXPECT_NO_THROW(store::Study::open_existing(path("big.db")));
+}
+
+TEST_F(StudyTest, DamagedRowsAreOneLineNamingTheRunAndNothingIsWritten) {
+  const std::string good_record = store::record_json(experiment::SeedRecord{}).dump();
+  struct Damage {
+    store::RunRow row;
+    std::string says;
+  };
+  const std::vector<Damage> damages = {
+      {{"hA", 3, "done", R"({"transfer.alpha":0.5})", "cfg", R"({"ntg": 0.1,)", "", "{}", ""}, "record is not valid JSON"},
+      {{"hB", 4, "done", R"({"transfer.alpha":0.5})", "cfg", "[1, 2]", "", "{}", ""}, "record is an array; expected an object"},
+      {{"hC", 5, "done", "0.5", "cfg", good_record, "", "{}", ""}, "point is a number; expected an object of axis values"},
+      {{"hD", 6, "done", R"({"a":{"b":1}})", "cfg", good_record, "", "{}", ""}, "point.a is an object; expected an axis value"},
+      {{"hE", 7, "done", "{}", "cfg", R"({"transfer": 3})", "", "{}", ""}, "record.transfer is a number; expected an object"},
+      {{"hF", 8, "done", "{}", "cfg", R"({"ntg": "x"})", "", "{}", ""}, "record.ntg is a string; expected a number"},
+      {{"hH", 1, "done", "{}", "cfg", R"({"kind":"deep","seed":1})", "", "{}", ""}, "record.copied_fraction is missing"},
+      {{"hI", 2, "done", "{}", "cfg", good_record, "", "[]", ""}, "provenance is an array"},
+  };
+  for (const Damage& d : damages) {
+    const std::string db = path(d.row.run_hash + ".db");
+    {
+      auto study = store::Study::open(db);
+      study.put({"ok", 0, "done", R"({"transfer.alpha":0.5})", "cfg", good_record, "", "{}", ""});
+      study.put(d.row);
+    }
+    const auto study = store::Study::open_existing(db);
+    try {
+      study.rows();
+      ADD_FAILURE() << d.says;
+    } catch (const core::InputError& e) {
+      const std::string what = e.what();
+      EXPECT_EQ(what.rfind(fmt::format("{}: runs row (run {}, seed {}): ", db, d.row.run_hash, d.row.seed), 0), 0u) << what;
+      EXPECT_NE(what.find(d.says), std::string::npos) << what;
+    }
+  }
+  // Through the command line: exit 2, one line, no output file.
+  const std::string command = std::string(PTLAB_EXE) + " export " + path("hB.db") + " --csv --out " + path("x.csv") +
+                              " > " + path("x.out") + " 2> " + path("x.err");
+  const int rc = std::system(command.c_str());
+  EXPECT_EQ(WEXITSTATUS(rc), 2);
+  const std::string err = bytes_of(path("x.err"));
+  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+  EXPECT_NE(err.find("runs row (run hB, seed 4)"), std::string::npos) << err;
+  EXPECT_FALSE(fs::exists(path("x.csv")));
 }
 
 TEST_F(StudyTest, ConcurrentCreatorsAllGetOneCompleteStore) {

@@ -307,7 +307,7 @@ std::map<Key, std::vector<double>> ntg_by(const std::vector<Run>& runs, const st
   std::map<Key, std::vector<double>> out;
   for (const Run& r : runs) {
     if (!r.done) continue;
-    const double v = number(r.record["ntg"]);
+    const double v = number(r.record.value("ntg", nlohmann::json()));  // rows are checked objects; a missing ntg is NaN
     if (std::isfinite(v)) out[key(r.point)].push_back(v);
   }
   return out;

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "ptlab/core/error.hpp"
+#include "ptlab/store/row_check.hpp"
 
 namespace ptlab::store {
 namespace {
@@ -298,9 +299,11 @@ std::vector<RunRow> Study::rows() const {
               "SELECT run_hash, seed, status, point, config, record, curves, provenance, error, dynamics FROM runs "
               "ORDER BY rowid;",
               kRead);
-  while (s.step())
+  while (s.step()) {
     out.push_back(RunRow{s.text(0), static_cast<std::uint64_t>(s.integer(1)), s.text(2), s.text(3), s.text(4),
                          s.text(5), s.text(6), s.text(7), s.text(8), s.text(9)});
+    check_row(out.back(), path_);  // every reader (export, plot, report, merge, resume) sees checked rows
+  }
   return out;
 }
 

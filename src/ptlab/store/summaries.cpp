@@ -37,10 +37,12 @@ std::vector<PointSummary> summarize_points(const Study& study) {
   for (const auto& hash : order) {
     PointSummary p = points[hash];
     std::vector<double> ntg, tr, sc;
+    // A field a record lacks reads as NaN (rows are checked by Study::rows: objects where objects belong).
+    const auto field = [](const json& r, const json::json_pointer& at) { return r.contains(at) ? number_of(r.at(at)) : number_of(json()); };
     for (const json& r : done[hash]) {
-      ntg.push_back(number_of(r["ntg"]));
-      tr.push_back(number_of(r["transfer"]["test_error_true"]));
-      sc.push_back(number_of(r["scratch"]["test_error_true"]));
+      ntg.push_back(field(r, json::json_pointer("/ntg")));
+      tr.push_back(field(r, json::json_pointer("/transfer/test_error_true")));
+      sc.push_back(field(r, json::json_pointer("/scratch/test_error_true")));
     }
     p.ntg = experiment::summarize(ntg);
     p.transfer_test_error_true = experiment::summarize(tr);
