@@ -118,6 +118,18 @@ experiment::Stat stat_from(const nlohmann::json& j) {
   return s;
 }
 
+// The parts of a pair's document that both halves write alike: its score differences, cost and times.
+void read_scores_and_cost(const nlohmann::json& p, advise::PairOutcome& o) {
+  for (const nlohmann::json& sc : p.at("scores")) {
+    o.score_names.push_back(sc.at("name").get<std::string>());
+    o.score_minus_fresh.push_back(number_or_nan(sc.at("minus_fresh")));
+    o.score_minus_norm_matched.push_back(number_or_nan(sc.at("minus_norm_matched")));
+  }
+  o.cost = number_or_nan(p.at("cost"));
+  o.probe_s = p.at("probe_s").get<double>();
+  o.truth_s = p.at("truth_s").get<double>();
+}
+
 }  // namespace
 
 std::vector<advise::PairOutcome> read_advice_bench_pairs(const nlohmann::json& doc, const advise::BenchConfig& config,
@@ -147,14 +159,7 @@ std::vector<advise::PairOutcome> read_advice_bench_pairs(const nlohmann::json& d
         o.truth.push_back(stat_from(candidates[s].at("true_gain")));
         if (advise::is_plain_alpha(strategies[s], o.pair.spec.transfer.alpha)) o.pair_strategy = static_cast<int>(s);
       }
-      for (const nlohmann::json& sc : p.at("scores")) {
-        o.score_names.push_back(sc.at("name").get<std::string>());
-        o.score_minus_fresh.push_back(number_or_nan(sc.at("minus_fresh")));
-        o.score_minus_norm_matched.push_back(number_or_nan(sc.at("minus_norm_matched")));
-      }
-      o.cost = number_or_nan(p.at("cost"));
-      o.probe_s = p.at("probe_s").get<double>();
-      o.truth_s = p.at("truth_s").get<double>();
+      read_scores_and_cost(p, o);
       if (o.pair_strategy == 0)
         throw core::InputError(fmt::format("{}: pair {}: its alpha is not among the candidates", source, o.pair.index));
       out.push_back(std::move(o));
@@ -204,14 +209,7 @@ std::vector<advise::PairOutcome> read_deep_bench_pairs(const nlohmann::json& doc
       if (o.pair_strategy <= 0 || o.probe.estimates.front().strategy.name != "scratch")
         throw core::InputError(fmt::format("{}: pair {} (\"{}\"): expected scratch first and its pair_candidate among the "
                                            "candidates", source, at + 1, name));
-      for (const nlohmann::json& sc : p.at("scores")) {
-        o.score_names.push_back(sc.at("name").get<std::string>());
-        o.score_minus_fresh.push_back(number_or_nan(sc.at("minus_fresh")));
-        o.score_minus_norm_matched.push_back(number_or_nan(sc.at("minus_norm_matched")));
-      }
-      o.cost = number_or_nan(p.at("cost"));
-      o.probe_s = p.at("probe_s").get<double>();
-      o.truth_s = p.at("truth_s").get<double>();
+      read_scores_and_cost(p, o);
       out.push_back(std::move(o));
     }
   } catch (const nlohmann::json::exception& e) {
