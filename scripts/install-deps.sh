@@ -4,7 +4,8 @@
 # Run as root (or with sudo available).
 # Usage: scripts/install-deps.sh           build, tests, main job
 #        scripts/install-deps.sh --tests   also what only tests use: Chromium (the report's rendering
-#                                          check) and PyTorch (the torch.save interop check)
+#                                          check), PyTorch (the torch.save interop check) and clang
+#                                          with libFuzzer (the sanitizer and fuzz job, scripts/sanitize.sh)
 #        scripts/install-deps.sh --bench   also the benchmarks: Google Benchmark and the peers
 #                                          (PyTorch and NumPy from Debian) of bench/peers/
 set -euo pipefail
@@ -36,6 +37,8 @@ if [ "${1:-}" = "--tests" ]; then
   packages+=(
     chromium          # headless rendering of the HTML report (tests/report/html_test.cpp)
     python3-torch     # torch.save archives read by transfer.import (tests/deep/deep_test.cpp)
+    clang             # ASan + UBSan build and libFuzzer harnesses (scripts/sanitize.sh, tests/fuzz/)
+    libclang-rt-14-dev  # the sanitizer and libFuzzer runtimes of clang 14
   )
 elif [ "${1:-}" = "--bench" ]; then
   packages+=(

@@ -1,4 +1,5 @@
 #include "ptlab/data/images.hpp"
+#include "ptlab/data/dataset_dir.hpp"
 #include "ptlab/data/image_task.hpp"
 
 #include <gtest/gtest.h>
@@ -89,6 +90,63 @@ TEST_F(Images, BrokenIdxFilesAreOneLineErrorsNamingTheFile) {
   expect_error([&] { data::read_idx(write("i3", idx_images(7, 4, 3)), path("")); }, "not a regular file");
   std::string bad_gz = "\x1f\x8b\x08\x00garbage that is not deflate data";
   expect_error([&] { data::read_idx(write("bad.gz", bad_gz), good_labels); }, path("bad.gz") + ": ");
+}
+
+TEST_F(Images, SizesClaimedByHeadersAreCheckedBeforeAnyDataIsRead) {
+  // 2·10⁹ images of 4096 × 4096 (3.4·10¹⁶ bytes) in a gzip of a few dozen bytes: refused from the
+  // header, with the size and the limit, before anything is decompressed.
+  std::string bomb;
+  put32(bomb, 0x803);
+  put32(bomb, 2'000'000'000u);
+  put32(bomb, 4096);
+  put32(bomb, 4096);
+  std::string many_labels;
+  put32(many_labels, 0x801);
+  put32(many_labels, 2'000'000'000u);
+  expect_error([&] { data::read_idx(gz("bomb.gz", bomb), gz("bl.gz", many_labels)); },
+               "the header claims 2000000000 × 4096 × 4096 = 33554432000000000 bytes of data; the limit is ");
+  // More images than an int counts.
+  std::string huge_n;
+  put32(huge_n, 0x803);
+  put32(huge_n, 4'000'000'000u);
+  put32(huge_n, 1);
+  put32(huge_n, 1);
+  expect_error([&] { data::read_idx(gz("n.gz", huge_n), gz("l.gz", idx_labels(1))); }, "claims 4000000000 images");
+  // A gzip that stops after its header: truncated, found by reading, not by allocating 784 MB first.
+  std::string header_only;
+  put32(header_only, 0x803);
+  put32(header_only, 1'000'000u);
+  put32(header_only, 28);
+  put32(header_only, 28);
+  std::string labels;
+  put32(labels, 0x801);
+  put32(labels, 1'000'000u);
+  expect_error([&] { data::read_idx(gz("h.gz", header_only), gz("hl.gz", labels)); },
+               ": 16 bytes; expected 16 + 1000000 × 28 × 28 = 784000016 (truncated or padded?)");
+  // Padded: one byte more than the header says, plain and gzipped.
+  const std::string padded = idx_images(7, 4, 3) + "x";
+  expect_error([&] { data::read_idx(write("p", padded), write("pl", idx_labels(7))); }, ": 101 bytes; expected 16 + 7 × 4 × 3");
+  expect_error([&] { data::read_idx(gz("p.gz", padded), gz("pl.gz", idx_labels(7))); },
+               ": more than 100 bytes; expected 16 + 7 × 4 × 3 = 100");
+}
+
+TEST_F(Images, SplitsThatDisagreeAreRefusedWhenLoadedBeforeAnyTraining) {
+  write("train-images-idx3-ubyte", idx_images(5, 28, 28));
+  write("train-labels-idx1-ubyte", idx_labels(5));
+  write("t10k-images-idx3-ubyte", idx_images(3, 32, 32));
+  write("t10k-labels-idx1-ubyte", idx_labels(3));
+  expect_error([&] { data::load_dataset_dir(data::DatasetFormat::idx, path("")); },
+               "train images are 1 × 28 × 28 (channels × height × width), test images 1 × 32 × 32; expected one image "
+               "shape for both splits");
+  write("t10k-images-idx3-ubyte", idx_images(0, 28, 28));
+  write("t10k-labels-idx1-ubyte", idx_labels(0));
+  expect_error([&] { data::load_dataset_dir(data::DatasetFormat::idx, path("")); },
+               "the test split has 0 images; expected at least one");
+  write("t10k-images-idx3-ubyte", idx_images(3, 28, 28));
+  write("t10k-labels-idx1-ubyte", idx_labels(3));
+  const auto both = data::load_dataset_dir(data::DatasetFormat::idx, path(""));
+  EXPECT_EQ(both.train.n, 5);
+  EXPECT_EQ(both.test.n, 3);
 }
 
 TEST_F(Images, Cifar10And100Records) {

@@ -146,7 +146,7 @@ TEST_F(DeepArchive, SaveLoadRoundTripAndImportReport) {
 
 TEST_F(DeepArchive, PythonTorchSaveAndLoadInterop) {
   if (std::system("/usr/bin/python3 -c 'import torch' > /dev/null 2>&1") != 0)
-    GTEST_SKIP() << "Debian's python3-torch is not installed (scripts/install-deps.sh --bench)";
+    GTEST_SKIP() << "Debian's python3-torch is not installed (scripts/install-deps.sh --tests)";
   // Python → ptlab: a state_dict saved by torch.save.
   const std::string py = path("py.pt");
   ASSERT_EQ(std::system(("/usr/bin/python3 -c \"import torch; torch.save({'stem.0.weight': torch.arange(6.).reshape(2, 3), "

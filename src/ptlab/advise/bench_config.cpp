@@ -9,6 +9,7 @@
 
 #include "ptlab/core/error.hpp"
 #include "ptlab/core/file_io.hpp"
+#include "ptlab/experiment/toml_text.hpp"
 #include "ptlab/core/rng.hpp"
 #include "ptlab/experiment/config.hpp"
 #include "ptlab/advise/detail/toml_reader.hpp"
@@ -27,12 +28,7 @@ double log_uniform(core::Rng& rng, const Range& r) {
 
 BenchConfig parse_bench_config(const std::string& text, const std::string& source) {
   toml::table root;
-  try {
-    root = toml::parse(text, source);
-  } catch (const toml::parse_error& e) {
-    throw core::InputError(fmt::format("{}:{}:{}: malformed TOML: {}", source, e.source().begin.line,
-                                       e.source().begin.column, e.description()));
-  }
+  root = experiment::parse_toml(text, source);
   for (const auto& [key, value] : root)
     if (key.str() != "bench" && key.str() != "probe" && key.str() != "prior")
       throw core::InputError(fmt::format("{}: unknown table '{}' (expected [bench], [probe] and [prior])", source,

@@ -13,6 +13,7 @@
 #include "ptlab/core/error.hpp"
 #include "ptlab/core/file_io.hpp"
 #include "ptlab/experiment/deep_run.hpp"
+#include "ptlab/experiment/toml_text.hpp"
 
 namespace ptlab::advise {
 namespace {
@@ -25,12 +26,7 @@ double seconds_since(Clock::time_point t) { return std::chrono::duration<double>
 
 toml::table parse(const std::string& path) {
   const std::string text = core::read_text_file(path, "benchmark config", "a TOML file", 1 << 20);
-  try {
-    return toml::parse(text, path);
-  } catch (const toml::parse_error& e) {
-    throw core::InputError(fmt::format("{}:{}:{}: malformed TOML: {}", path, e.source().begin.line,
-                                       e.source().begin.column, e.description()));
-  }
+  return experiment::parse_toml(text, path);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "ptlab/advise/detail/toml_reader.hpp"
 #include "ptlab/core/error.hpp"
 #include "ptlab/core/file_io.hpp"
+#include "ptlab/experiment/toml_text.hpp"
 #include "ptlab/experiment/stats.hpp"
 
 namespace ptlab::advise {
@@ -182,12 +183,7 @@ DeepCalibration load_deep_calibration(const std::string& path) {
   const std::string text = core::read_text_file(path, "calibration", "a TOML file written by advise-bench --write-calibration",
                                                 1 << 20);
   toml::table root;
-  try {
-    root = toml::parse(text, path);
-  } catch (const toml::parse_error& e) {
-    throw core::InputError(fmt::format("{}:{}:{}: malformed TOML: {}", path, e.source().begin.line, e.source().begin.column,
-                                       e.description()));
-  }
+  root = experiment::parse_toml(text, path);
   for (const auto& [key, value] : root)
     if (key.str() != "calibration" && key.str() != "line")
       throw core::InputError(fmt::format("{}: unknown table '{}' (expected [calibration] and [[line]])", path, key.str()));

@@ -22,9 +22,24 @@ std::string first_existing(const std::string& dir, const std::vector<std::string
                                      fmt::join(names, ", ")));
 }
 
-}  // namespace
+// Both splits feed one model: checked here, before any training, so that disagreeing files fail
+// in seconds instead of after the upstream stage (a tensor size error at the first test pass).
+TrainTest checked(TrainTest t, const std::string& dir) {
+  for (const auto& [name, set] : {std::pair<const char*, const ImageSet*>{"train", &t.train}, {"test", &t.test}})
+    if (set->n == 0)
+      throw core::InputError(fmt::format("{}: the {} split has 0 images; expected at least one", dir, name));
+  const ImageSet &a = t.train, &b = t.test;
+  if (a.channels != b.channels || a.height != b.height || a.width != b.width)
+    throw core::InputError(fmt::format("{}: train images are {} × {} × {} (channels × height × width), test images "
+                                       "{} × {} × {}; expected one image shape for both splits",
+                                       dir, a.channels, a.height, a.width, b.channels, b.height, b.width));
+  if (a.classes != b.classes)
+    throw core::InputError(fmt::format("{}: train labels in {} classes, test labels in {}; expected the same classes",
+                                       dir, a.classes, b.classes));
+  return t;
+}
 
-TrainTest load_dataset_dir(DatasetFormat format, const std::string& dir) {
+TrainTest read_splits(DatasetFormat format, const std::string& dir) {
   switch (format) {
     case DatasetFormat::fashion_mnist: {
       const std::string d = dir.empty() ? kFashionMnistDir : dir;
@@ -43,6 +58,12 @@ TrainTest load_dataset_dir(DatasetFormat format, const std::string& dir) {
     case DatasetFormat::cifar100: break;
   }
   return {read_cifar100({first_existing(dir, {"train.bin"})}), read_cifar100({first_existing(dir, {"test.bin"})})};
+}
+
+}  // namespace
+
+TrainTest load_dataset_dir(DatasetFormat format, const std::string& dir) {
+  return checked(read_splits(format, dir), dir.empty() ? std::string(kFashionMnistDir) : dir);
 }
 
 }  // namespace ptlab::data

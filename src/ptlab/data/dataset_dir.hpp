@@ -21,7 +21,8 @@ struct TrainTest {
 
 /// Reads both splits of `format` from `dir` ("" = the format's default place; only Fashion-MNIST
 /// has one). Throws core::InputError naming the directory and the files it expected there when
-/// one is missing, and the readers' errors for a malformed file.
+/// one is missing, the readers' errors for a malformed file, and for a split with no images or
+/// splits whose image shapes (channels, height, width) or class counts differ.
 TrainTest load_dataset_dir(DatasetFormat format, const std::string& dir);
 
 }  // namespace ptlab::data

@@ -135,6 +135,17 @@ SweepTable parse_sweep_table(const toml::table& sweep, const std::string& source
   }
   if (out.axes.empty())
     throw core::InputError(fmt::format("{}: [sweep] has no axis; expected at least one [[sweep.axis]]", source));
+  // The grid is built in memory before anything runs; refuse an absurd product of axes here,
+  // with the sizes that made it, instead of allocating it.
+  double points = 1;
+  std::string sizes;
+  for (const Axis& axis : out.axes) {
+    sizes += (sizes.empty() ? "" : " × ") + std::to_string(axis.values.size());
+    points *= static_cast<double>(axis.values.size());
+  }
+  if (points > static_cast<double>(kMaxGridPoints))
+    throw core::InputError(fmt::format("{}: the sweep grid has {} = {:.4g} points; the limit is {} (use fewer axis "
+                                       "values or several sweeps)", source, sizes, points, kMaxGridPoints));
   for (const auto& o : overrides)
     for (const Axis& axis : out.axes)
       if (o.substr(0, o.find('=')) == axis.key)

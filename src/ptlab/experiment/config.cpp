@@ -373,15 +373,10 @@ void apply_override(Spec& spec, const std::string& assignment) {
                                        where, path, example));
   }
   if (key == nullptr) throw core::InputError(unknown_key_message(where, path));
-  toml::table parsed;
-  bool ok = true;
-  try {
-    parsed = toml::parse("v = " + raw);
-  } catch (const toml::parse_error&) {
-    ok = false;
-  }
+  std::optional<toml::table> value = try_parse_toml_value(raw, where);
   // A bare word is a string ("--set transfer.rule=entry").
-  if (!ok || (key->type == Type::choice && !parsed["v"].is_string())) parsed = toml::table{{"v", raw}};
+  if (!value || (key->type == Type::choice && !(*value)["v"].is_string())) value = toml::table{{"v", raw}};
+  const toml::table& parsed = *value;
   assign(spec, *key, *parsed.get("v"), where);
 }
 
@@ -412,6 +407,9 @@ std::string leaf(const std::string& path) {
 }  // namespace
 
 std::optional<std::string> closest_key(const std::string& path, const std::vector<std::string>& keys) {
+  // Edit distance is quadratic in the length; no ptlab key is near 64 characters, so a longer
+  // name has no close match and is not worth seconds of comparisons.
+  if (path.size() > 64) return std::nullopt;
   std::optional<std::string> best;
   std::size_t best_d = std::numeric_limits<std::size_t>::max(), best_whole = best_d;
   for (const std::string& k : keys) {
@@ -426,28 +424,6 @@ std::optional<std::string> closest_key(const std::string& path, const std::vecto
   }
   if (best_d <= std::max<std::size_t>(2, leaf(path).size() / 3)) return best;
   return std::nullopt;
-}
-
-toml::table parse_toml(const std::string& text, const std::string& source_name) {
-  // toml++ recurses once per dotted-key component and overflows the stack on tens of thousands;
-  // no config needs more than a few, so refuse absurd nesting before parsing.
-  constexpr int kMaxDots = 64;
-  int line = 1, dots = 0;
-  for (const char c : text) {
-    if (c == '\n') {
-      ++line;
-      dots = 0;
-    } else if (c == '.' && ++dots > kMaxDots) {
-      throw core::InputError(fmt::format("{}:{}: more than {} dots on one line; expected a ptlab config (keys are "
-                                         "section.name)", source_name, line, kMaxDots));
-    }
-  }
-  try {
-    return toml::parse(text, source_name);
-  } catch (const toml::parse_error& e) {
-    throw core::InputError(fmt::format("{}:{}:{}: malformed TOML: {}", source_name, e.source().begin.line,
-                                       e.source().begin.column, e.description()));
-  }
 }
 
 std::string read_text(const std::string& path) {
@@ -465,7 +441,7 @@ ExperimentSpec spec_from_table(const toml::table& table, const std::string& sour
 
 ExperimentSpec parse_config(const std::string& text, const std::string& source_name,
                             const std::vector<std::string>& overrides) {
-  Spec spec = detail::spec_from_table(detail::parse_toml(text, source_name), source_name, false);
+  Spec spec = detail::spec_from_table(parse_toml(text, source_name), source_name, false);
   for (const std::string& o : overrides) apply_override(spec, o);
   if (spec.dynamics.full && spec.dynamics.every == 0)
     throw core::InputError(fmt::format("{}: dynamics.full = true with dynamics.every = 0 records nothing; expected "

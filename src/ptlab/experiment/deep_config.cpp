@@ -346,15 +346,10 @@ DeepSpec apply_overrides(toml::table table, const std::string& source, const std
     const std::string path = trim(o.substr(0, eq)), value = trim(o.substr(eq + 1));
     const Key* key = find_key(path);
     if (key == nullptr) throw core::InputError(unknown_key("--set " + o, path));
-    toml::table parsed;
-    bool ok = true;
-    try {
-      parsed = toml::parse("v = " + value);
-    } catch (const toml::parse_error&) {
-      ok = false;
-    }
+    std::optional<toml::table> maybe = try_parse_toml_value(value, "--set " + o);
     // A bare word is a string ("--set model.arch=vit").
-    if (!ok || (key->kind == Kind::choice && !parsed["v"].is_string())) parsed = toml::table{{"v", value}};
+    if (!maybe || (key->kind == Kind::choice && !(*maybe)["v"].is_string())) maybe = toml::table{{"v", value}};
+    const toml::table& parsed = *maybe;
     const std::string section = section_of(path);
     if (!table.contains(section)) table.insert(section, toml::table{});
     auto* sec = table[section].as_table();
@@ -369,13 +364,13 @@ DeepSpec apply_overrides(toml::table table, const std::string& source, const std
 }  // namespace
 
 DeepSpec parse_deep_config(const std::string& text, const std::string& source_name) {
-  return spec_of(detail::parse_toml(text, source_name), source_name);
+  return spec_of(parse_toml(text, source_name), source_name);
 }
 
 DeepSpec parse_deep_config(const std::string& text, const std::string& source_name,
                            const std::vector<std::string>& overrides) {
   if (overrides.empty()) return parse_deep_config(text, source_name);
-  return apply_overrides(detail::parse_toml(text, source_name), source_name, overrides);
+  return apply_overrides(parse_toml(text, source_name), source_name, overrides);
 }
 
 DeepSpec load_deep_config(const std::string& path, const std::vector<std::string>& overrides) {
@@ -384,7 +379,7 @@ DeepSpec load_deep_config(const std::string& path, const std::vector<std::string
 
 DeepSpec with_overrides(const DeepSpec& spec, const std::vector<std::string>& overrides) {
   const std::string text = deep_canonical_toml(spec);
-  return apply_overrides(detail::parse_toml(text, "config"), "config", overrides);
+  return apply_overrides(parse_toml(text, "config"), "config", overrides);
 }
 
 std::string deep_canonical_toml(const DeepSpec& spec, bool comments) {
@@ -448,7 +443,7 @@ bool is_deep_config(const std::string& path) {
   // deep config with a bad value still gets the deep reader's message).
   toml::table t;
   try {
-    t = detail::parse_toml(detail::read_text(path), path);
+    t = parse_toml(detail::read_text(path), path);
     detail::spec_from_table(t, path, true);
     return false;
   } catch (const core::InputError&) {

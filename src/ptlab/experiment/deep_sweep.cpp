@@ -38,7 +38,7 @@ KeyType deep_key_type(const std::string& key) {
 
 DeepSweepSpec parse_deep_sweep(const std::string& text, const std::string& source_name,
                                const std::vector<std::string>& overrides) {
-  const toml::table table = detail::parse_toml(text, source_name);  // keeps source lines for messages
+  const toml::table table = parse_toml(text, source_name);  // keeps source lines for messages
   const toml::table no_sweep;
   const bool has_sweep = table.contains("sweep");
   const toml::node* sweep_node = table.get("sweep");

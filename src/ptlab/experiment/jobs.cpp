@@ -26,6 +26,13 @@ Shard parse_shard(const std::string& text) {
 }
 
 JobPlan plan_jobs(const std::vector<PlanPoint>& points, const Shard& shard, const RunKeys& finished) {
+  // Counts and indices are int; refuse a plan whose run count would overflow them (or that no
+  // machine could finish) before building any of it.
+  double runs = 0;
+  for (const PlanPoint& point : points) runs += static_cast<double>(point.seeds) * static_cast<double>(point.run_hashes.size());
+  if (runs > static_cast<double>(kMaxPlannedRuns))
+    throw core::InputError(fmt::format("the sweep plans {:.4g} runs ({} points × their seeds and settings); the limit is {} "
+                                       "(use fewer seeds or axis values)", runs, points.size(), kMaxPlannedRuns));
   JobPlan plan;
   int index = 0;
   for (std::size_t p = 0; p < points.size(); ++p) {

@@ -53,8 +53,12 @@ struct JobPlan {
   JobCounts counts;
 };
 
+/// Most runs (points × seeds × settings) one plan may hold.
+inline constexpr long long kMaxPlannedRuns = 100'000'000;
+
 /// The jobs of `points` in `shard` whose runs are not all in `finished`. A job keeps only its
 /// unfinished settings. The shards of one grid partition its jobs exactly, whatever is finished.
+/// Throws core::InputError for more than kMaxPlannedRuns runs.
 JobPlan plan_jobs(const std::vector<PlanPoint>& points, const Shard& shard = {}, const RunKeys& finished = {});
 
 /// Reorders the jobs by decreasing point cost (stable), so that the last jobs running are short.

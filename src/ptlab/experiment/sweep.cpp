@@ -17,7 +17,7 @@ namespace ptlab::experiment {
 
 SweepSpec parse_sweep(const std::string& text, const std::string& source_name,
                       const std::vector<std::string>& overrides) {
-  const toml::table table = detail::parse_toml(text, source_name);
+  const toml::table table = parse_toml(text, source_name);
   const toml::node* sweep_node = table.get("sweep");
   if (sweep_node == nullptr || !sweep_node->is_table())
     throw core::InputError(fmt::format("{}: no [sweep] table; expected [sweep] with [[sweep.axis]] entries", source_name));

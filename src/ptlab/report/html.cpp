@@ -11,6 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "ptlab/core/error.hpp"
+#include "ptlab/core/file_io.hpp"
+#include "ptlab/core/whole_dir.hpp"
 #include "ptlab/experiment/stats.hpp"
 #include "ptlab/store/record_format.hpp"
 #include "ptlab/store/study_sink.hpp"
@@ -92,20 +94,38 @@ std::string indicator_section(const std::vector<store::RunRow>& rows) {
   return html + "</tbody></table>\n";
 }
 
-}  // namespace
-
-std::string write_report(const store::Study& study, const std::string& out_dir) {
-  const auto rows = study.rows();
-  if (rows.empty())
-    throw core::InputError(fmt::format("{}: the study has no runs; expected a study written by ptlab sweep", study.path()));
-  const auto points = store::summarize_points(study);
-  const auto first_point = nlohmann::ordered_json::parse(rows.front().point);
-  std::vector<std::string> axes;
-  for (const auto& [key, value] : first_point.items()) axes.push_back(key);
-
+// The report's directory, absolute, once it is known that it may be (re)placed: absent, an empty
+// directory or a previous report (index.html and figures/ only), and not the working directory or
+// one of its ancestors.
+fs::path whole_target(const std::string& out_dir) {
+  if (out_dir.empty()) throw core::InputError("report --out: empty path; expected a directory");
+  fs::path p = fs::absolute(fs::path(out_dir)).lexically_normal();
+  if (p.filename().empty() && p.has_parent_path()) p = p.parent_path();
   std::error_code ec;
-  fs::create_directories(fs::path(out_dir) / "figures", ec);
-  if (ec) throw core::InputError(fmt::format("report --out {}: cannot create the directory: {}", out_dir, ec.message()));
+  const fs::path cwd = fs::current_path(ec);
+  if (!ec && std::mismatch(p.begin(), p.end(), cwd.begin(), cwd.end()).first == p.end())
+    throw core::InputError(fmt::format("report --out {}: the working directory or one of its ancestors; expected a "
+                                       "directory of its own", out_dir));
+  const auto status = fs::symlink_status(p, ec);
+  if (!fs::exists(status)) return p;
+  if (!fs::is_directory(status))
+    throw core::InputError(fmt::format("report --out {}: exists and is not a directory; expected a new directory or "
+                                       "a previous report", out_dir));
+  for (const auto& entry : fs::directory_iterator(p, ec)) {
+    const std::string name = entry.path().filename().string();
+    const bool ours = (name == "index.html" && entry.is_regular_file(ec)) ||
+                      (name == "figures" && !entry.is_symlink(ec) && entry.is_directory(ec));
+    if (!ours)
+      throw core::InputError(fmt::format("report --out {}: holds {}, which is not part of a report; expected a new "
+                                         "directory, an empty one or a previous report (index.html and figures/)",
+                                         out_dir, name));
+  }
+  return p;
+}
+
+std::string page_html(const store::Study& study, const std::vector<store::RunRow>& rows,
+                      const std::vector<store::PointSummary>& points, const std::vector<std::string>& axes,
+                      const fs::path& out_dir) {
 
   // Figures: NTG against the first axis, the phase diagram when there are two axes, curves and
   // γ/ρ dynamics per grid point; each caption (from report/plot.hpp) says what it shows and where.
@@ -183,12 +203,27 @@ window.addEventListener("load", function () {{
 )html",
                       escape(fs::path(study.path()).filename().string()), escape(rows.front().config),
                       escape(nlohmann::json::parse(rows.front().provenance).dump(2)));
-  const fs::path page = fs::path(out_dir) / "index.html";
-  std::ofstream out(page, std::ios::binary | std::ios::trunc);
-  out << html;
-  out.close();
-  if (!out) throw core::InputError(fmt::format("report --out {}: cannot write index.html", out_dir));
-  return page.string();
+  return html;
 }
+
+}  // namespace
+
+std::string write_report(const store::Study& study, const std::string& out_dir) {
+  const auto rows = study.rows();
+  if (rows.empty())
+    throw core::InputError(fmt::format("{}: the study has no runs; expected a study written by ptlab sweep", study.path()));
+  const auto points = store::summarize_points(study);
+  const auto first_point = nlohmann::ordered_json::parse(rows.front().point);
+  std::vector<std::string> axes;
+  for (const auto& [key, value] : first_point.items()) axes.push_back(key);
+
+  const fs::path target = whole_target(out_dir);
+  core::write_whole_dir(target, "report --out " + out_dir, [&](const fs::path& tmp) {
+    fs::create_directory(tmp / "figures");
+    core::write_file((tmp / "index.html").string(), page_html(study, rows, points, axes, tmp));
+  });
+  return (fs::path(out_dir) / "index.html").string();
+}
+
 
 }  // namespace ptlab::report

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -21,6 +22,8 @@
 #include <sstream>
 
 #include "ptlab/core/error.hpp"
+#include "ptlab/core/file_io.hpp"
+#include "ptlab/core/signals.hpp"
 #include "ptlab/experiment/stats.hpp"
 
 namespace ptlab::report {
@@ -88,6 +91,29 @@ std::string quoted(const std::string& s) {
   return out + "\"";
 }
 
+// A text file written whole on close(), with the OS's reason on failure (a full disk): the data
+// behind a figure is never silently short.
+class CheckedFile : public std::ostringstream {
+ public:
+  explicit CheckedFile(fs::path path) : path_(std::move(path)) {}
+  void close() { core::write_file(path_.string(), str()); }
+
+ private:
+  fs::path path_;
+};
+
+// gnuplot can exit 0 having written a short figure (a full disk): a PNG must end with its IEND
+// chunk and an SVG with its closing tag. Throws core::IoError otherwise.
+void check_complete(const fs::path& figure, const std::string& format) {
+  std::ifstream in(figure, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string tail = bytes.substr(bytes.size() > 64 ? bytes.size() - 64 : 0);
+  const bool ok = format == "png" ? tail.find("IEND") != std::string::npos : tail.find("</svg>") != std::string::npos;
+  if (!ok)
+    throw core::IoError(fmt::format("plot: {}: gnuplot wrote {} bytes, not a whole {} (disk full?)", figure.string(),
+                                    bytes.size(), format == "png" ? "PNG" : "SVG"));
+}
+
 void run_gnuplot(const fs::path& script) {
   // gnuplot's own messages go to a file: on failure we report its last line, not a screenful.
   const fs::path log = script.string() + ".log";
@@ -123,6 +149,40 @@ void prepare_dir(const fs::path& dir) {
   fs::create_directories(dir, ec);
   if (ec || !fs::is_directory(dir, ec))
     throw core::InputError(fmt::format("plot --out {}: cannot create the directory", dir.string()));
+}
+
+// Figures are drawn into a hidden folder inside the output folder and moved in only once every
+// file of every figure is complete, so a full disk or a failing gnuplot leaves the output folder as
+// it was (and removes it if this call created it).
+std::vector<Figure> staged(const fs::path& out_dir, const std::function<std::vector<Figure>(const fs::path&)>& draw) {
+  std::error_code ec;
+  const bool existed = fs::exists(out_dir, ec);
+  const fs::path stage = out_dir / fmt::format(".plot.partial-{}", ::getpid());
+  const auto clean_up = [&] {
+    fs::remove_all(stage, ec);
+    if (!existed) fs::remove(out_dir, ec);  // only if still empty
+  };
+  try {
+    std::vector<Figure> figures = draw(stage);
+    const core::DeferSignals no_interrupts;  // all figures move in, or none
+    const auto moved = [&](std::string& path) {
+      const fs::path to = out_dir / fs::path(path).filename();
+      fs::rename(path, to);
+      path = to.string();
+    };
+    for (Figure& f : figures) {
+      for (std::string& file : f.files) moved(file);
+      if (!f.data.empty()) moved(f.data);
+    }
+    fs::remove_all(stage);
+    return figures;
+  } catch (const fs::filesystem_error& e) {
+    clean_up();
+    throw core::IoError(fmt::format("plot --out {}: {}: {}", out_dir.string(), e.path1().string(), e.code().message()));
+  } catch (...) {
+    clean_up();
+    throw;
+  }
 }
 
 // A CSV line of `expected` cells from `source`; the header line (first cell "seed") is skipped by
@@ -182,8 +242,9 @@ std::vector<std::string> render(const fs::path& dir, const std::string& name, co
   for (const auto& f : formats) {
     const fs::path out = dir / (name + "." + f);
     const fs::path script = dir / (name + "." + f + ".gp");
-    std::ofstream(script) << terminal(f) << "\nset output " << quoted(out.string()) << "\n" << body << "\nunset output\n";
+    core::write_file(script.string(), terminal(f) + "\nset output " + quoted(out.string()) + "\n" + body + "\nunset output\n");
     run_gnuplot(script);
+    check_complete(out, f);
     fs::remove(script);
     files.push_back(out.string());
   }
@@ -329,7 +390,7 @@ Figure plot_ntg(const std::vector<Run>& runs, const Axis& x, const std::vector<A
   if (series.empty()) throw core::InputError("plot --kind ntg: no finished run with a finite NTG; expected done runs");
   const std::string name = names("ntg", x.key);
   const fs::path data_path = dir / (name + ".dat");
-  std::ofstream data(data_path);
+  CheckedFile data(data_path);
   data << "# NTG against " << x.key << " (" << x.scale()
        << " axis): mean and 95% Student-t CI over the done runs of each point (NaN: fewer than 2 runs)\n"
        << "# one block per line of the figure (gnuplot index), its title on the block's first line\n"
@@ -442,7 +503,7 @@ Figure plot_phase(const std::vector<Run>& runs, const Axis& x, const Axis& y, co
     }
   const std::string name = names("phase", x.key + "-" + y.key);
   const fs::path data_path = dir / (name + ".dat");
-  std::ofstream data(data_path);
+  CheckedFile data(data_path);
   data << "# NTG over " << x.key << " (x, " << x.scale() << " axis) and " << y.key << " (y, " << y.scale()
        << " axis): mean and 95% Student-t CI over the done runs of each point (NaN: fewer than 2 runs)\n"
        << "# significant: 1 if the CI excludes 0; the cell spans x_low..x_high, y_low..y_high\n"
@@ -528,7 +589,7 @@ std::vector<Figure> plot_curves(const std::vector<Run>& runs, const fs::path& di
     const std::string name = names("curves", point_name(key));
     const std::string where = point_caption(key);
     const fs::path data_path = dir / (name + ".dat");
-    std::ofstream data(data_path);
+    CheckedFile data(data_path);
     data << "# test error (true labels) against " << (deep ? "epoch" : "GD step")
          << ", mean and ±1 std over seeds (std NaN: one run) at " << where << "\n"
          << "# one block per model (gnuplot index 0: transfer, 1: scratch), its name on the block's first line\n"
@@ -602,7 +663,7 @@ std::vector<Figure> plot_dynamics(const std::vector<Run>& runs, const fs::path& 
     const std::string name = names("dynamics", point_name(key));
     const std::string where = point_caption(key);
     const fs::path data_path = dir / (name + ".dat");
-    std::ofstream data(data_path);
+    CheckedFile data(data_path);
     data << "# γ/ρ summaries (dynamics/trajectory.hpp) against GD step, mean over seeds at " << where << "\n"
          << "# one block per series phase/group/quantity (gnuplot index), named on the block's first line\n"
          << "# step mean\n";
@@ -756,8 +817,11 @@ std::vector<std::string> plot_run_dir(const std::string& run_dir, const PlotOpti
   }
   Names names(named.filename().empty() ? std::string("run") : named.filename().string());
   std::vector<std::string> files;
-  for (const auto& figure : options.kind == "curves" ? plot_curves({run}, options.out_dir, names, options.formats)
-                                                     : plot_dynamics({run}, options.out_dir, names, options.formats))
+  const auto figures = staged(options.out_dir, [&](const fs::path& out) {
+    return options.kind == "curves" ? plot_curves({run}, out, names, options.formats)
+                                    : plot_dynamics({run}, out, names, options.formats);
+  });
+  for (const auto& figure : figures)
     files.insert(files.end(), figure.files.begin(), figure.files.end());
   return files;
 }
@@ -786,20 +850,25 @@ std::vector<Figure> plot_study_figures(const store::Study& study, const PlotOpti
     y = pick(options.y, x == axes[0] ? 1 : 0, "--y");
     if (x == y) throw core::InputError(fmt::format("plot --kind phase: --x and --y are both {}; expected two axes", x));
   }
-  const fs::path dir(options.out_dir);
   Names names(fs::path(study.path()).stem().string());
-  if (options.kind == "curves") return plot_curves(runs, dir, names, options.formats);
-  if (options.kind == "dynamics") return plot_dynamics(runs, dir, names, options.formats);
+  if (options.kind == "curves")
+    return staged(options.out_dir, [&](const fs::path& dir) { return plot_curves(runs, dir, names, options.formats); });
+  if (options.kind == "dynamics")
+    return staged(options.out_dir, [&](const fs::path& dir) { return plot_dynamics(runs, dir, names, options.formats); });
   const Axis ax = make_axis(runs, x);
   if (options.kind == "ntg") {
     std::vector<Axis> others;
     for (const auto& a : axes)
       if (a != x) others.push_back(make_axis(runs, a));
-    prepare_dir(dir);
-    return {plot_ntg(runs, ax, others, dir, names, options.formats)};
+    return staged(options.out_dir, [&](const fs::path& dir) {
+      prepare_dir(dir);
+      return std::vector<Figure>{plot_ntg(runs, ax, others, dir, names, options.formats)};
+    });
   }
-  prepare_dir(dir);
-  return {plot_phase(runs, ax, make_axis(runs, y), dir, names, options.formats)};
+  return staged(options.out_dir, [&](const fs::path& dir) {
+    prepare_dir(dir);
+    return std::vector<Figure>{plot_phase(runs, ax, make_axis(runs, y), dir, names, options.formats)};
+  });
 }
 
 std::vector<std::string> plot_study(const store::Study& study, const PlotOptions& options) {

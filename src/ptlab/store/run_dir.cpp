@@ -20,6 +20,7 @@
 #include "ptlab/core/error.hpp"
 #include "ptlab/core/file_io.hpp"
 #include "ptlab/core/signals.hpp"
+#include "ptlab/core/whole_dir.hpp"
 #include "ptlab/experiment/config.hpp"
 
 namespace ptlab::store {
@@ -68,54 +69,7 @@ bool is_run_dir(const fs::path& p) {
          summary.contains("records");
 }
 
-// The missing ancestors of `target`, outermost first (created before writing, removed on failure).
-std::vector<fs::path> missing_ancestors(const fs::path& target) {
-  std::vector<fs::path> missing;
-  std::error_code ec;
-  for (fs::path a = target.parent_path(); !fs::exists(fs::symlink_status(a, ec)) && a != a.parent_path();
-       a = a.parent_path())
-    missing.insert(missing.begin(), a);
-  return missing;
-}
-
-// Puts `tmp` in place of `target`. An existing target is swapped with it atomically
-// (renameat2 RENAME_EXCHANGE) and the old output, now at `tmp`, removed afterwards, so that at every
-// instant one whole output directory is at `target`; where the file system cannot exchange, the
-// old one is renamed aside first (never deleted before the new one is in place).
-void put_in_place(const fs::path& tmp, const fs::path& target) {
-  std::error_code ec;
-  if (!fs::exists(fs::symlink_status(target, ec))) {
-    fs::rename(tmp, target);
-    return;
-  }
-  if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) == 0) {
-    fs::remove_all(tmp);
-    return;
-  }
-  const fs::path aside = fs::path(tmp.string() + ".old");
-  fs::rename(target, aside);
-  fs::rename(tmp, target);
-  fs::remove_all(aside);
-}
-
-// Temporaries ".NAME.partial-PID" left by a process that no longer runs (killed by SIGKILL or a
-// power cut while writing NAME): never results, removed before NAME is written again.
-void remove_stale_partials(const fs::path& target) {
-  std::error_code ec;
-  const std::string prefix = "." + target.filename().string() + ".partial-";
-  for (const auto& entry : fs::directory_iterator(target.parent_path(), ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind(prefix, 0) != 0) continue;
-    const std::string rest = name.substr(prefix.size());
-    const std::string digits = rest.substr(0, rest.find('.'));
-    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9) continue;
-    const pid_t pid = static_cast<pid_t>(std::stol(digits));
-    if (pid == ::getpid() || ::kill(pid, 0) == 0 || errno != ESRCH) continue;  // its writer may still run
-    fs::remove_all(entry.path(), ec);
-  }
-}
-
-constexpr std::size_t kTempSuffix = 32;  // ".NAME.partial-PID" adds at most this to a name
+constexpr std::size_t kTempSuffix = core::kPartialSuffix;
 
 }  // namespace
 
@@ -197,18 +151,7 @@ void write_run_dir(const std::string& dir, const experiment::ExperimentResult& r
                    const Provenance& provenance, bool overwrite) {
   check_output_dir(dir, overwrite);
   const fs::path target = resolve(dir);
-  const fs::path tmp = target.parent_path() / fmt::format(".{}.partial-{}", target.filename().string(), getpid());
-  const std::vector<fs::path> created = missing_ancestors(target);
-  remove_stale_partials(target);
-  const core::DeferSignals no_interrupts;
-  std::error_code ec;
-  const auto clean_up = [&]() {
-    fs::remove_all(tmp, ec);
-    for (auto it = created.rbegin(); it != created.rend(); ++it) fs::remove(*it, ec);  // only if still empty
-  };
-  try {
-    fs::create_directories(target.parent_path());
-    fs::create_directory(tmp);
+  core::write_whole_dir(target, "--out " + dir, [&](const fs::path& tmp) {
     write_file(dir, tmp / "config.toml", experiment::canonical_toml(result.spec));
     write_file(dir, tmp / "summary.json", to_json(result, provenance).dump(2) + "\n");
     write_file(dir, tmp / "curves.csv", curves_csv(result));
@@ -227,15 +170,7 @@ void write_run_dir(const std::string& dir, const experiment::ExperimentResult& r
       }
       write_file(dir, tmp / "dynamics_full.csv", rows);
     }
-    put_in_place(tmp, target);
-  } catch (const fs::filesystem_error& e) {
-    clean_up();
-    const std::string where = e.path1().empty() ? std::string() : e.path1().string() + ": ";
-    throw core::IoError(fmt::format("--out {}: cannot write the output directory: {}{}", dir, where, e.code().message()));
-  } catch (...) {
-    clean_up();
-    throw;
-  }
+  }, {.defer_signals_while_filling = true});
 }
 
 }  // namespace ptlab::store

@@ -25,10 +25,14 @@ struct SweepTable {
   std::vector<Axis> axes;
 };
 
+/// Most points one sweep's grid may have (the grid is held in memory before any run; the 100 × 100
+/// heatmaps of the literature presets are 10,000).
+inline constexpr std::size_t kMaxGridPoints = 200'000;
+
 /// Reads a [sweep] table (theory and deep sweeps alike): sweep.seeds in [1, max_seeds] and at
 /// least one [[sweep.axis]], no key twice, no axis key among `overrides`. `problem(key, value)`
 /// validates every value before any run: "" when it is fine, else "KEY = VALUE: expected …".
-/// Throws core::InputError naming `source` and the line.
+/// Throws core::InputError naming `source` and the line, and for a grid of more than kMaxGridPoints.
 SweepTable parse_sweep_table(const toml::table& sweep, const std::string& source, int max_seeds,
                              const std::function<KeyType(const std::string&)>& key_type,
                              const std::function<std::string(const std::string&, const std::string&)>& problem,

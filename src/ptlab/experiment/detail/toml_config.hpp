@@ -5,11 +5,9 @@
 #include <toml++/toml.h>
 
 #include "ptlab/experiment/spec.hpp"
+#include "ptlab/experiment/toml_text.hpp"
 
 namespace ptlab::experiment::detail {
-
-/// Parses TOML text; throws core::InputError "SOURCE:LINE:COL: malformed TOML: ...".
-toml::table parse_toml(const std::string& text, const std::string& source_name);
 
 /// Reads a whole file; throws core::InputError for a directory or an unreadable file.
 std::string read_text(const std::string& path);
