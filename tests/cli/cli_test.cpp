@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "ptlab/experiment/deep_config.hpp"
+#include "ptlab/experiment/deep_run.hpp"
 #include "ptlab/report/table.hpp"
 #include "ptlab/store/run_dir.hpp"
 #include "support/csv_rows.hpp"
@@ -293,6 +294,17 @@ TEST_F(Cli, IoFailuresAreOneLineExitThree) {
   EXPECT_NE(run.err.find("No space left on device"), std::string::npos) << run.err;
   EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
   EXPECT_TRUE(fs::is_empty(mnt));  // nothing half-written
+  // Figures and reports on the full disk: one line, exit 3, and the disk holds nothing afterwards
+  // (no empty or truncated figure listed as made).
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"plot", path("s.db"), "--kind", "curves", "--out", mnt + "/figures"},
+        std::vector<std::string>{"report", path("s.db"), "--out", mnt + "/report"}}) {
+    const Result r = ptlab_cli(args);
+    EXPECT_EQ(r.code, 3) << args[0] << ": " << r.err;
+    EXPECT_EQ(r.out, "") << args[0];
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_TRUE(fs::is_empty(mnt)) << args[0];
+  }
   EXPECT_EQ(std::system(("umount " + mnt).c_str()), 0);
 }
 
@@ -497,10 +509,14 @@ TEST_F(Cli, AdviseRejectsBadProbeSettings) {
   expect_bad_input({"advise", tiny, "--shrink", "2"}, "shrink = 2");
   expect_bad_input({"advise", tiny, "--max-cost", "0"}, "max_cost = 0");
   const std::string deep = std::string(PTLAB_SOURCE_DIR) + "/configs/deep/fmnist_resnet.toml";
-  // Deep configs are advised and scored; what they cannot support is refused before training.
-  expect_bad_input({"advise", deep, "--folds", "500"}, "too few to split into 500 folds");
-  expect_bad_input({"advise", deep, "--level", "1"}, "expected a confidence level in [0.5, 1)");
-  expect_bad_input({"score", deep, "--set", "downstream.per_class=1"}, "too few for the class-covariance scores");
+  // Deep configs are advised and scored; what they cannot support is refused before training
+  // (a build without LibTorch, such as the sanitizer build, refuses them all as one line too).
+  const bool deep_half = ptlab::experiment::deep_available();
+  const std::string no_torch = "this ptlab was built without LibTorch";
+  expect_bad_input({"advise", deep, "--folds", "500"}, deep_half ? "too few to split into 500 folds" : no_torch);
+  expect_bad_input({"advise", deep, "--level", "1"}, deep_half ? "expected a confidence level in [0.5, 1)" : no_torch);
+  expect_bad_input({"score", deep, "--set", "downstream.per_class=1"},
+                   deep_half ? "too few for the class-covariance scores" : no_torch);
   // Sizes that cannot fit are refused before anything is allocated (2m ≥ 2³¹ used to overflow).
   expect_bad_input({"advise", tiny, "--set", "model.m=1073741824"}, "GiB");
   expect_bad_input({"score", tiny, "--set", "model.m=1073741824"}, "GiB");

@@ -133,6 +133,30 @@ TEST(Config, MalformedTomlNamesFileLineAndColumn) {
   EXPECT_NE(msg.find("malformed TOML"), std::string::npos);
 }
 
+TEST(Config, BytesTomlPlusPlusCannotSurviveAreRefusedBeforeParsing) {
+  // A NUL byte (toml++ 3.3 crashed on this one), bytes that are not UTF-8, non-ASCII outside a
+  // string (toml++'s Unicode tables reach __builtin_unreachable), nesting that would recurse deep.
+  EXPECT_EQ(error_of(std::string("\0[\x15" "data]\nd = -5\n", 16)), "a.toml:1:1: NUL byte; expected UTF-8 text");
+  EXPECT_EQ(error_of("[data]\nd = 2\xff\n"), "a.toml:2:6: byte 0xFF is not UTF-8; expected UTF-8 text");
+  EXPECT_EQ(error_of("[data]\nd = \xc0\x80\n"), "a.toml:2:5: byte 0xC0 is not UTF-8; expected UTF-8 text");  // overlong
+  EXPECT_EQ(error_of("[data]\nd = \xed\xa0\x80\n"), "a.toml:2:5: byte 0xED is not UTF-8; expected UTF-8 text");  // surrogate
+  EXPECT_EQ(error_of("[data]\nd = 2000\xc2\xa0\n"),
+            "a.toml:2:9: non-ASCII character outside a string or comment; expected keys and values in ASCII (quote "
+            "text)");
+  EXPECT_EQ(error_of("v = " + std::string(40, '[') + std::string(40, ']') + "\n"),
+            "a.toml:1:37: brackets nested more than 32 deep; expected a ptlab config");
+  // A long unknown key gets no suggestion (edit distance is quadratic in its length).
+  EXPECT_EQ(error_of("[data]\n" + std::string(70, 'a') + " = 1\n"),
+            "a.toml:2: unknown key 'data." + std::string(70, 'a') + "' (see `ptlab config --default` for every key)");
+  // UTF-8 inside strings and comments is text like any other.
+  EXPECT_EQ(error_of("# é\n[transfer]\nrule = \"é\"\n"),
+            "a.toml:3: transfer.rule = \"é\": expected one of \"filter\", \"entry\", \"layer\", \"activation\", \"oracle\"");
+  EXPECT_EQ(error_of("[transfer]\nrule = \"\"\"\né\"\"\"\n").rfind("a.toml:2: transfer.rule", 0), 0u);
+  // A --set value that is not TOML is a bare word, whatever its bytes.
+  EXPECT_EQ(error_of("", {"transfer.rule=\xc3\xa9"}), "--set transfer.rule=é: transfer.rule = \"é\": expected one of "
+                                                         "\"filter\", \"entry\", \"layer\", \"activation\", \"oracle\"");
+}
+
 TEST(Config, UnreadableFileIsAnInputError) {
   try {
     experiment::load_config("/nonexistent/dir/x.toml");

@@ -132,6 +132,20 @@ TEST(JobPlanner, ShardAssignmentIsPointMajorOverSeedsAndLongestFirstIsStable) {
   EXPECT_EQ(order, (std::vector<std::pair<int, std::uint64_t>>{{1, 0}, {1, 1}, {1, 2}, {0, 10}, {0, 11}}));
 }
 
+TEST(JobPlanner, APlanOfMoreRunsThanTheLimitIsRefusedBeforeAnyJobIsMade) {
+  // 30000 points of 5000 seeds: 1.5·10⁸ runs, more than an int-indexed plan should hold.
+  const std::vector<PlanPoint> points(30000, PlanPoint{{"h"}, 0, 5000, 1.0});
+  try {
+    plan_jobs(points);
+    ADD_FAILURE() << "no error";
+  } catch (const ptlab::core::InputError& e) {
+    EXPECT_STREQ(e.what(), "the sweep plans 1.5e+08 runs (30000 points × their seeds and settings); the limit is "
+                           "100000000 (use fewer seeds or axis values)");
+  }
+  const std::vector<PlanPoint> fine(3, PlanPoint{{"h"}, 0, 5000, 1.0});
+  EXPECT_EQ(plan_jobs(fine).counts.total, 15000);
+}
+
 TEST(JobPlanner, ShardTextIsParsedStrictly) {
   EXPECT_EQ(parse_shard("3/8").index, 3);
   EXPECT_EQ(parse_shard("3/8").count, 8);

@@ -98,6 +98,20 @@ TEST(Sweep, BadSweepsAreOneLineErrors) {
             std::string::npos);
 }
 
+TEST(Sweep, AnAbsurdGridIsRefusedFromItsAxesBeforeAnyPointIsBuilt) {
+  // 1000 × 1000 × 1000 points: refused at parse time, naming the sizes and the limit.
+  EXPECT_EQ(error_of("[sweep]\n[[sweep.axis]]\nkey = \"transfer.alpha\"\nlinspace = [0, 1, 1000]\n"
+                     "[[sweep.axis]]\nkey = \"data.norm_u\"\nlinspace = [1, 2, 1000]\n"
+                     "[[sweep.axis]]\nkey = \"upstream.sigma_p\"\nlinspace = [1, 2, 1000]\n"),
+            "s.toml: the sweep grid has 1000 × 1000 × 1000 = 1e+09 points; the limit is 200000 (use fewer axis values "
+            "or several sweeps)");
+  // The limit itself is fine: 400 × 500 = 200000 points parse (the grid is not built here).
+  const auto at_limit = parse_sweep("[sweep]\n[[sweep.axis]]\nkey = \"transfer.alpha\"\nlinspace = [0, 1, 400]\n"
+                                    "[[sweep.axis]]\nkey = \"data.norm_u\"\nlinspace = [1, 2, 500]\n",
+                                    "s.toml");
+  EXPECT_EQ(at_limit.axes[0].values.size() * at_limit.axes[1].values.size(), 200000u);
+}
+
 TEST(Sweep, ARunConfigRejectsASweepTable) {
   try {
     experiment::parse_config("[sweep]\nseeds = 2\n", "s.toml");

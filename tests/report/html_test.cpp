@@ -90,6 +90,29 @@ TEST_F(HtmlReport, PageHoldsTableConfigAndFigures) {
   EXPECT_EQ(html_.find("http"), std::string::npos);  // nothing fetched: viewable offline
 }
 
+TEST_F(HtmlReport, APreviousReportIsReplacedWholeAndForeignFoldersAreRefusedUntouched) {
+  const auto study = store::Study::open_existing((dir_ / "s.db").string());
+  // A previous report is replaced: the new page is there, and nothing of the old one lingers.
+  std::ofstream(dir_ / "report" / "figures" / "stale.svg") << "<svg></svg>";
+  report::write_report(study, (dir_ / "report").string());
+  EXPECT_FALSE(fs::exists(dir_ / "report" / "figures" / "stale.svg"));
+  EXPECT_EQ(read(page_), html_);
+  // No temporary is left beside it.
+  for (const auto& e : fs::directory_iterator(dir_))
+    EXPECT_EQ(e.path().filename().string().find(".partial-"), std::string::npos) << e.path();
+  // A folder holding anything else is not a report: refused, and its files keep their bytes.
+  fs::create_directories(dir_ / "mine");
+  std::ofstream(dir_ / "mine" / "notes.txt") << "keep me";
+  try {
+    report::write_report(study, (dir_ / "mine").string());
+    ADD_FAILURE() << "a folder with notes.txt was taken as a report";
+  } catch (const core::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("holds notes.txt, which is not part of a report"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(read((dir_ / "mine" / "notes.txt").string()), "keep me");
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir_ / "mine"), fs::directory_iterator()), 1);
+}
+
 TEST_F(HtmlReport, HeadlessChromiumShowsEveryFigure) {
   if (std::system("command -v chromium > /dev/null 2>&1") != 0)
     GTEST_SKIP() << "chromium is not installed (apt-get install chromium); the rendering check is skipped";

@@ -401,7 +401,9 @@ std::vector<std::pair<std::string, FeatureScore>> feature_scores() {
 
 TEST(ScoreInputs, EachBadInputThrowsAOneLineInputError) {
   const Data a = data_a();
-  for (const auto& [name, fn] : feature_scores()) {
+  for (const auto& entry : feature_scores()) {
+    const auto& name = entry.first;  // named, not bound: lambdas below capture them (clang 14)
+    const auto& fn = entry.second;
     SCOPED_TRACE(name);
     EXPECT_NO_THROW(fn(a.F, a.y));
     std::vector<int> shorter(a.y.begin(), a.y.end() - 1);

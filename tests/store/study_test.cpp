@@ -14,6 +14,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -284,13 +285,39 @@ TEST_F(StudyTest, RerunSkipsFinishedRunsAndMoreSeedsRunOnlyTheNewOnes) {
   for (const auto& p : more.points) EXPECT_EQ(p.done + p.diverged, 3);
 }
 
-TEST_F(StudyTest, SigkillMidSweepLosesNoFinishedRunAndDuplicatesNone) {
-  const int seeds = 40;  // 160 runs of 400 steps: a few seconds, long enough to be killed mid-way
+namespace {
+
+// How many runs a sweep has committed to `db` so far (-1 while the store does not exist yet).
+int committed_rows(const std::string& db) {
+  sqlite3* handle = nullptr;
+  int n = -1;
+  if (sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_busy_timeout(handle, 1000);
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(handle, "SELECT count(*) FROM runs;", -1, &stmt, nullptr) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW)
+      n = sqlite3_column_int(stmt, 0);
+    sqlite3_finalize(stmt);
+  }
+  sqlite3_close(handle);
+  return n;
+}
+
+// The sweep config of `seeds` seeds whose runs take 400 steps: long enough to be interrupted mid-way.
+std::string slow_sweep(int seeds) {
   std::string text = kSweep;
   text.replace(text.find("SEEDS"), 5, std::to_string(seeds));
   for (auto at = text.find("steps = 60"); at != std::string::npos; at = text.find("steps = 60"))
     text.replace(at, 10, "steps = 400");
-  std::ofstream(path("sweep.toml")) << text;
+  return text;
+}
+
+// Kills a sweep of 4 points × `seeds` with `signal` once 20 runs are committed, then resumes it:
+// the store must end with every run exactly once, and runs from before the signal must equal fresh
+// serial runs.
+void signal_mid_sweep_then_resume(const std::function<std::string(const std::string&)>& path, int signal) {
+  const int seeds = 40;  // 160 runs of 400 steps: a few seconds, long enough to be killed mid-way
+  std::ofstream(path("sweep.toml")) << slow_sweep(seeds);
   const std::string db = path("kill.db");
 
   const pid_t child = fork();
@@ -304,27 +331,14 @@ TEST_F(StudyTest, SigkillMidSweepLosesNoFinishedRunAndDuplicatesNone) {
     _exit(127);
   }
   // Wait until some runs are committed, then kill without warning.
-  const auto count_rows = [&]() -> int {
-    sqlite3* handle = nullptr;
-    int n = -1;
-    if (sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-      sqlite3_busy_timeout(handle, 1000);
-      sqlite3_stmt* stmt = nullptr;
-      if (sqlite3_prepare_v2(handle, "SELECT count(*) FROM runs;", -1, &stmt, nullptr) == SQLITE_OK &&
-          sqlite3_step(stmt) == SQLITE_ROW)
-        n = sqlite3_column_int(stmt, 0);
-      sqlite3_finalize(stmt);
-    }
-    sqlite3_close(handle);
-    return n;
-  };
+  const auto count_rows = [&] { return committed_rows(db); };
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (count_rows() < 20 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  kill(child, SIGKILL);
+  kill(child, signal);
   int status = 0;
   waitpid(child, &status, 0);
-  ASSERT_TRUE(WIFSIGNALED(status)) << "the sweep finished before it could be killed";
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == signal) << "the sweep finished before it could be signalled";
   const int before = count_rows();
   ASSERT_GE(before, 20);
   ASSERT_LT(before, 4 * seeds);
@@ -345,6 +359,20 @@ TEST_F(StudyTest, SigkillMidSweepLosesNoFinishedRunAndDuplicatesNone) {
     const auto& p = *std::find_if(points.begin(), points.end(),
                                   [&](const auto& q) { return experiment::run_hash(q.spec) == rows[i].run_hash; });
     EXPECT_EQ(pure(nlohmann::json::parse(rows[i].record)), pure(store::record_json(experiment::run_seed(p.spec, rows[i].seed))));
+  }
+}
+
+}  // namespace
+
+TEST_F(StudyTest, SigkillMidSweepLosesNoFinishedRunAndDuplicatesNone) {
+  signal_mid_sweep_then_resume([&](const std::string& n) { return path(n); }, SIGKILL);
+}
+
+TEST_F(StudyTest, SigintAndSigtermMidSweepLoseNoFinishedRunAndDuplicateNone) {
+  for (const int signal : {SIGINT, SIGTERM}) {
+    SCOPED_TRACE(signal);
+    signal_mid_sweep_then_resume([&, signal](const std::string& n) { return path(std::to_string(signal) + "-" + n); },
+                                 signal);
   }
 }
 
@@ -429,4 +457,71 @@ TEST_F(StudyTest, FullOrReadOnlyDiskIsAnIoErrorAndTheStoreStaysConsistent) {
   ASSERT_EQ(std::system(("mount -o remount,rw " + mnt).c_str()), 0);
   EXPECT_EQ(store::Study::open_existing(db).rows().size(), 40u);
   EXPECT_EQ(std::system(("umount " + mnt).c_str()), 0);
+}
+
+TEST_F(StudyTest, TwoSweepsOnOneStoreAtOnceEndWithEveryRunOnce) {
+  std::string text = kSweep;
+  text.replace(text.find("SEEDS"), 5, "6");
+  std::ofstream(path("sweep.toml")) << text;
+  const std::string db = path("both.db");
+  const std::string one = std::string(PTLAB_EXE) + " sweep " + path("sweep.toml") + " --store " + db + " --threads 1";
+  // Both start together; each may find runs the other committed, neither may fail or duplicate.
+  const std::string both = one + " > " + path("a.log") + " 2>&1 & a=$!; " + one + " > " + path("b.log") +
+                           " 2>&1 & b=$!; wait $a && wait $b";
+  ASSERT_EQ(std::system(("bash -c '" + both + "'").c_str()), 0) << "see " << path("a.log") << " and " << path("b.log");
+  const auto rows = store::Study::open_existing(db).rows();
+  ASSERT_EQ(rows.size(), 24u);
+  std::set<std::pair<std::string, std::uint64_t>> keys;
+  for (const auto& row : rows) keys.emplace(row.run_hash, row.seed);
+  EXPECT_EQ(keys.size(), rows.size());
+  support::run_study(experiment::load_sweep(path("sweep.toml")), path("serial.db"), 1);
+  EXPECT_EQ(pure_rows(path("serial.db")), pure_rows(db));
+}
+
+TEST_F(StudyTest, AKilledMpiRankStopsTheSweepAndARerunFinishesTheGrid) {
+  if (std::system("command -v mpirun > /dev/null 2>&1") != 0) GTEST_SKIP() << "mpirun not installed (openmpi-bin)";
+  const int seeds = 40;
+  std::ofstream(path("sweep.toml")) << slow_sweep(seeds);
+  const std::string db = path("mpi-kill.db"), log = path("mpi-kill.log");
+  const pid_t mpirun = fork();
+  ASSERT_GE(mpirun, 0);
+  if (mpirun == 0) {
+    const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(out, 1);
+    dup2(out, 2);
+    execlp("mpirun", "mpirun", "--allow-run-as-root", "--oversubscribe", "-n", "2", PTLAB_EXE, "sweep",
+           path("sweep.toml").c_str(), "--store", db.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (committed_rows(db) < 10 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  // One rank (a child of mpirun running ptlab) dies without warning.
+  std::string rank;
+  if (std::FILE* p = popen(("pgrep -P " + std::to_string(mpirun) + " -f 'ptlab sweep' | head -1").c_str(), "r")) {
+    char buffer[32] = {};
+    if (std::fgets(buffer, sizeof buffer, p) != nullptr) rank = buffer;
+    pclose(p);
+  }
+  ASSERT_FALSE(rank.empty()) << "no rank found under mpirun " << mpirun;
+  ASSERT_EQ(kill(static_cast<pid_t>(std::stol(rank)), SIGKILL), 0);
+  int status = 0;
+  waitpid(mpirun, &status, 0);
+  // The sweep reports it: mpirun exits non-zero and says which rank died.
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) != 0) << "status " << status;
+  std::ifstream in(log);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("signal 9"), std::string::npos) << text;
+  const int before = committed_rows(db);
+  ASSERT_GE(before, 10);
+  ASSERT_LT(before, 4 * seeds);
+  // A rerun finishes the grid: nothing lost, nothing duplicated.
+  const auto result = support::run_study(experiment::load_sweep(path("sweep.toml")), db, 2);
+  EXPECT_EQ(result.counts.skipped, before);
+  EXPECT_EQ(result.counts.ran, 4 * seeds - before);
+  const auto rows = store::Study::open_existing(db).rows();
+  std::set<std::pair<std::string, std::uint64_t>> keys;
+  for (const auto& row : rows) keys.emplace(row.run_hash, row.seed);
+  EXPECT_EQ(rows.size(), static_cast<std::size_t>(4 * seeds));
+  EXPECT_EQ(keys.size(), rows.size());
 }
