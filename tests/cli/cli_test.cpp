@@ -337,6 +337,26 @@ TEST_F(Cli, ShardsMergeIntoTheSameRecordsAsOneProcess) {
   EXPECT_FALSE(fs::exists(path("m2.db")));
 }
 
+TEST_F(Cli, MergeIntoATruncatedStoreIsRefusedAndLeavesItsBytes) {
+  const std::string sweep = write("s.toml",
+                                  "[data]\nd = 60\nn_test = 100\n[upstream]\nn = 20\nsteps = 40\n[downstream]\nn = 8\n"
+                                  "steps = 40\n[model]\nm = 4\n[sweep]\nseeds = 2\n[[sweep.axis]]\nkey = "
+                                  "\"transfer.alpha\"\nvalues = [0.0, 0.5]\n");
+  ASSERT_EQ(ptlab_cli({"sweep", sweep, "--store", path("a.db")}).code, 0);
+  ASSERT_EQ(ptlab_cli({"sweep", sweep, "--store", path("b.db")}).code, 0);
+  fs::resize_file(path("b.db"), fs::file_size(path("b.db")) / 2);
+  const std::string before = read(path("b.db"));
+  const Result r = ptlab_cli({"merge", path("b.db"), path("a.db")});
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "ptlab: " + path("b.db") + ": not a readable SQLite study store: database disk image is malformed\n");
+  EXPECT_EQ(read(path("b.db")), before);
+  // As a source too: nothing is merged from it, and no output store is created.
+  const Result from = ptlab_cli({"merge", path("c.db"), path("b.db")});
+  EXPECT_EQ(from.code, 2) << from.out;
+  EXPECT_FALSE(fs::exists(path("c.db")));
+}
+
 TEST_F(Cli, OneStudyHoldsOneSweep) {
   const std::string sweep_text = std::string(ptlab::testing::kTinyModel) +
                                  "[sweep]\nseeds = 2\n[[sweep.axis]]\nkey = \"transfer.alpha\"\nvalues = [0.0, 1.0]\n";

@@ -252,6 +252,41 @@ TEST_F(DeepArchive, DeepExperimentOnUserIdxFiles) {
   EXPECT_THROW(ptlab::experiment::run_deep(spec), core::InputError);
 }
 
+// A deep seed's result is a function of (config, seed) alone: seed 2 run as the second of three
+// seeds and run alone give the same numbers to the bit (same build, same thread count).
+TEST_F(DeepArchive, ASeedGivesTheSameNumbersAloneAndInsideALargerRun) {
+  write_idx(path("train-images-idx3-ubyte"), path("train-labels-idx1-ubyte"), corners(400, 1));
+  write_idx(path("t10k-images-idx3-ubyte"), path("t10k-labels-idx1-ubyte"), corners(200, 2));
+  const auto spec_with = [&](int seed, int seeds) {
+    return ptlab::experiment::parse_deep_config(
+        "[data]\ndataset = \"idx\"\ndir = \"" + dir_.string() +
+            "\"\n[upstream]\nclasses = [0, 1]\nper_class = 40\nepochs = 2\nbatch_size = 16\n"
+            "[downstream]\nclasses = [2, 3]\nper_class = 10\nepochs = 2\nbatch_size = 8\n"
+            "[transfer]\nalphas = [0.5]\n[run]\nseed = " + std::to_string(seed) + "\nseeds = " + std::to_string(seeds) +
+            "\nthreads = 2\n",
+        "seeds.toml");
+  };
+  const auto three = ptlab::experiment::run_deep(spec_with(1, 3));
+  const auto alone = ptlab::experiment::run_deep(spec_with(2, 1));
+  ASSERT_EQ(three.records.size(), 3u);
+  ASSERT_EQ(alone.records.size(), 1u);
+  const auto& a = three.records[1];
+  const auto& b = alone.records[0];
+  ASSERT_EQ(a.seed, 2u);
+  ASSERT_EQ(b.seed, 2u);
+  EXPECT_EQ(a.upstream_accuracy, b.upstream_accuracy);
+  EXPECT_EQ(a.transfer_accuracy, b.transfer_accuracy);
+  EXPECT_EQ(a.scratch_accuracy, b.scratch_accuracy);
+  EXPECT_EQ(a.copied_fraction, b.copied_fraction);
+  ASSERT_EQ(a.transfer_curve.size(), b.transfer_curve.size());
+  for (std::size_t e = 0; e < a.transfer_curve.size(); ++e) {
+    EXPECT_EQ(a.transfer_curve[e].train_loss, b.transfer_curve[e].train_loss) << "epoch " << e;
+    EXPECT_EQ(a.scratch_curve[e].train_loss, b.scratch_curve[e].train_loss) << "epoch " << e;
+  }
+  for (std::size_t e = 0; e < a.upstream_curve.size(); ++e)
+    EXPECT_EQ(a.upstream_curve[e].train_loss, b.upstream_curve[e].train_loss) << "epoch " << e;
+}
+
 // The transfer report's inherited mask is exactly the entries that were copied.
 TEST(DeepTransfer, InheritedMaskMarksExactlyTheCopiedEntries) {
   auto source = trained_looking("resnet8");

@@ -68,7 +68,11 @@ void check_row(const RunRow& row, const std::string& path) {
     throw core::InputError(fmt::format("{}: provenance is {}; expected an object", at, type_name(provenance)));
   const json record = parsed(row.record, "record", at);
   if (row.status == "failed" && record.is_object() && record.empty()) return;
-  const bool deep = record.is_object() && record.contains("kind") && record["kind"] == "deep";
+  // Readers branch on record.kind (plot, summaries): "deep" or absent, nothing else.
+  if (record.is_object() && record.contains("kind") && record["kind"] != "deep")
+    throw core::InputError(fmt::format("{}: record.kind is {}; expected \"deep\" or no kind (a theory record)", at,
+                                       record["kind"].dump()));
+  const bool deep = record.is_object() && record.contains("kind");
   // The shape every record of this kind has: the JSON of a default-constructed record.
   static const json theory_model = record_json(experiment::SeedRecord{});
   static const json deep_model = deep_record_json(experiment::DeepRecord{});
