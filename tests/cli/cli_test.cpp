@@ -357,6 +357,22 @@ TEST_F(Cli, MergeIntoATruncatedStoreIsRefusedAndLeavesItsBytes) {
   EXPECT_FALSE(fs::exists(path("c.db")));
 }
 
+TEST_F(Cli, OutputPathsThroughASymlinkLoopAreOneLineAndTheLinksAreKept) {
+  const std::string sweep = write("s.toml",
+                                  "[data]\nd = 60\nn_test = 100\n[upstream]\nn = 20\nsteps = 40\n[downstream]\nn = 8\n"
+                                  "steps = 40\n[model]\nm = 4\n[sweep]\nseeds = 2\n[[sweep.axis]]\nkey = "
+                                  "\"transfer.alpha\"\nvalues = [0.0, 0.5]\n");
+  ASSERT_EQ(ptlab_cli({"sweep", sweep, "--store", path("a.db")}).code, 0);
+  fs::create_symlink(path("loop2"), path("loop1"));
+  fs::create_symlink(path("loop1"), path("loop2"));
+  const std::string loop = "Too many levels of symbolic links";
+  expect_bad_input({"run", path("tiny.toml"), "--out", path("loop1") + "/x"}, loop);
+  expect_bad_input({"plot", path("a.db"), "--kind", "curves", "--out", path("loop1")}, loop);
+  expect_bad_input({"report", path("a.db"), "--out", path("loop1")}, "exists and is not a directory");
+  expect_bad_input({"export", path("a.db"), "--out", path("loop1") + "/x.csv"}, "is not an existing directory");
+  for (const char* link : {"loop1", "loop2"}) EXPECT_TRUE(fs::is_symlink(path(link))) << link;  // never removed
+}
+
 TEST_F(Cli, OneStudyHoldsOneSweep) {
   const std::string sweep_text = std::string(ptlab::testing::kTinyModel) +
                                  "[sweep]\nseeds = 2\n[[sweep.axis]]\nkey = \"transfer.alpha\"\nvalues = [0.0, 1.0]\n";

@@ -148,7 +148,8 @@ void prepare_dir(const fs::path& dir) {
     throw core::InputError(fmt::format("plot --out {}: exists and is not a directory; expected a directory", dir.string()));
   fs::create_directories(dir, ec);
   if (ec || !fs::is_directory(dir, ec))
-    throw core::InputError(fmt::format("plot --out {}: cannot create the directory", dir.string()));
+    throw core::InputError(fmt::format("plot --out {}: cannot create the directory: {}", dir.string(),
+                                       ec ? ec.message() : "not a directory"));
 }
 
 // Figures are drawn into a hidden folder inside the output folder and moved in only once every
@@ -156,7 +157,9 @@ void prepare_dir(const fs::path& dir) {
 // it was (and removes it if this call created it).
 std::vector<Figure> staged(const fs::path& out_dir, const std::function<std::vector<Figure>(const fs::path&)>& draw) {
   std::error_code ec;
-  const bool existed = fs::exists(out_dir, ec);
+  // Not following links: a symlink (even a dangling or looping one) is the user's, never removed.
+  const bool existed = fs::exists(fs::symlink_status(out_dir, ec));
+  prepare_dir(out_dir);  // an unusable --out is named as the user gave it, not as the hidden folder
   const fs::path stage = out_dir / fmt::format(".plot.partial-{}", ::getpid());
   const auto clean_up = [&] {
     fs::remove_all(stage, ec);

@@ -113,7 +113,10 @@ void check_output_dir(const std::string& dir, bool overwrite) {
                                          part.string().size(), NAME_MAX - kTempSuffix));
   // Never replace the working directory or one of its ancestors (e.g. --out . --force).
   const fs::path cwd = fs::weakly_canonical(fs::current_path(ec), ec);
-  const fs::path real_target = fs::weakly_canonical(target, ec);
+  std::error_code resolve_ec;
+  const fs::path real_target = fs::weakly_canonical(target, resolve_ec);
+  if (resolve_ec)  // a symlink loop on the way, say: an empty path would read as an ancestor of everything
+    throw core::InputError(fmt::format("--out {}: {}; expected a path to a new directory", dir, resolve_ec.message()));
   for (const fs::path& t : {target, real_target}) {
     const auto [t_end, c_it] = std::mismatch(t.begin(), t.end(), cwd.begin(), cwd.end());
     if (t_end == t.end())
