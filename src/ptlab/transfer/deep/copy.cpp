@@ -1,12 +1,18 @@
 #include "ptlab/transfer/deep/copy.hpp"
 
 #include <fmt/format.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "ptlab/core/error.hpp"
 #include "ptlab/core/hash.hpp"
@@ -211,12 +217,51 @@ void save_state(const torch::nn::Module& module, const std::string& path) {
   if (!out) throw core::IoError(fmt::format("{}: cannot write the weights archive", path));
 }
 
+namespace {
+
+// LibTorch 1.13's unpickler trusts the opcode stream of an archive: a malformed one can corrupt
+// the heap instead of throwing (found by tests/fuzz/weights_fuzz.cpp: a BUILD opcode on a short
+// stack ends in "free(): invalid size"). So an archive is first read in a forked child, which
+// only loads it and exits; ptlab reads it itself only once the child came back cleanly (an
+// exception there is fine: it comes back here as one). Returns the signal that killed the child,
+// or 0. A child that hangs is killed after kProbeSeconds and the archive read directly.
+int signal_reading_in_child(const std::vector<char>& bytes) {
+  constexpr int kProbeSeconds = 30;
+  const pid_t pid = ::fork();
+  if (pid < 0) return 0;  // cannot probe: read it directly
+  if (pid == 0) {
+    const int null = ::open("/dev/null", O_WRONLY);  // glibc's abort message is not ptlab's to print
+    if (null >= 0) ::dup2(null, 2);
+    try {
+      (void)torch::pickle_load(bytes);
+    } catch (...) {
+    }
+    ::_exit(0);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kProbeSeconds);
+  int status = 0;
+  while (::waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      return 0;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+}
+
+}  // namespace
+
 State load_state(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
     throw core::InputError(fmt::format("{}: no such file; expected a weights archive (ptlab or torch.save)", path));
   std::ifstream in(path, std::ios::binary);
   const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (const int signal = signal_reading_in_child(bytes); signal != 0)
+    throw core::InputError(fmt::format("{}: not a weights archive (LibTorch's reader crashed on it: {}); expected a file "
+                                       "from ptlab or torch.save(model.state_dict(), path)", path, strsignal(signal)));
   c10::IValue value;
   try {
     value = torch::pickle_load(bytes);
