@@ -142,14 +142,15 @@ TEST_F(DeepArchive, SaveLoadRoundTripAndImportReport) {
   std::ofstream(path("junk.pt")) << "junk";
   EXPECT_THROW(td::load_state(path("junk.pt")), core::InputError);
   EXPECT_THROW(td::load_state(path("missing.pt")), core::InputError);
-  // An archive on which LibTorch 1.13's own reader corrupts the heap (a fuzz finding): one line.
+  // An archive on which LibTorch 1.13's own reader corrupts the heap (a fuzz finding): one line;
+  // the signal that ends the probe varies (SIGABRT or SIGSEGV).
   const std::string crashing =
       std::string(PTLAB_SOURCE_DIR) + "/tests/fuzz/corpus/weights/finding_build_opcode_on_short_stack.pt";
   try {
     td::load_state(crashing);
     ADD_FAILURE() << "the crashing archive was read";
   } catch (const core::InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("not a weights archive (LibTorch's reader crashed on it: Aborted)"),
+    EXPECT_NE(std::string(e.what()).find("not a weights archive (LibTorch's reader crashed on it: "),
               std::string::npos) << e.what();
   }
 }
