@@ -527,3 +527,40 @@ TEST_F(StudyTest, AKilledMpiRankStopsTheSweepAndARerunFinishesTheGrid) {
   EXPECT_EQ(rows.size(), static_cast<std::size_t>(4 * seeds));
   EXPECT_EQ(keys.size(), rows.size());
 }
+
+TEST_F(StudyTest, SigintOrSigtermDuringRunOutLeavesNoOutputAndARerunWritesIt) {
+  // 60 seeds of 400 steps: long enough to be interrupted before the output is written.
+  std::string text = kSweep;
+  text = text.substr(0, text.find("[sweep]"));
+  for (auto at = text.find("steps = 60"); at != std::string::npos; at = text.find("steps = 60"))
+    text.replace(at, 10, "steps = 400");
+  std::ofstream(path("run.toml")) << text << "[run]\nseeds = 60\n";
+  for (const int signal : {SIGINT, SIGTERM}) {
+    SCOPED_TRACE(signal);
+    const std::string out = path("out-" + std::to_string(signal));
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      const int null = ::open("/dev/null", O_WRONLY);
+      dup2(null, 1);
+      dup2(null, 2);
+      execl(PTLAB_EXE, "ptlab", "run", path("run.toml").c_str(), "--out", out.c_str(), "--threads", "1",
+            static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    kill(child, signal);
+    int status = 0;
+    waitpid(child, &status, 0);
+    ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == signal) << "the run ended before the signal: " << status;
+    // Nothing is shown as a result: no output directory, and no temporary left beside it.
+    EXPECT_FALSE(fs::exists(out));
+    for (const auto& e : fs::directory_iterator(dir_))
+      EXPECT_EQ(e.path().filename().string().find(".partial-"), std::string::npos) << e.path();
+    // The rerun writes the whole directory.
+    const std::string rerun = std::string(PTLAB_EXE) + " run " + path("run.toml") + " --set run.seeds=2 --out " + out +
+                              " > /dev/null 2>&1";
+    ASSERT_EQ(std::system(rerun.c_str()), 0);
+    EXPECT_TRUE(fs::exists(fs::path(out) / "summary.json"));
+  }
+}
