@@ -140,8 +140,10 @@ int run(const std::vector<std::string>& args, Io& io) {
     io.err << "ptlab: I/O error: " << one_line(e.what()) << "\n";
     return 3;
   } catch (const std::bad_alloc&) {
+    // The sizes asked for do not fit this machine (or its memory limit): bad input for it, as the
+    // estimate before running says for sizes it can foresee.
     io.err << "ptlab: out of memory; expected smaller sizes (data.d, model.m, n, data.n_test) or --threads 1\n";
-    return 1;
+    return 2;
   } catch (const std::exception& e) {
     io.err << "ptlab: internal error: " << one_line(e.what()) << "\n";
     return 1;

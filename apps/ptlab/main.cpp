@@ -1,5 +1,7 @@
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 
 #include "cli.hpp"
@@ -10,10 +12,12 @@ int main(int argc, char** argv) {
   for (const auto& a : args) command += " " + a;
   ptlab::cli::Io io{std::cout, std::cerr, isatty(STDERR_FILENO) == 1, command};
   const int code = ptlab::cli::run(args, io);
+  errno = 0;
   std::cout.flush();
-  if (!std::cout) {  // e.g. a full disk behind the redirection: the results were lost
-    std::cerr << "ptlab: cannot write to standard output\n";
-    return 1;
+  if (!std::cout) {  // e.g. a full disk behind the redirection: the results were lost (an I/O error)
+    std::cerr << "ptlab: I/O error: cannot write to standard output" << (errno != 0 ? ": " : "")
+              << (errno != 0 ? std::strerror(errno) : "") << "\n";
+    return 3;
   }
   return code;
 }

@@ -373,6 +373,24 @@ TEST_F(Cli, OutputPathsThroughASymlinkLoopAreOneLineAndTheLinksAreKept) {
   for (const char* link : {"loop1", "loop2"}) EXPECT_TRUE(fs::is_symlink(path(link))) << link;  // never removed
 }
 
+TEST_F(Cli, ExportNeverReplacesAStudyOrALink) {
+  const std::string sweep = write("s.toml",
+                                  "[data]\nd = 60\nn_test = 100\n[upstream]\nn = 20\nsteps = 40\n[downstream]\nn = 8\n"
+                                  "steps = 40\n[model]\nm = 4\n[sweep]\nseeds = 1\n[[sweep.axis]]\nkey = "
+                                  "\"transfer.alpha\"\nvalues = [0.5]\n");
+  ASSERT_EQ(ptlab_cli({"sweep", sweep, "--store", path("a.db")}).code, 0);
+  const std::string before = read(path("a.db"));
+  // Onto the study itself (it used to become a CSV), or onto another study.
+  expect_bad_input({"export", path("a.db"), "--csv", "--out", path("a.db")}, "is a SQLite database (a study store?)");
+  EXPECT_EQ(read(path("a.db")), before);
+  fs::create_symlink(path("a.db"), path("link.csv"));
+  expect_bad_input({"export", path("a.db"), "--csv", "--out", path("link.csv")}, "is a symbolic link");
+  EXPECT_TRUE(fs::is_symlink(path("link.csv")));
+  // A previous export is replaced as before.
+  ASSERT_EQ(ptlab_cli({"export", path("a.db"), "--csv", "--out", path("runs.csv")}).code, 0);
+  ASSERT_EQ(ptlab_cli({"export", path("a.db"), "--csv", "--out", path("runs.csv")}).code, 0);
+}
+
 TEST_F(Cli, OneStudyHoldsOneSweep) {
   const std::string sweep_text = std::string(ptlab::testing::kTinyModel) +
                                  "[sweep]\nseeds = 2\n[[sweep.axis]]\nkey = \"transfer.alpha\"\nvalues = [0.0, 1.0]\n";

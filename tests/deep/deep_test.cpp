@@ -261,6 +261,23 @@ TEST_F(DeepArchive, DeepExperimentOnUserIdxFiles) {
   // Missing files: one line naming the directory.
   spec.dir = path("nowhere");
   EXPECT_THROW(ptlab::experiment::run_deep(spec), core::InputError);
+  // A test split without the downstream classes is refused before training (it used to give NaN
+  // accuracies stored as done).
+  auto no_down = corners(200, 3);
+  for (int& l : no_down.labels) l %= 2;  // classes 0 and 1 only
+  std::filesystem::create_directories(path("no_down"));
+  write_idx(path("train-images-idx3-ubyte"), path("train-labels-idx1-ubyte"), corners(400, 1));
+  for (const char* f : {"train-images-idx3-ubyte", "train-labels-idx1-ubyte"})
+    std::filesystem::copy_file(path(f), path(std::string("no_down/") + f));
+  write_idx(path("no_down/t10k-images-idx3-ubyte"), path("no_down/t10k-labels-idx1-ubyte"), no_down);
+  spec.dir = path("no_down");
+  try {
+    ptlab::experiment::run_deep(spec);
+    ADD_FAILURE() << "a test split without classes 2 and 3 was accepted";
+  } catch (const core::InputError& e) {
+    EXPECT_EQ(std::string(e.what()), path("no_down") + ": downstream class 2 has 0 test images; expected every class "
+                                                         "of downstream.classes in both splits");
+  }
 }
 
 // A deep seed's result is a function of (config, seed) alone: seed 2 run as the second of three

@@ -112,6 +112,22 @@ TEST(Sweep, AnAbsurdGridIsRefusedFromItsAxesBeforeAnyPointIsBuilt) {
   EXPECT_EQ(at_limit.axes[0].values.size() * at_limit.axes[1].values.size(), 200000u);
 }
 
+TEST(Sweep, AxesThatWouldCollapseOrOverflowAreNamed) {
+  EXPECT_EQ(error_of("[sweep]\n[[sweep.axis]]\nkey = \"run.seeds\"\nvalues = [1, 2]\n"),
+            "s.toml:2: sweep axis run.seeds: the seeds are not an axis; expected sweep.seeds = N (and run.seed for the "
+            "first seed)");
+  EXPECT_NE(error_of("[sweep]\n[[sweep.axis]]\nkey = \"run.seed\"\nvalues = [0, 1]\n").find("the seeds are not an axis"),
+            std::string::npos);
+  // -0 is 0: one point, not two points with one run hash.
+  const auto zeros = parse_sweep("[sweep]\n[[sweep.axis]]\nkey = \"transfer.alpha\"\nvalues = [0.0, -0.0, 0.5]\n",
+                                 "s.toml");
+  EXPECT_EQ(zeros.axes[0].values, (std::vector<std::string>{"0", "0.5"}));
+  EXPECT_EQ(error_of("[sweep]\n[[sweep.axis]]\nkey = \"transfer.alpha\"\nlinspace = [0, 1, 1000000]\n"),
+            "s.toml:2: transfer.alpha: linspace count = 1000000; expected at most 100000 values on one axis");
+  EXPECT_EQ(error_of("[sweep]\n[[sweep.axis]]\nkey = \"data.d\"\nlogspace = [1, 400, 3]\n"),
+            "s.toml:2: data.d: logspace = [1, 400, …]: 10^400 is not a finite number; expected exponents of at most 308");
+}
+
 TEST(Sweep, ARunConfigRejectsASweepTable) {
   try {
     experiment::parse_config("[sweep]\nseeds = 2\n", "s.toml");

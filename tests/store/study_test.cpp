@@ -199,6 +199,8 @@ TEST_F(StudyTest, DamagedRowsAreOneLineNamingTheRunAndNothingIsWritten) {
       {{"hF", 8, "done", "{}", "cfg", R"({"ntg": "x"})", "", "{}", ""}, "record.ntg is a string; expected a number"},
       {{"hH", 1, "done", "{}", "cfg", R"({"kind":"deep","seed":1})", "", "{}", ""}, "record.copied_fraction is missing"},
       {{"hI", 2, "done", "{}", "cfg", good_record, "", "[]", ""}, "provenance is an array"},
+      {{"hK", 10, "done", "{}", "cfg", good_record, "not json", "{}", ""},
+       "curves line 1 has 1 cells; expected 7 (seed, phase, step"},
       // Found by the rows fuzz harness: plot branched on record.kind with a string read.
       {{"hJ", 9, "done", "{}", "cfg", R"({"kind":0.5})", "", "{}", ""}, R"(record.kind is 0.5; expected "deep" or no kind)"},
   };

@@ -41,4 +41,35 @@ std::uint64_t Rng::below(std::uint64_t n) {
   return x % n;
 }
 
+namespace {
+
+// Gamma(a, 1) for a ≥ 1: Marsaglia–Tsang (2000) §2, with their squeeze before the logarithms.
+double gamma_at_least_one(Rng& rng, double a) {
+  const double d = a - 1.0 / 3.0;
+  const double c = 1.0 / std::sqrt(9.0 * d);
+  for (;;) {
+    double x = 0.0, v = 0.0;
+    do {
+      x = rng.normal();
+      v = 1.0 + c * x;
+    } while (v <= 0.0);
+    v = v * v * v;
+    const double u = 1.0 - rng.uniform();  // in (0, 1]: the logarithm is finite
+    if (u < 1.0 - 0.0331 * (x * x) * (x * x)) return d * v;
+    if (std::log(u) < 0.5 * x * x + d * (1.0 - v + std::log(v))) return d * v;
+  }
+}
+
+}  // namespace
+
+double chi_squared(Rng& rng, double k) {
+  PTLAB_ASSERT(k > 0.0 && std::isfinite(k));
+  const double a = 0.5 * k;
+  if (a >= 1.0) return 2.0 * gamma_at_least_one(rng, a);
+  // Shape below 1: Gamma(a) = Gamma(a + 1)·U^{1/a} (Marsaglia–Tsang §6).
+  const double g = gamma_at_least_one(rng, a + 1.0);
+  const double u = 1.0 - rng.uniform();
+  return 2.0 * g * std::pow(u, 1.0 / a);
+}
+
 }  // namespace ptlab::core

@@ -45,4 +45,12 @@ class Rng {
   bool has_cached_ = false;
 };
 
+/// A chi-squared variate with `k` > 0 degrees of freedom (k need not be an integer; up to 10¹⁸),
+/// drawn as 2·Gamma(k/2, 1) by Marsaglia and Tsang's squeeze method ("A simple method for
+/// generating gamma variables", ACM TOMS 26(3), 2000, §2; for shape < 1 the boost of their §6:
+/// Gamma(a) = Gamma(a + 1)·U^{1/a}). Built on Rng::uniform and Rng::normal, so a draw is the same on
+/// every standard library. The norm² of a D-dimensional N(0, I) vector has this law with k = D,
+/// which is what reduced-basis sampling draws instead of the vector.
+double chi_squared(Rng& rng, double k);
+
 }  // namespace ptlab::core

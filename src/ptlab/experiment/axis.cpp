@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <sstream>
 
 #include "ptlab/core/error.hpp"
@@ -29,7 +30,15 @@ std::vector<double> range_values(const toml::node& node, const std::string& wher
   };
   const double a = number(0), b = number(1);
   const auto* count = arr->get(2)->as_integer();
-  if (count == nullptr || count->get() < 1 || count->get() > 100000 || !std::isfinite(a) || !std::isfinite(b)) fail();
+  if (count == nullptr || count->get() < 1 || !std::isfinite(a) || !std::isfinite(b)) fail();
+  constexpr std::int64_t kMaxCount = 100000;
+  if (count->get() > kMaxCount)
+    throw core::InputError(fmt::format("{}: {} count = {}; expected at most {} values on one axis", where, form,
+                                       count->get(), kMaxCount));
+  // 10^x must be a finite double (10^400 would become inf, then an integer key's INT64_MIN).
+  if (log && std::max(a, b) > 308)
+    throw core::InputError(fmt::format("{}: logspace = [{}, {}, …]: 10^{} is not a finite number; expected exponents "
+                                       "of at most 308", where, a, b, std::max(a, b)));
   const auto k = static_cast<int>(count->get());
   std::vector<double> out;
   for (int i = 0; i < k; ++i) {
@@ -63,6 +72,11 @@ Axis parse_axis(const toml::table& t, const std::string& where, const std::funct
   const auto* key = t.get_as<std::string>("key");
   if (key == nullptr) throw core::InputError(fmt::format("{}: expected key = \"section.name\" in [[sweep.axis]]", where));
   Axis axis{key->get(), {}};
+  // The seeds are the sweep's own dimension (sweep.seeds, run.seed is the first): as an axis
+  // they are left out of the run hash, so their points would silently be one.
+  if (axis.key == "run.seed" || axis.key == "run.seeds")
+    throw core::InputError(fmt::format("{}: sweep axis {}: the seeds are not an axis; expected sweep.seeds = N (and "
+                                       "run.seed for the first seed)", where, axis.key));
   const KeyType type = key_type(axis.key);
   int forms = 0;
   for (const auto& [name, node] : t) {
@@ -91,10 +105,12 @@ Axis parse_axis(const toml::table& t, const std::string& where, const std::funct
   if (forms != 1)
     throw core::InputError(fmt::format("{}: [[sweep.axis]] {}: expected exactly one of values, linspace, logspace", where,
                                        axis.key));
-  // Rounding can repeat integer values; keep the first of each.
+  // Rounding can repeat integer values, and -0 is 0; keep the first of each.
   std::vector<std::string> unique;
-  for (const auto& v : axis.values)
+  for (std::string v : axis.values) {
+    if (v == "-0" || v == "-0.0") v = v.substr(1);
     if (std::find(unique.begin(), unique.end(), v) == unique.end()) unique.push_back(v);
+  }
   axis.values = unique;
   if (axis.values.empty()) throw core::InputError(fmt::format("{}: sweep axis {} is empty; expected at least one value", where, axis.key));
   return axis;

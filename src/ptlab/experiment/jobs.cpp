@@ -25,7 +25,7 @@ Shard parse_shard(const std::string& text) {
   return s;
 }
 
-JobPlan plan_jobs(const std::vector<PlanPoint>& points, const Shard& shard, const RunKeys& finished) {
+void check_plan_size(const std::vector<PlanPoint>& points) {
   // Counts and indices are int; refuse a plan whose run count would overflow them (or that no
   // machine could finish) before building any of it.
   double runs = 0;
@@ -33,6 +33,10 @@ JobPlan plan_jobs(const std::vector<PlanPoint>& points, const Shard& shard, cons
   if (runs > static_cast<double>(kMaxPlannedRuns))
     throw core::InputError(fmt::format("the sweep plans {:.4g} runs ({} points × their seeds and settings); the limit is {} "
                                        "(use fewer seeds or axis values)", runs, points.size(), kMaxPlannedRuns));
+}
+
+JobPlan plan_jobs(const std::vector<PlanPoint>& points, const Shard& shard, const RunKeys& finished) {
+  check_plan_size(points);
   JobPlan plan;
   int index = 0;
   for (std::size_t p = 0; p < points.size(); ++p) {

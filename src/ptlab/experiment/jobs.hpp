@@ -56,6 +56,10 @@ struct JobPlan {
 /// Most runs (points × seeds × settings) one plan may hold.
 inline constexpr long long kMaxPlannedRuns = 100'000'000;
 
+/// Throws core::InputError when `points` hold more than kMaxPlannedRuns runs (called before any
+/// sink, such as a study file, is opened).
+void check_plan_size(const std::vector<PlanPoint>& points);
+
 /// The jobs of `points` in `shard` whose runs are not all in `finished`. A job keeps only its
 /// unfinished settings. The shards of one grid partition its jobs exactly, whatever is finished.
 /// Throws core::InputError for more than kMaxPlannedRuns runs.

@@ -46,6 +46,7 @@ ExecResult execute_threads(const std::vector<PlanPoint>& points, const OpenSink&
 
 ExecResult execute(const std::vector<PlanPoint>& points, const OpenSink& open_sink, const JobFn& run,
                    const ExecOptions& options) {
+  check_plan_size(points);  // before the sink exists: a refused plan leaves no study file
   if (options.launch == Launch::mpi) return detail::execute_mpi(points, open_sink, run, options);
   return execute_threads(points, open_sink, run, options);
 }

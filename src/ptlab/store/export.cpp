@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include <nlohmann/json.hpp>
@@ -136,6 +137,20 @@ void check_export_path(const std::string& path) {
   std::error_code ec;
   if (fs::is_directory(path, ec))
     throw core::InputError(fmt::format("--out {}: is a directory; expected a file path", path));
+  // The output replaces the file by a rename: a link would be replaced rather than written
+  // through, and a SQLite file is most likely the study being exported (or another one).
+  if (fs::is_symlink(fs::symlink_status(path, ec)))
+    throw core::InputError(fmt::format("--out {}: is a symbolic link; expected the path of a regular file", path));
+  if (fs::is_regular_file(path, ec)) {
+    char magic[16] = {};
+    if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
+      const std::size_t got = std::fread(magic, 1, sizeof magic, f);
+      std::fclose(f);
+      if (got == sizeof magic && std::memcmp(magic, "SQLite format 3", 16) == 0)
+        throw core::InputError(fmt::format("--out {}: is a SQLite database (a study store?); expected a new file or a "
+                                           "previous export", path));
+    }
+  }
   const fs::path parent = fs::absolute(path, ec).parent_path();
   if (!fs::is_directory(parent, ec))
     throw core::InputError(fmt::format("--out {}: {} is not an existing directory", path, parent.string()));

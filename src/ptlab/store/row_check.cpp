@@ -4,6 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <string_view>
+
 #include "ptlab/core/error.hpp"
 #include "ptlab/store/record_format.hpp"
 #include "ptlab/store/record_json.hpp"
@@ -66,6 +69,19 @@ void check_row(const RunRow& row, const std::string& path) {
   const json provenance = parsed(row.provenance, "provenance", at);
   if (!provenance.is_object())
     throw core::InputError(fmt::format("{}: provenance is {}; expected an object", at, type_name(provenance)));
+  // Curves: CSV lines of 7 cells (seed, phase, step, train_loss, train_error, test_error,
+  // test_error_true), which export and plot split by position.
+  int line_number = 0;
+  for (std::size_t start = 0; start < row.curves.size();) {
+    const std::size_t end = std::min(row.curves.find('\n', start), row.curves.size());
+    const std::string_view line(row.curves.data() + start, end - start);
+    ++line_number;
+    if (!line.empty() && std::count(line.begin(), line.end(), ',') != 6)
+      throw core::InputError(fmt::format("{}: curves line {} has {} cells; expected 7 (seed, phase, step, train_loss, "
+                                         "train_error, test_error, test_error_true)",
+                                         at, line_number, std::count(line.begin(), line.end(), ',') + 1));
+    start = end + 1;
+  }
   const json record = parsed(row.record, "record", at);
   if (row.status == "failed" && record.is_object() && record.empty()) return;
   // Readers branch on record.kind (plot, summaries): "deep" or absent, nothing else.

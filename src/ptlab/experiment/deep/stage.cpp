@@ -42,7 +42,9 @@ train::deep::TrainOptions options_of(const DeepTrainSpec& t, std::uint64_t seed)
 
 }  // namespace
 
-data::TrainTest load(const DeepSpec& s) {
+namespace {
+
+data::TrainTest read_data(const DeepSpec& s) {
   switch (s.dataset) {
     case DeepDataset::fashion_mnist: return data::load_dataset_dir(data::DatasetFormat::fashion_mnist, "");
     case DeepDataset::idx: return data::load_dataset_dir(data::DatasetFormat::idx, s.dir);
@@ -50,6 +52,30 @@ data::TrainTest load(const DeepSpec& s) {
     case DeepDataset::cifar100: break;
   }
   return data::load_dataset_dir(data::DatasetFormat::cifar100, s.dir);
+}
+
+// Every class a stage uses must have images in both splits: a class missing from the test split
+// would make its accuracy NaN after the whole training (and a NaN record reads as done).
+void check_classes(const data::TrainTest& d, const DeepTrainSpec& t, const char* stage, const std::string& where) {
+  for (const auto& [split, set] : {std::pair<const char*, const data::ImageSet*>{"train", &d.train}, {"test", &d.test}}) {
+    std::vector<int> count(static_cast<std::size_t>(std::max(set->classes, 1)), 0);
+    for (const int label : set->labels)
+      if (label >= 0 && label < set->classes) ++count[static_cast<std::size_t>(label)];
+    for (const int c : t.classes)
+      if (c < 0 || c >= set->classes || count[static_cast<std::size_t>(c)] == 0)
+        throw core::InputError(fmt::format("{}: {} class {} has 0 {} images; expected every class of {}.classes in "
+                                           "both splits", where, stage, c, split, stage));
+  }
+}
+
+}  // namespace
+
+data::TrainTest load(const DeepSpec& s) {
+  data::TrainTest d = read_data(s);
+  const std::string where = s.dataset == DeepDataset::fashion_mnist ? std::string(data::kFashionMnistDir) : s.dir;
+  if (s.import_weights.empty()) check_classes(d, s.upstream, "upstream", where);  // imported: no upstream data
+  check_classes(d, s.downstream, "downstream", where);
+  return d;
 }
 
 Stage make_stage(const data::TrainTest& data, const DeepTrainSpec& t, core::Rng& rng) {
