@@ -72,12 +72,13 @@ Axis parse_axis(const toml::table& t, const std::string& where, const std::funct
   const auto* key = t.get_as<std::string>("key");
   if (key == nullptr) throw core::InputError(fmt::format("{}: expected key = \"section.name\" in [[sweep.axis]]", where));
   Axis axis{key->get(), {}};
+  const KeyType type = key_type(axis.key);
   // The seeds are the sweep's own dimension (sweep.seeds, run.seed is the first): as an axis
-  // they are left out of the run hash, so their points would silently be one.
+  // they are left out of the run hash, so their points would silently be one. (Deep sweeps refuse
+  // every run.* key in their key_type.)
   if (axis.key == "run.seed" || axis.key == "run.seeds")
     throw core::InputError(fmt::format("{}: sweep axis {}: the seeds are not an axis; expected sweep.seeds = N (and "
                                        "run.seed for the first seed)", where, axis.key));
-  const KeyType type = key_type(axis.key);
   int forms = 0;
   for (const auto& [name, node] : t) {
     const std::string n(name.str());
