@@ -26,6 +26,15 @@ std::string one_line(const std::string& text) {
     else if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
     else out += c;
   }
+  // A message echoes what it refuses; a refused value of megabytes must not make a line of
+  // megabytes. The head names the place and the tail says what was expected: keep both.
+  constexpr std::size_t kHead = 1500, kTail = 1000;
+  if (out.size() > kHead + kTail + 64) {
+    std::size_t head = kHead, tail = out.size() - kTail;
+    while (head > 0 && (static_cast<unsigned char>(out[head]) & 0xC0) == 0x80) --head;  // whole UTF-8 characters
+    while (tail < out.size() && (static_cast<unsigned char>(out[tail]) & 0xC0) == 0x80) ++tail;
+    out = out.substr(0, head) + fmt::format(" […{} characters…] ", tail - head) + out.substr(tail);
+  }
   return out;
 }
 

@@ -391,6 +391,19 @@ TEST_F(Cli, ExportNeverReplacesAStudyOrALink) {
   ASSERT_EQ(ptlab_cli({"export", path("a.db"), "--csv", "--out", path("runs.csv")}).code, 0);
 }
 
+TEST_F(Cli, AHugeRefusedValueIsShortenedInItsErrorLine) {
+  // A 100,000-character value for a choice key: the line keeps its head (the place) and its tail
+  // (what was expected) and says how much it left out.
+  const std::string config = write("huge.toml", "[transfer]\nrule = \"" + std::string(100000, 'x') + "\"\n");
+  const Result r = ptlab_cli({"run", config});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_LT(r.err.size(), 3000u) << r.err.size();
+  EXPECT_EQ(r.err.rfind("ptlab: " + config + ":2: transfer.rule = \"xxx", 0), 0u) << r.err.substr(0, 200);
+  EXPECT_NE(r.err.find("characters…]"), std::string::npos);
+  EXPECT_NE(r.err.find("expected one of \"filter\", \"entry\""), std::string::npos) << r.err.substr(r.err.size() - 300);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);
+}
+
 TEST_F(Cli, OneStudyHoldsOneSweep) {
   const std::string sweep_text = std::string(ptlab::testing::kTinyModel) +
                                  "[sweep]\nseeds = 2\n[[sweep.axis]]\nkey = \"transfer.alpha\"\nvalues = [0.0, 1.0]\n";
