@@ -44,6 +44,12 @@ class Cli : public ptlab::testing::TempDirTest {
           "[model]\nm = 4\n[run]\nseeds = 2\ncurve_every = 10\n");
   }
   // Bad input: exit 2, exactly one line on stderr, nothing on stdout, no output directory.
+  // s.toml: a sweep of a tiny model over transfer.alpha = [VALUES] with `seeds` seeds.
+  std::string write_alpha_sweep(int seeds, const std::string& values) {
+    return write("s.toml", "[data]\nd = 60\nn_test = 100\n[upstream]\nn = 20\nsteps = 40\n[downstream]\nn = 8\n"
+                           "steps = 40\n[model]\nm = 4\n[sweep]\nseeds = " + std::to_string(seeds) +
+                           "\n[[sweep.axis]]\nkey = \"transfer.alpha\"\nvalues = [" + values + "]\n");
+  }
   void expect_bad_input(const std::vector<std::string>& args, const std::string& fragment) {
     const Result r = ptlab_cli(args);
     EXPECT_EQ(r.code, 2) << r.err;
@@ -237,10 +243,7 @@ TEST_F(Cli, NonUtf8CommandLinesAreRecordedSafely) {
 }
 
 TEST_F(Cli, SweepRunsResumesAndExports) {
-  const std::string sweep = write("s.toml",
-                                  "[data]\nd = 60\nn_test = 100\n[upstream]\nn = 20\nsteps = 40\n[downstream]\nn = 8\n"
-                                  "steps = 40\n[model]\nm = 4\n[sweep]\nseeds = 2\n[[sweep.axis]]\nkey = "
-                                  "\"transfer.alpha\"\nvalues = [0.0, 0.5]\n");
+  const std::string sweep = write_alpha_sweep(2, "0.0, 0.5");
   const Result first = ptlab_cli({"sweep", sweep, "--store", path("s.db")});
   ASSERT_EQ(first.code, 0) << first.err;
   EXPECT_NE(first.out.find("2 points x 2 seeds = 4 runs; ran 4 (0 failed), skipped 0"), std::string::npos) << first.out;
@@ -269,10 +272,7 @@ TEST_F(Cli, BadSweepsAndExportsWriteNothing) {
 }
 
 TEST_F(Cli, IoFailuresAreOneLineExitThree) {
-  const std::string sweep = write("s.toml",
-                                  "[data]\nd = 60\nn_test = 100\n[upstream]\nn = 20\nsteps = 40\n[downstream]\nn = 8\n"
-                                  "steps = 40\n[model]\nm = 4\n[sweep]\nseeds = 1\n[[sweep.axis]]\nkey = "
-                                  "\"transfer.alpha\"\nvalues = [0.5]\n");
+  const std::string sweep = write_alpha_sweep(1, "0.5");
   ASSERT_EQ(ptlab_cli({"sweep", sweep, "--store", path("s.db")}).code, 0);
   // /dev/full fails every write with ENOSPC, like a full disk; the device itself is left alone.
   const Result full = ptlab_cli({"export", path("s.db"), "--csv", "--out", "/dev/full"});
@@ -309,10 +309,7 @@ TEST_F(Cli, IoFailuresAreOneLineExitThree) {
 }
 
 TEST_F(Cli, ShardsMergeIntoTheSameRecordsAsOneProcess) {
-  const std::string sweep = write("s.toml",
-                                  "[data]\nd = 60\nn_test = 100\n[upstream]\nn = 20\nsteps = 40\n[downstream]\nn = 8\n"
-                                  "steps = 40\n[model]\nm = 4\n[sweep]\nseeds = 3\n[[sweep.axis]]\nkey = "
-                                  "\"transfer.alpha\"\nvalues = [0.0, 0.5, 1.0]\n");
+  const std::string sweep = write_alpha_sweep(3, "0.0, 0.5, 1.0");
   ASSERT_EQ(ptlab_cli({"sweep", sweep, "--store", path("whole.db")}).code, 0);
   for (const char* shard : {"0/2", "1/2"}) {
     const Result r = ptlab_cli({"sweep", sweep, "--shard", shard, "--store", path("shard.db")});
@@ -338,10 +335,7 @@ TEST_F(Cli, ShardsMergeIntoTheSameRecordsAsOneProcess) {
 }
 
 TEST_F(Cli, MergeIntoATruncatedStoreIsRefusedAndLeavesItsBytes) {
-  const std::string sweep = write("s.toml",
-                                  "[data]\nd = 60\nn_test = 100\n[upstream]\nn = 20\nsteps = 40\n[downstream]\nn = 8\n"
-                                  "steps = 40\n[model]\nm = 4\n[sweep]\nseeds = 2\n[[sweep.axis]]\nkey = "
-                                  "\"transfer.alpha\"\nvalues = [0.0, 0.5]\n");
+  const std::string sweep = write_alpha_sweep(2, "0.0, 0.5");
   ASSERT_EQ(ptlab_cli({"sweep", sweep, "--store", path("a.db")}).code, 0);
   ASSERT_EQ(ptlab_cli({"sweep", sweep, "--store", path("b.db")}).code, 0);
   fs::resize_file(path("b.db"), fs::file_size(path("b.db")) / 2);
@@ -358,10 +352,7 @@ TEST_F(Cli, MergeIntoATruncatedStoreIsRefusedAndLeavesItsBytes) {
 }
 
 TEST_F(Cli, OutputPathsThroughASymlinkLoopAreOneLineAndTheLinksAreKept) {
-  const std::string sweep = write("s.toml",
-                                  "[data]\nd = 60\nn_test = 100\n[upstream]\nn = 20\nsteps = 40\n[downstream]\nn = 8\n"
-                                  "steps = 40\n[model]\nm = 4\n[sweep]\nseeds = 2\n[[sweep.axis]]\nkey = "
-                                  "\"transfer.alpha\"\nvalues = [0.0, 0.5]\n");
+  const std::string sweep = write_alpha_sweep(2, "0.0, 0.5");
   ASSERT_EQ(ptlab_cli({"sweep", sweep, "--store", path("a.db")}).code, 0);
   fs::create_symlink(path("loop2"), path("loop1"));
   fs::create_symlink(path("loop1"), path("loop2"));
@@ -374,10 +365,7 @@ TEST_F(Cli, OutputPathsThroughASymlinkLoopAreOneLineAndTheLinksAreKept) {
 }
 
 TEST_F(Cli, ExportNeverReplacesAStudyOrALink) {
-  const std::string sweep = write("s.toml",
-                                  "[data]\nd = 60\nn_test = 100\n[upstream]\nn = 20\nsteps = 40\n[downstream]\nn = 8\n"
-                                  "steps = 40\n[model]\nm = 4\n[sweep]\nseeds = 1\n[[sweep.axis]]\nkey = "
-                                  "\"transfer.alpha\"\nvalues = [0.5]\n");
+  const std::string sweep = write_alpha_sweep(1, "0.5");
   ASSERT_EQ(ptlab_cli({"sweep", sweep, "--store", path("a.db")}).code, 0);
   const std::string before = read(path("a.db"));
   // Onto the study itself (it used to become a CSV), or onto another study.

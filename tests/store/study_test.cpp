@@ -307,6 +307,22 @@ int committed_rows(const std::string& db) {
   return n;
 }
 
+// Starts `ptlab ARGS…` with its output discarded; returns its pid (negative if fork failed).
+pid_t spawn_quiet_ptlab(const std::vector<std::string>& args) {
+  const pid_t child = fork();
+  if (child == 0) {
+    const int null = ::open("/dev/null", O_WRONLY);
+    dup2(null, 1);
+    dup2(null, 2);
+    std::vector<char*> argv{const_cast<char*>("ptlab")};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(PTLAB_EXE, argv.data());
+    _exit(127);
+  }
+  return child;
+}
+
 // The sweep config of `seeds` seeds whose runs take 400 steps: long enough to be interrupted mid-way.
 std::string slow_sweep(int seeds) {
   std::string text = kSweep;
@@ -324,16 +340,8 @@ void signal_mid_sweep_then_resume(const std::function<std::string(const std::str
   std::ofstream(path("sweep.toml")) << slow_sweep(seeds);
   const std::string db = path("kill.db");
 
-  const pid_t child = fork();
+  const pid_t child = spawn_quiet_ptlab({"sweep", path("sweep.toml"), "--store", db, "--threads", "2"});
   ASSERT_GE(child, 0);
-  if (child == 0) {
-    const int null = ::open("/dev/null", O_WRONLY);
-    dup2(null, 1);
-    dup2(null, 2);
-    execl(PTLAB_EXE, "ptlab", "sweep", path("sweep.toml").c_str(), "--store", db.c_str(), "--threads", "2",
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
   // Wait until some runs are committed, then kill without warning.
   const auto count_rows = [&] { return committed_rows(db); };
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -540,16 +548,8 @@ TEST_F(StudyTest, SigintOrSigtermDuringRunOutLeavesNoOutputAndARerunWritesIt) {
   for (const int signal : {SIGINT, SIGTERM}) {
     SCOPED_TRACE(signal);
     const std::string out = path("out-" + std::to_string(signal));
-    const pid_t child = fork();
+    const pid_t child = spawn_quiet_ptlab({"run", path("run.toml"), "--out", out, "--threads", "1"});
     ASSERT_GE(child, 0);
-    if (child == 0) {
-      const int null = ::open("/dev/null", O_WRONLY);
-      dup2(null, 1);
-      dup2(null, 2);
-      execl(PTLAB_EXE, "ptlab", "run", path("run.toml").c_str(), "--out", out.c_str(), "--threads", "1",
-            static_cast<char*>(nullptr));
-      _exit(127);
-    }
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     kill(child, signal);
     int status = 0;
