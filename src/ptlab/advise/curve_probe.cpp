@@ -142,7 +142,7 @@ CurveProbe curve_probe(const experiment::ExperimentSpec& spec, const std::vector
           core::Rng choice = core::Rng::stream(seed, core::Stream::transfer_choice);
           // The zero vector stands for u: only the oracle rule reads it, and no strategy uses it.
           const auto inherited = transfer::apply(strategies[s].transfer, view.upstream, fresh,
-                                                 Eigen::VectorXd::Zero(spec.frame.d), fit, choice);
+                                                 Eigen::VectorXd::Zero(fresh.cols()), fit, choice);
           W0 = inherited.W0;
           mask = transfer::trainable_mask(strategies[s].transfer, inherited);
           anchored = inherited.inherited;

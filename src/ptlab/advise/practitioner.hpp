@@ -12,9 +12,9 @@
 namespace ptlab::advise {
 
 struct PractitionerView {
-  model::Weights upstream;  ///< trained upstream weights, 2m × d
+  model::Weights upstream;  ///< trained upstream weights, 2m × d (reduced sampling: 2m × (3 + N₀))
   data::Dataset train;      ///< the n2 downstream training samples
-  model::Weights fresh;     ///< the downstream fresh initialisation, 2m × d
+  model::Weights fresh;     ///< the downstream fresh initialisation, same shape
 };
 
 /// The view of seed `seed` of `spec` (trains its upstream, or takes it from `cache`).

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "ptlab/core/rng.hpp"
+#include "ptlab/data/basis.hpp"
 
 namespace ptlab::data {
 
@@ -27,6 +28,10 @@ struct FrameOptions {
   double norm_u = 1.0;             ///< ‖u‖, the universal signal shared by both tasks
   double theta = 90.0;             ///< angle between v_1 and v_2 in degrees, [0, 180]
   int n_test = 1000;               ///< fresh test samples per task
+  /// Project u and v out of the noise (the theory model's convention). False: ξ ~ N(0, σ_p² I),
+  /// as in Kou et al. 2023's public script.
+  bool project_noise = true;
+  Sampling sampling = Sampling::direct;  ///< how the random vectors are drawn (data/basis.hpp)
 };
 
 /// Options of one task k (k = 1 upstream, k = 2 downstream).
@@ -38,12 +43,14 @@ struct TaskOptions {
 };
 
 /// The signals of task k: u = ‖u‖·e1; v_1 = ‖v_1‖·e2; v_2 = ‖v_2‖·(cos θ·e2 + sin θ·e3).
-/// Shapes: both d × 1. Source: docs/design.md §2.1 (the default frame; ours, not the paper's).
+/// Shapes: both width × 1, width = d unless given (a reduced basis keeps e1, e2, e3 as its first
+/// coordinates, so the same frame serves it). Source: docs/design.md §2.1 (the default frame; ours,
+/// not the paper's).
 struct Signals {
   Eigen::VectorXd u;
   Eigen::VectorXd v;
 };
-Signals make_signals(const FrameOptions& frame, const TaskOptions& task, int k);
+Signals make_signals(const FrameOptions& frame, const TaskOptions& task, int k, int width = 0);
 
 /// A sampled data set.
 struct Dataset {
@@ -56,7 +63,11 @@ struct Dataset {
 
 /// Draws n samples of a task from rng: per sample the true label, the flip, then the noise.
 /// Noise ξ ~ N(0, σ_p²·(I − uuᵀ/‖u‖² − vvᵀ/‖v‖²)): a N(0, σ_p² I) draw with u and v projected out
-/// (a zero-norm signal is not projected out). Source: docs/design.md §2.1.
+/// (a zero-norm signal is not projected out; nothing is with frame.project_noise = false).
+/// The noise patches are the vectors of `basis` (default: direct in R^d); the signals must have
+/// basis.width rows. X then has basis.width rows. Source: docs/design.md §2.1 and §2.6.
+Dataset sample(const FrameOptions& frame, const TaskOptions& task, const Signals& signals, int n,
+               core::Rng& rng, const Basis& basis);
 Dataset sample(const FrameOptions& frame, const TaskOptions& task, const Signals& signals, int n,
                core::Rng& rng);
 

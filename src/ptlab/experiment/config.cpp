@@ -19,6 +19,7 @@
 #include "ptlab/core/error.hpp"
 #include "ptlab/core/file_io.hpp"
 #include "ptlab/core/hash.hpp"
+#include "ptlab/experiment/sampling.hpp"
 #include "ptlab/experiment/deep_config.hpp"
 #include "ptlab/experiment/detail/suggest.hpp"
 #include "ptlab/experiment/detail/toml_config.hpp"
@@ -168,6 +169,16 @@ const std::vector<Key>& schema() {
                            closed(0, 180), "θ: angle between v_1 and v_2 in degrees (90 = orthogonal)"));
     k.push_back(integer_key("data.n_test", [](Spec& s) -> int& { return s.frame.n_test; },
                             at_least(1), "fresh test samples per task"));
+    k.push_back(unhashed_at(
+        choice_key("data.sampling", [](Spec& s) -> data::Sampling& { return s.frame.sampling; },
+                   {"direct", "reduced", "auto"},
+                   "direct: every coordinate of R^d; reduced: the reduced basis, exact in distribution and "
+                   "independent of d (needs d − 3 ≥ 4m + n1 + n2; docs/design.md §2.6); auto: reduced where valid "
+                   "and narrower"),
+        std::string("direct")));
+    k.push_back(unhashed_at(bool_key("data.project_noise", [](Spec& s) -> bool& { return s.frame.project_noise; },
+                                     "project u and v out of the noise patches (false: ξ ~ N(0, σ_p² I))"),
+                            true));
     add_task_keys(k, "upstream", 1, &Spec::upstream, &Spec::upstream_train);
     add_task_keys(k, "downstream", 2, &Spec::downstream, &Spec::downstream_train);
     k.push_back(unhashed_at(
@@ -187,6 +198,18 @@ const std::vector<Key>& schema() {
                            "q of poly_relu"));
     k.push_back(number_key("model.sigma_0", [](Spec& s) -> double& { return s.model.sigma_0; },
                            at_least(0), "σ₀: init standard deviation, w ~ N(0, σ₀² I)"));
+    k.push_back(unhashed_at(choice_key("model.readout", [](Spec& s) -> model::Readout& { return s.model.readout; },
+                                       {"mean", "sum"},
+                                       "second layer over a class's filters: mean (±1/m) or sum (±1, Kou et al. 2023's script)"),
+                            std::string("mean")));
+    k.push_back(unhashed_at(choice_key("model.patch_pool", [](Spec& s) -> model::PatchPool& { return s.model.patch_pool; },
+                                       {"sum", "mean"}, "pooling over a sample's patches: sum or mean (1/P)"),
+                            std::string("sum")));
+    k.push_back(unhashed_at(choice_key("model.init", [](Spec& s) -> model::Init& { return s.model.init; },
+                                       {"normal", "fan_in"},
+                                       "normal: N(0, σ₀²); fan_in: N(0, 1/(3d)), the variance of PyTorch's default "
+                                       "U(±1/√d) with a Gaussian law (sigma_0 unused)"),
+                            std::string("normal")));
     k.push_back(choice_key("transfer.rule", [](Spec& s) -> transfer::Rule& { return s.transfer.rule; },
                            {"filter", "entry", "layer", "activation", "oracle"},
                            "which upstream parameters are inherited (docs/design.md §2.3)"));
@@ -215,6 +238,10 @@ const std::vector<Key>& schema() {
                            {"auto", "dense", "span"},
                            "GD backend: dense (W itself), span (coefficients over the training patches; exact, "
                            "independent of d) or auto (the cheaper by the cost model of train/span.hpp)"));
+    k.push_back(unhashed_at(choice_key("run.phases", [](Spec& s) -> Phases& { return s.phases; }, {"all", "scratch"},
+                                       "all: upstream, transfer and scratch; scratch: the scratch phase alone "
+                                       "(training from scratch; NTG is then NaN)"),
+                            std::string("all")));
     k.push_back(integer_key("dynamics.every", [](Spec& s) -> int& { return s.dynamics.every; }, at_least(0),
                             "γ/ρ checkpoint every k GD steps and at the end (0 = off; docs/design.md §2.4)"));
     k.push_back(bool_key("dynamics.full", [](Spec& s) -> bool& { return s.dynamics.full; },
@@ -443,6 +470,12 @@ ExperimentSpec parse_config(const std::string& text, const std::string& source_n
                             const std::vector<std::string>& overrides) {
   Spec spec = detail::spec_from_table(parse_toml(text, source_name), source_name, false);
   for (const std::string& o : overrides) apply_override(spec, o);
+  if (spec.frame.sampling == data::Sampling::reduced) {
+    const std::string why = reduced_invalid_reason(spec, spec.scratch_only());
+    if (!why.empty())
+      throw core::InputError(fmt::format("{}: data.sampling = \"reduced\" is not exact here: {}; expected "
+                                         "data.sampling = \"direct\" (or \"auto\", which picks it)", source_name, why));
+  }
   if (spec.dynamics.full && spec.dynamics.every == 0)
     throw core::InputError(fmt::format("{}: dynamics.full = true with dynamics.every = 0 records nothing; expected "
                                        "dynamics.every > 0", source_name));

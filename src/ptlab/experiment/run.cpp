@@ -13,6 +13,7 @@
 #include "ptlab/core/rng.hpp"
 #include "ptlab/data/task.hpp"
 #include "ptlab/experiment/detail/parallel.hpp"
+#include "ptlab/experiment/sampling.hpp"
 #include "ptlab/experiment/upstream_cache.hpp"
 #include "ptlab/model/cnn.hpp"
 
@@ -81,49 +82,81 @@ UpstreamOutcome run_upstream(const ExperimentSpec& spec, std::uint64_t seed) {
   using core::Rng;
   using core::Stream;
   const data::FrameOptions& frame = spec.frame;
-  const data::Signals s1 = data::make_signals(frame, spec.upstream, 1);
+  const SeedBases bases = seed_bases(spec);
+  const data::Signals s1 = data::make_signals(frame, spec.upstream, 1, bases.up_width);
   Rng up_train_rng = Rng::stream(seed, Stream::upstream_train);
   Rng up_test_rng = Rng::stream(seed, Stream::upstream_test);
   Rng up_init_rng = Rng::stream(seed, Stream::upstream_init);
-  const data::Dataset up_train = data::sample(frame, spec.upstream, s1, spec.upstream.n, up_train_rng);
-  const data::Dataset up_test = data::sample(frame, spec.upstream, s1, frame.n_test, up_test_rng);
-  const data::Signals s2 = data::make_signals(frame, spec.downstream, 2);
+  const data::Dataset up_train = data::sample(frame, spec.upstream, s1, spec.upstream.n, up_train_rng, bases.up_train);
+  const data::Dataset up_test = data::sample(frame, spec.upstream, s1, frame.n_test, up_test_rng, bases.up_test);
+  const data::Signals s2 = data::make_signals(frame, spec.downstream, 2, bases.up_width);
   const dynamics::Probes probes{s1.u, s1.v, s2.v};
   const auto up_dynamics = recorder(spec, up_train, s1, probes);
   const auto t0 = Clock::now();
-  train::TrainResult up = train::gradient_descent(model::init_weights(spec.model, frame.d, up_init_rng), {},
+  train::TrainResult up = train::gradient_descent(model::init_weights(spec.model, bases.up_init, up_init_rng), {},
                                                   up_train, up_test, spec.model,
                                                   with_curve(spec.upstream_train, spec.curve_every, spec.backend),
                                                   observer_of(up_dynamics));
   return UpstreamOutcome{std::move(up.W), to_record(up, seconds_since(t0)), take(up_dynamics)};
 }
 
+DownstreamStart downstream_start(const ExperimentSpec& spec, std::uint64_t seed, const model::Weights& upstream) {
+  const SeedBases bases = seed_bases(spec);
+  core::Rng train_rng = core::Rng::stream(seed, core::Stream::downstream_train);
+  core::Rng init_rng = core::Rng::stream(seed, core::Stream::downstream_init);
+  DownstreamStart out{data::make_signals(spec.frame, spec.upstream, 1, bases.down_width),
+                      data::make_signals(spec.frame, spec.downstream, 2, bases.down_width),
+                      {}, {}, {}};
+  out.train = data::sample(spec.frame, spec.downstream, out.s2, spec.downstream.n, train_rng, bases.down_train);
+  out.fresh = model::init_weights(spec.model, bases.down_init, init_rng);
+  PTLAB_ASSERT(upstream.cols() <= bases.down_width);
+  if (upstream.cols() == bases.down_width) {
+    out.upstream = upstream;
+  } else {  // reduced: the upstream phase used the first 3 + 2m + n1 coordinates only
+    out.upstream = model::Weights::Zero(upstream.rows(), bases.down_width);
+    out.upstream.leftCols(upstream.cols()) = upstream;
+  }
+  return out;
+}
+
 SeedOutcome run_seed_detailed(const ExperimentSpec& spec, std::uint64_t seed, UpstreamCache* cache) {
   using core::Rng;
   using core::Stream;
-  const auto start = Clock::now();
+  const auto started = Clock::now();
   const data::FrameOptions& frame = spec.frame;
-  const int d = frame.d;
+  if (spec.scratch_only()) {
+    constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+    SeedOutcome out;
+    SeedRecord& rec = out.record;
+    rec.seed = seed;
+    for (PhaseRecord* r : {&rec.upstream, &rec.transfer}) {
+      r->steps = 0;
+      r->train_loss = r->train_error = r->test_error = r->test_error_true = kNaN;
+    }
+    rec.scratch = run_scratch(spec, seed);
+    rec.ntg = rec.ntg_observed = kNaN;
+    rec.wall_s = seconds_since(started);
+    return out;
+  }
 
   // Upstream: task 1 (shared through the cache by runs that differ only downstream).
   std::shared_ptr<const UpstreamOutcome> up_shared =
       cache != nullptr ? cache->get(spec, seed, [&] { return run_upstream(spec, seed); })
                        : std::make_shared<const UpstreamOutcome>(run_upstream(spec, seed));
   const UpstreamOutcome& up = *up_shared;
-  const data::Signals s1 = data::make_signals(frame, spec.upstream, 1);
-  const data::Signals s2 = data::make_signals(frame, spec.downstream, 2);
-  const dynamics::Probes probes{s1.u, s1.v, s2.v};
   auto t0 = Clock::now();
 
   // Downstream: task 2, one training set, one test set and one fresh init for both models.
-  Rng down_train_rng = Rng::stream(seed, Stream::downstream_train);
+  const DownstreamStart start = downstream_start(spec, seed, up.W);
+  const data::Signals& s2 = start.s2;
+  const data::Dataset& down_train = start.train;
+  const model::Weights& fresh = start.fresh;
+  const dynamics::Probes probes{start.s1.u, start.s1.v, s2.v};
   Rng down_test_rng = Rng::stream(seed, Stream::downstream_test);
-  Rng down_init_rng = Rng::stream(seed, Stream::downstream_init);
   Rng choice_rng = Rng::stream(seed, Stream::transfer_choice);
-  const data::Dataset down_train = data::sample(frame, spec.downstream, s2, spec.downstream.n, down_train_rng);
-  const data::Dataset down_test = data::sample(frame, spec.downstream, s2, frame.n_test, down_test_rng);
-  const model::Weights fresh = model::init_weights(spec.model, d, down_init_rng);
-  transfer::TransferResult inherited = transfer::apply(spec.transfer, up.W, fresh, s2.u, down_train, choice_rng);
+  const data::Dataset down_test =
+      data::sample(frame, spec.downstream, s2, frame.n_test, down_test_rng, seed_bases(spec).down_test);
+  transfer::TransferResult inherited = transfer::apply(spec.transfer, start.upstream, fresh, s2.u, down_train, choice_rng);
 
   const train::GdOptions gd = with_curve(spec.downstream_train, spec.curve_every, spec.backend);
   const auto tr_dynamics = recorder(spec, down_train, s2, probes, inherited_filters(inherited.inherited));
@@ -155,24 +188,28 @@ SeedOutcome run_seed_detailed(const ExperimentSpec& spec, std::uint64_t seed, Up
   } else {
     rec.ntg = rec.ntg_observed = std::numeric_limits<double>::quiet_NaN();
   }
-  out.upstream_W = up.W;
+  out.upstream_W = start.upstream;
   out.transfer_W = std::move(tr.W);
   out.scratch_W = std::move(sc.W);
   out.transfer = std::move(inherited);
-  rec.wall_s = seconds_since(start);
+  rec.wall_s = seconds_since(started);
   return out;
 }
 
 PhaseRecord run_scratch(const ExperimentSpec& spec, std::uint64_t seed) {
   using core::Rng;
   using core::Stream;
-  const data::Signals s2 = data::make_signals(spec.frame, spec.downstream, 2);
+  // Reduced sampling draws the scratch phase in its own, shorter Bartlett order (sampling.hpp):
+  // the same law as run_seed's scratch phase; the same bits under direct sampling.
+  const SeedBases bases = seed_bases(spec, /*scratch_only=*/true);
+  (void)resolve_sampling(spec, spec.scratch_only());  // a `reduced` that a whole run could not use is refused alike
+  const data::Signals s2 = data::make_signals(spec.frame, spec.downstream, 2, bases.down_width);
   Rng train_rng = Rng::stream(seed, Stream::downstream_train);
   Rng test_rng = Rng::stream(seed, Stream::downstream_test);
   Rng init_rng = Rng::stream(seed, Stream::downstream_init);
-  const data::Dataset train = data::sample(spec.frame, spec.downstream, s2, spec.downstream.n, train_rng);
-  const data::Dataset test = data::sample(spec.frame, spec.downstream, s2, spec.frame.n_test, test_rng);
-  const model::Weights fresh = model::init_weights(spec.model, spec.frame.d, init_rng);
+  const data::Dataset train = data::sample(spec.frame, spec.downstream, s2, spec.downstream.n, train_rng, bases.down_train);
+  const data::Dataset test = data::sample(spec.frame, spec.downstream, s2, spec.frame.n_test, test_rng, bases.down_test);
+  const model::Weights fresh = model::init_weights(spec.model, bases.down_init, init_rng);
   const auto t0 = Clock::now();
   const train::TrainResult sc = train::gradient_descent(fresh, {}, train, test, spec.model,
                                                         with_curve(spec.downstream_train, spec.curve_every, spec.backend));
@@ -213,7 +250,7 @@ Summary summarize(const std::vector<SeedRecord>& records) {
   for (const auto& [name, get] : metrics) {
     std::vector<double> values;
     for (const SeedRecord& r : records)
-      if (r.valid()) values.push_back(get(r));
+      if (r.valid() && std::isfinite(get(r))) values.push_back(get(r));  // NaN: a phase not trained (run.phases)
     s.metrics.emplace_back(name, experiment::summarize(values));
   }
   const Stat& ntg = s.at("ntg");
@@ -222,7 +259,12 @@ Summary summarize(const std::vector<SeedRecord>& records) {
 }
 
 double estimated_bytes_per_seed(const ExperimentSpec& spec) {
-  const double d = spec.frame.d;
+  // The vectors' length: d, or the downstream phase's 3 + N₀ coordinates under reduced sampling
+  // (an invalid `reduced` is reported by the run itself, so it is estimated as direct here).
+  const bool scratch = spec.scratch_only();
+  const bool reduced = spec.frame.sampling != data::Sampling::direct && reduced_invalid_reason(spec, scratch).empty() &&
+                       3 + model_vectors(spec, scratch) < spec.frame.d;
+  const double d = reduced ? 3.0 + static_cast<double>(model_vectors(spec, scratch)) : spec.frame.d;
   const double P = data::patches(spec.frame.layout);
   const double rows = 2.0 * spec.model.m;
   const double n1 = spec.upstream.n, n2 = spec.downstream.n, nt = spec.frame.n_test;

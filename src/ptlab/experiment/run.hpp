@@ -48,7 +48,8 @@ struct SeedRecord {
 /// A seed's record plus the final weights (for tests and dynamics).
 struct SeedOutcome {
   SeedRecord record;
-  model::Weights upstream_W, transfer_W, scratch_W;  ///< final weights, 2m × d each
+  /// Final weights, 2m × d each (2m × (3 + N₀) under reduced sampling: data/basis.hpp).
+  model::Weights upstream_W, transfer_W, scratch_W;
   transfer::TransferResult transfer;                 ///< what was inherited
 };
 
@@ -62,6 +63,18 @@ struct UpstreamOutcome {
 
 /// Runs the upstream phase of a seed (task 1: data, init, GD).
 UpstreamOutcome run_upstream(const ExperimentSpec& spec, std::uint64_t seed);
+
+/// What the downstream phases of a seed start from, drawn exactly as run_seed draws them (and
+/// nothing of the downstream test set): the signals and the upstream weights in the downstream
+/// phase's coordinates, the downstream training set and the fresh initialisation.
+struct DownstreamStart {
+  data::Signals s1, s2;      ///< task 1 and task 2 signals, down_width × 1 each
+  data::Dataset train;       ///< the n2 downstream training samples
+  model::Weights fresh;      ///< the fresh initialisation, 2m × down_width
+  model::Weights upstream;   ///< `upstream` padded with zeros to 2m × down_width (reduced sampling)
+};
+/// `upstream`: the weights run_upstream trained for this seed (2m × up_width).
+DownstreamStart downstream_start(const ExperimentSpec& spec, std::uint64_t seed, const model::Weights& upstream);
 
 class UpstreamCache;
 

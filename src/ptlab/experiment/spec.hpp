@@ -11,6 +11,11 @@
 
 namespace ptlab::experiment {
 
+/// Which phases a run trains: all (upstream → transfer → downstream transfer and scratch) or the
+/// scratch phase alone (training from scratch, e.g. Kou et al. 2023's benign-overfitting heatmap;
+/// the upstream and transfer records are then empty: 0 steps, NaN errors, NaN NTG).
+enum class Phases { all, scratch };
+
 struct ExperimentSpec {
   data::FrameOptions frame;              ///< [data]
   data::TaskOptions upstream{.n = 200};  ///< [upstream] task 1 (n = n1, sigma_p = σ_{p,1}, p = p_1)
@@ -24,6 +29,8 @@ struct ExperimentSpec {
   int curve_every = 50;                  ///< [run] learning-curve point every k steps (all phases)
   dynamics::DynamicsOptions dynamics;    ///< [dynamics] γ/ρ checkpoints (docs/design.md §2.4)
   train::Backend backend = train::Backend::automatic;  ///< [run] GD backend (train/span.hpp)
+  Phases phases = Phases::all;           ///< [run] phases trained
+  bool scratch_only() const { return phases == Phases::scratch; }
 };
 
 }  // namespace ptlab::experiment

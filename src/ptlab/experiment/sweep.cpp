@@ -10,6 +10,7 @@
 #include "ptlab/experiment/config.hpp"
 #include "ptlab/experiment/detail/axis.hpp"
 #include "ptlab/experiment/detail/parallel.hpp"
+#include "ptlab/experiment/sampling.hpp"
 #include "ptlab/experiment/upstream_cache.hpp"
 #include "ptlab/experiment/detail/toml_config.hpp"
 
@@ -69,7 +70,16 @@ StudyKey study_key(const SweepSpec& sweep) {
 
 ExecResult run_sweep(const SweepSpec& sweep, const OpenSink& open_sink, const SweepRunOptions& options) {
   const std::vector<GridPoint> points = grid(sweep);
-  for (const GridPoint& p : points) check_memory(p.spec, 1);  // before the sink (a store file) exists
+  for (const GridPoint& p : points) {  // before the sink (a store file) exists
+    check_memory(p.spec, 1);
+    try {
+      (void)resolve_sampling(p.spec, p.spec.scratch_only());
+    } catch (const core::InputError& e) {
+      std::string at;
+      for (std::size_t a = 0; a < sweep.axes.size(); ++a) at += fmt::format("{}{} = {}", a ? ", " : "", sweep.axes[a].key, p.values[a]);
+      throw core::InputError(fmt::format("sweep point {}: {}", at, e.what()));
+    }
+  }
   std::vector<PlanPoint> plan_points;
   std::vector<std::vector<std::pair<std::string, std::string>>> values;
   for (const GridPoint& p : points) {

@@ -5,12 +5,16 @@
 #include <algorithm>
 
 #include "ptlab/experiment/config.hpp"
+#include "ptlab/experiment/sampling.hpp"
 
 namespace ptlab::experiment {
 
 std::string upstream_key(const ExperimentSpec& spec) {
   ExperimentSpec s = spec;
   const ExperimentSpec defaults;
+  // `auto` may resolve differently for specs that differ downstream (n2, the rule): key on what
+  // it resolved to, which the upstream phase's coordinates depend on (experiment/sampling.hpp).
+  s.frame.sampling = resolve_sampling(spec);
   const double norm_v2 = s.downstream.norm_v;
   s.downstream = defaults.downstream;
   s.downstream_train = defaults.downstream_train;

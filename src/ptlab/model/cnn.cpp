@@ -14,9 +14,18 @@ std::string to_string(Activation activation) {
 }
 
 Weights init_weights(const ModelOptions& options, int d, core::Rng& rng) {
-  Weights W(2 * options.m, d);
-  for (Eigen::Index r = 0; r < W.rows(); ++r)
-    for (Eigen::Index c = 0; c < W.cols(); ++c) W(r, c) = options.sigma_0 * rng.normal();
+  return init_weights(options, data::Basis::direct(d), rng);
+}
+
+Weights init_weights(const ModelOptions& options, const data::Basis& basis, core::Rng& rng) {
+  Weights W(2 * options.m, basis.width);
+  Eigen::VectorXd g(basis.width);
+  const double d = basis.reduced() ? static_cast<double>(basis.D) + 3.0 : static_cast<double>(basis.width);
+  const double sigma = options.init == Init::fan_in ? 1.0 / std::sqrt(3.0 * d) : options.sigma_0;
+  for (Eigen::Index r = 0; r < W.rows(); ++r) {
+    data::draw_standard(basis, static_cast<int>(r), rng, g.data());
+    W.row(r) = sigma * g.transpose();
+  }
   return W;
 }
 
@@ -48,12 +57,20 @@ double logistic_loss_grad(double z) {
   return -1.0 / (1.0 + std::exp(z));
 }
 
+double second_layer_weight(const ModelOptions& options, int P) {
+  // The default (mean, sum) is computed as 1.0 / m, bit for bit what it always was.
+  const double filters = options.readout == Readout::mean ? 1.0 / options.m : 1.0;
+  return options.patch_pool == PatchPool::mean ? filters / P : filters;
+}
+
 namespace {
 
-Eigen::VectorXd second_layer(int m) {
+Eigen::VectorXd second_layer(const ModelOptions& options, int P) {
+  const int m = options.m;
+  const double w = second_layer_weight(options, P);
   Eigen::VectorXd a(2 * m);
-  a.head(m).setConstant(1.0 / m);
-  a.tail(m).setConstant(-1.0 / m);
+  a.head(m).setConstant(w);
+  a.tail(m).setConstant(-w);
   return a;
 }
 
@@ -80,7 +97,7 @@ Eigen::VectorXd outputs(const ModelOptions& options, const Weights& W, const Eig
                         int P) {
   const Eigen::MatrixXd A = W * X;
   Eigen::VectorXd f;
-  reduce_outputs(options, A, second_layer(options.m), P, f);
+  reduce_outputs(options, A, second_layer(options, P), P, f);
   return f;
 }
 
@@ -104,7 +121,7 @@ Evaluator::Evaluator(const ModelOptions& options, const data::Dataset& data)
       data_(data),
       A_(2 * options.m, data.X.cols()),
       C_(2 * options.m, data.X.cols()),
-      a_(second_layer(options.m)),
+      a_(second_layer(options, data.P)),
       f_(data.n()) {}
 
 double Evaluator::loss_and_gradient(const Weights& W, Weights* gradient) {
@@ -142,7 +159,7 @@ double Evaluator::loss_from_preactivations(bool coefficients) {
 
 Eigen::VectorXd outputs_from_preactivations(const ModelOptions& options, const Eigen::MatrixXd& A, int P) {
   Eigen::VectorXd f;
-  reduce_outputs(options, A, second_layer(options.m), P, f);
+  reduce_outputs(options, A, second_layer(options, P), P, f);
   return f;
 }
 

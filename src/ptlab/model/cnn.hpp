@@ -16,18 +16,37 @@ namespace ptlab::model {
 enum class Activation { relu, leaky_relu, poly_relu };
 std::string to_string(Activation activation);
 
+/// Pooling of the second layer over a class's filters: mean (±1/m, the theory papers' model) or
+/// sum (±1, e.g. Kou et al. 2023's public script).
+enum class Readout { mean, sum };
+/// Pooling over a sample's P patches: sum (the theory papers' model) or mean (1/P; Kou et al.'s
+/// script averages its convolution's outputs).
+enum class PatchPool { sum, mean };
+/// Initialisation: N(0, σ₀²) with σ₀ = model.sigma_0, or fan_in, N(0, 1/(3d)): the variance of
+/// PyTorch's default Conv1d/Linear initialisation U(±1/√d) with a Gaussian law (so reduced
+/// sampling stays exact; the uniform law itself is not rotation invariant).
+enum class Init { normal, fan_in };
 struct ModelOptions {
   int m = 20;                               ///< filters per class
   Activation activation = Activation::relu;
   double leaky_slope = 0.1;                 ///< κ of leaky ReLU σ(z) = max(z, κz), κ ∈ [0, 1)
   double q = 3.0;                           ///< exponent of polynomial ReLU σ(z) = max(0, z)^q, q ≥ 1
-  double sigma_0 = 0.01;                    ///< init standard deviation σ₀
+  double sigma_0 = 0.01;                    ///< init standard deviation σ₀ (Init::normal)
+  Readout readout = Readout::mean;
+  PatchPool patch_pool = PatchPool::sum;
+  Init init = Init::normal;
 };
+
+/// The second-layer weight of class +1's filters (class −1: its negative): (1/m or 1)·(1 or 1/P).
+double second_layer_weight(const ModelOptions& options, int P);
 
 using Weights = Eigen::MatrixXd;
 
-/// Filters drawn i.i.d. N(0, σ₀²), row by row. Returns 2m × d.
+/// Filters drawn i.i.d. N(0, σ₀²) (Init::fan_in: σ₀² = 1/(3d)), row by row. Returns 2m × d.
 Weights init_weights(const ModelOptions& options, int d, core::Rng& rng);
+/// The same with the rows as the vectors of `basis` (data/basis.hpp). Returns 2m × basis.width;
+/// with Basis::direct(d), bit-identical to the overload above.
+Weights init_weights(const ModelOptions& options, const data::Basis& basis, core::Rng& rng);
 
 /// σ(z) and σ'(z) for the chosen activation (σ'(0) = 0 for ReLU variants).
 double activate(const ModelOptions& options, double z);
