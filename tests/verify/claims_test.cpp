@@ -54,11 +54,15 @@ TEST(Claims, IndicatorsAreScoredOnSignificantPointsOnly) {
 // change to the simulator flips one, this test says so, and docs/results.md must be revisited.
 TEST(Claims, QuickSuiteSupportsEveryClaim) {
   const auto r = verify::run_claims({.quick = true, .threads = 2});
-  ASSERT_EQ(r.claims.size(), 6u);
-  for (const auto& c : r.claims) EXPECT_TRUE(c.supported) << c.claim << ": " << c.value;
+  ASSERT_EQ(r.claims.size(), 7u);
+  for (std::size_t i = 0; i < 6; ++i) EXPECT_TRUE(r.claims[i].supported) << r.claims[i].claim << ": " << r.claims[i].value;
   EXPECT_EQ(r.claims[4].value, 0.0);  // layer ≡ filter at α = 1, bit for bit
   EXPECT_NEAR(r.claims[5].value, -0.25, 0.05);  // Kou et al. boundary slope
-  EXPECT_EQ(r.runs, 1380);  // 5 + 5 + 5 + 1 + 2 points × 30 seeds, 24 grid points × 10, 60 scratch points × 10
+  // At d = 10⁴…10⁶ (reduced sampling) the boundary still follows ‖μ*‖ ∝ d^{1/4} closely, but
+  // with a fixed step size its measured slope is 0.267 with a CI that just excludes 1/4
+  // (docs/results.md): asserted as the measured value, not as "supported".
+  EXPECT_NEAR(r.claims[6].value, 0.25, 0.03);
+  EXPECT_EQ(r.runs, 1980);  // 5 + 5 + 5 + 1 + 2 points × 30 seeds, 24 grid points × 10, 60 + 60 scratch points × 10
   const std::string table = report::verify_text(r, true);
   EXPECT_NE(table.find("| NTG falls with alpha |"), std::string::npos);
   EXPECT_NE(table.find("| inherited_vs_scratch |"), std::string::npos);

@@ -215,6 +215,25 @@ VerifyResult run_claims(const VerifyOptions& options) {
       add("kou", fmt::format("n = {:g}, norm_mu = {:.3g}", n, mu), n, s, grid_seeds, true);
     }
 
+  // The same boundary at large d, where the theorems are meant to hold (d ≫ n²): reduced sampling
+  // (data/basis.hpp) makes a run at d = 10⁶ cost what one at 10³ does. At fixed n the ratio
+  // n‖μ‖⁴/(σ_p⁴d) predicts ‖μ*‖ ∝ d^{1/4}; ‖μ‖ is scanned on a grid scaled by d^{1/4}.
+  const std::vector<double> kou_d = {1e4, 3e4, 1e5, 3e5, 1e6};
+  const int kou_d_n = 20;
+  const double c_lo = 0.12, c_hi = 1.2;
+  for (const double d : kou_d)
+    for (int i = 0; i < kou_mus; ++i) {
+      const double mu = c_lo * std::pow(c_hi / c_lo, i / double(kou_mus - 1)) * std::pow(d, 0.25);
+      ExperimentSpec s = base;
+      s.frame.d = static_cast<int>(d);
+      s.frame.sampling = data::Sampling::reduced;
+      s.phases = experiment::Phases::scratch;
+      s.frame.norm_u = 0.0;
+      s.downstream.n = kou_d_n;
+      s.downstream.norm_v = mu;
+      add("kou_d", fmt::format("d = {:g}, n = {}, norm_mu = {:.3g}", d, kou_d_n, mu), d, s, grid_seeds, true);
+    }
+
   // Every (point, seed) through the job planner and the threads runner into memory. A point's id
   // is its index: two claims may share a config, and each keeps its own records.
   std::vector<experiment::PlanPoint> plan;
@@ -332,6 +351,41 @@ VerifyResult run_claims(const VerifyOptions& options) {
       c.supported = s.ci_low <= -0.25 && -0.25 <= s.ci_high;
     } else {
       c.statistic += fmt::format(" (only {} of {} n values crossed 0.25: not enough to fit)", log_n.size(), kou_n.size());
+    }
+    out.claims.push_back(c);
+  }
+
+  {
+    std::vector<double> log_d, log_mu;
+    for (const double d : kou_d) {
+      std::vector<double> x, y;
+      for (const Point* p : group("kou_d")) {
+        if (p->x != d) continue;
+        std::vector<double> errors;
+        for (const auto& r : p->scratch)
+          if (r.status != train::Status::diverged) errors.push_back(r.test_error_true);
+        x.push_back(std::log(p->spec.downstream.norm_v));
+        y.push_back(experiment::summarize(errors).mean);
+      }
+      const double c = crossing(x, y, 0.25);
+      if (std::isfinite(c)) {
+        log_d.push_back(std::log(d));
+        log_mu.push_back(c);
+      }
+    }
+    ClaimResult c{"scratch boundary at large d: ||mu*|| ~ d^(1/4)", "Kou et al. 2023 (Cao et al. 2022)",
+                  fmt::format("scratch only, reduced sampling, u = 0, sigma_p = 1, n = {}, d in {}, ||mu|| = c d^(1/4) "
+                              "with c in [{:g}, {:g}] ({} values), {} seeds; boundary: mean test error = 0.25",
+                              kou_d_n, values_text(kou_d), c_lo, c_hi, kou_mus, grid_seeds),
+                  "slope dlog||mu*||/dlog d (predicted 1/4)", kNaN, kNaN, kNaN, "95% CI contains 0.25", false};
+    if (log_d.size() >= 3) {
+      const Slope sl = fit_slope(log_d, log_mu);
+      c.value = sl.slope;
+      c.ci_low = sl.ci_low;
+      c.ci_high = sl.ci_high;
+      c.supported = sl.ci_low <= 0.25 && 0.25 <= sl.ci_high;
+    } else {
+      c.statistic += fmt::format(" (only {} of {} d values crossed 0.25: not enough to fit)", log_d.size(), kou_d.size());
     }
     out.claims.push_back(c);
   }
