@@ -147,3 +147,19 @@ TEST(Basis, FanInInitUsesTheTrueDimension) {
   // E‖w‖² = σ₀²·d = 1/3 whatever the basis.
   EXPECT_NEAR(W.rowwise().squaredNorm().mean(), 1.0 / 3.0, 0.02);
 }
+
+// The readout options scale the output: f(sum over filters, mean over patches) = f(default)·m/P.
+TEST(Basis, ReadoutAndPatchPoolScaleTheOutput) {
+  data::FrameOptions f{.d = 30, .n_test = 4};
+  const data::TaskOptions t{.n = 6};
+  core::Rng rng(9);
+  const auto s = data::make_signals(f, t, 2);
+  const auto train = data::sample(f, t, s, 6, rng);
+  model::ModelOptions o{.m = 4};
+  const model::Weights W = model::init_weights(o, 30, rng);
+  const Eigen::VectorXd base = model::outputs(o, W, train.X, train.P);
+  o.readout = model::Readout::sum;
+  o.patch_pool = model::PatchPool::mean;
+  const Eigen::VectorXd scaled = model::outputs(o, W, train.X, train.P);
+  for (int i = 0; i < 6; ++i) EXPECT_NEAR(scaled(i), base(i) * 4.0 / 2.0, 1e-15 + 1e-12 * std::abs(base(i)));
+}

@@ -14,6 +14,7 @@
 #include "ptlab/core/error.hpp"
 #include "ptlab/experiment/config.hpp"
 #include "ptlab/experiment/run.hpp"
+#include "ptlab/experiment/sweep.hpp"
 
 using namespace ptlab;
 using experiment::ExperimentSpec;
@@ -175,4 +176,18 @@ TEST(Sampling, ConfigRefusesReducedWhereItIsNotExact) {
   const ExperimentSpec plain = experiment::parse_config("", "x.toml");
   EXPECT_EQ(experiment::config_hash(plain), experiment::config_hash(experiment::parse_config("", "x.toml", {"data.sampling=direct"})));
   EXPECT_NE(experiment::config_hash(plain), experiment::config_hash(experiment::parse_config("", "x.toml", {"data.sampling=auto"})));
+}
+
+// The literature presets load as sweeps of the size they state, and every point runs reduced.
+TEST(Sampling, KouHeatmapPresetsAreReducedAtEveryPoint) {
+  for (const char* name : {"kou2023_heatmap.toml", "kou2023_heatmap_large_d.toml"}) {
+    const auto sweep = experiment::load_sweep(std::string(PTLAB_SOURCE_DIR) + "/configs/literature/" + name);
+    const auto points = experiment::grid(sweep);
+    EXPECT_EQ(points.size(), 10000u) << name;
+    EXPECT_EQ(sweep.seeds, 10);
+    for (const auto& p : points) {
+      ASSERT_TRUE(p.spec.scratch_only());
+      ASSERT_EQ(experiment::resolve_sampling(p.spec, true), data::Sampling::reduced) << name << " d = " << p.spec.frame.d;
+    }
+  }
 }

@@ -89,6 +89,45 @@ TEST_F(PlotTest, PhaseDiagramAndCurves) {
   EXPECT_TRUE(fs::exists(path("figs/s-curves-transfer.alpha=1-upstream.n=40.dat")));
 }
 
+namespace {
+// The .dat rows of a heatmap: "x y mean runs ..." per cell.
+std::vector<std::vector<std::string>> cells(const std::string& text) {
+  std::vector<std::vector<std::string>> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream words(line);
+    std::vector<std::string> w;
+    for (std::string x; words >> x;) w.push_back(x);
+    out.push_back(w);
+  }
+  return out;
+}
+}  // namespace
+
+TEST_F(PlotTest, HeatmapOfAnyRecordedMetric) {
+  const auto scratch = plot({.kind = "heatmap", .formats = {"svg"}, .metric = "scratch.test_error"});
+  ASSERT_EQ(scratch.size(), 1u);
+  EXPECT_EQ(scratch[0], path("figs/s-heatmap-scratch.test_error-transfer.alpha-upstream.n.svg"));
+  EXPECT_NE(read(scratch[0]).find("scratch.test_error, mean over seeds"), std::string::npos);
+  const auto s = cells(read(path("figs/s-heatmap-scratch.test_error-transfer.alpha-upstream.n.dat")));
+  plot({.kind = "heatmap", .formats = {"svg"}, .metric = "transfer.test_error"});
+  const auto t = cells(read(path("figs/s-heatmap-transfer.test_error-transfer.alpha-upstream.n.dat")));
+  plot({.kind = "heatmap", .formats = {"svg"}, .metric = "ntg"});
+  const auto n = cells(read(path("figs/s-heatmap-ntg-transfer.alpha-upstream.n.dat")));
+  ASSERT_EQ(s.size(), 6u);
+  ASSERT_EQ(t.size(), 6u);
+  ASSERT_EQ(n.size(), 6u);
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    EXPECT_EQ(s[i][3], "3");  // three seeds per cell
+    if (s[i][0] != "0") continue;
+    // α = 0 inherits nothing: transfer is scratch, cell by cell, and NTG is exactly 0.
+    EXPECT_EQ(s[i][2], t[i][2]);
+    EXPECT_EQ(n[i][2], "0");
+  }
+  EXPECT_THROW(plot({.kind = "heatmap", .x = "transfer.alpha", .y = "transfer.alpha"}), core::InputError);
+}
+
 TEST_F(PlotTest, TwoStudiesInOneFolderKeepTheirFigures) {
   fs::copy_file(dir_ / "s.db", dir_ / "t.db");
   const auto first = plot({.kind = "ntg", .formats = {"svg"}});

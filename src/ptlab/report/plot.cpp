@@ -32,6 +32,8 @@ using nlohmann::ordered_json;
 
 namespace {
 
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
 struct Run {
   ordered_json point;
   nlohmann::json record;
@@ -565,6 +567,80 @@ set palette defined (-1 "#2166ac", 0 "#f7f7f7", 1 "#b2182b")
   return {render(dir, name, body, formats), data_path.string(), caption};
 }
 
+// ---- heatmap -----------------------------------------------------------------------------------
+
+// A record's metric "PHASE.FIELD" (e.g. scratch.test_error) or "ntg"; NaN when absent or null.
+double metric_of(const ordered_json& record, const std::string& metric) {
+  const auto dot = metric.find('.');
+  if (dot == std::string::npos) return number(record.value(metric, nlohmann::json()));
+  const auto phase = record.find(metric.substr(0, dot));
+  if (phase == record.end() || !phase->is_object()) return kNaN;
+  return number(phase->value(metric.substr(dot + 1), nlohmann::json()));
+}
+
+Figure plot_heatmap(const std::vector<Run>& runs, const Axis& x, const Axis& y, const std::string& metric,
+                    const fs::path& dir, Names& names, const std::vector<std::string>& formats) {
+  std::vector<std::vector<std::vector<double>>> values(x.values.size(), std::vector<std::vector<double>>(y.values.size()));
+  for (const Run& r : runs) {
+    if (!r.done) continue;
+    const double v = metric_of(r.record, metric);
+    const std::size_t i = x.index(r.point), j = y.index(r.point);
+    if (std::isfinite(v) && i < x.values.size() && j < y.values.size()) values[i][j].push_back(v);
+  }
+  double top = 0.0;
+  bool any = false;
+  for (const auto& col : values)
+    for (const auto& cell : col)
+      if (!cell.empty()) {
+        any = true;
+        top = std::max(top, experiment::summarize(cell).mean);
+      }
+  if (!any)
+    throw core::InputError(fmt::format("plot --kind heatmap: no finished run with a finite {}; expected done runs and "
+                                       "a metric such as scratch.test_error", metric));
+  const std::string name = names("heatmap", metric + "-" + x.key + "-" + y.key);
+  const fs::path data_path = dir / (name + ".dat");
+  CheckedFile data(data_path);
+  data << "# " << metric << " over " << x.key << " (x, " << x.scale() << " axis) and " << y.key << " (y, " << y.scale()
+       << " axis): mean over the done runs of each point (NaN: none); the cell spans x_low..x_high, y_low..y_high\n"
+       << "# " << x.key << " " << y.key << " mean runs x_low x_high y_low y_high\n";
+  for (std::size_t j = 0; j < y.values.size(); ++j) {
+    for (std::size_t i = 0; i < x.values.size(); ++i) {
+      const auto& cell = values[i][j];
+      const auto [xl, xh] = x.cell(i);
+      const auto [yl, yh] = y.cell(j);
+      data << fmt::format("{} {} {} {} {} {} {} {}\n", x.column(i), y.column(j),
+                          num(cell.empty() ? kNaN : experiment::summarize(cell).mean), cell.size(), num(xl), num(xh),
+                          num(yl), num(yh));
+    }
+    data << "\n";
+  }
+  data.close();
+  const std::string file = quoted(data_path.string());
+  const std::string px = x.using_expr(1, "xi"), py = y.using_expr(2, "yi");
+  const auto lo_hi = [](const Axis& a, const std::string& p, int col) {
+    return a.numeric ? fmt::format("{}:{}", col, col + 1) : fmt::format("({0} - 0.5):({0} + 0.5)", p);
+  };
+  const std::string plot = fmt::format("plot {} using {}:{}:{}:{}:3 with boxxyerror fs solid 1.0 noborder lc palette notitle",
+                                       file, px, py, lo_hi(x, px, 5), lo_hi(y, py, 7));
+  const std::string body = fmt::format(R"gp(set title "{0}, mean over seeds"
+set xlabel {1}
+set ylabel {2}
+{3}{4}{5}{6}set cbrange [0:{7}]
+set cblabel "{0}"
+set palette defined (0 "#ffffd9", 0.5 "#41b6c4", 1 "#081d58")
+set key off
+{8}
+)gp",
+                                       metric, quoted(axis_label(x.key)), quoted(axis_label(y.key)), x.definition("xi"),
+                                       y.definition("yi"), x.settings("x", x.cell(0).first, x.cell(x.values.size() - 1).second),
+                                       y.settings("y", y.cell(0).first, y.cell(y.values.size() - 1).second),
+                                       num(std::max(top, 1e-3)), plot);
+  const std::string caption = "Heatmap of " + metric + " (mean over seeds) over " + axis_symbol(x.key) + " (" + x.key +
+                              ") and " + axis_symbol(y.key) + " (" + y.key + ")";
+  return {render(dir, name, body, formats), data_path.string(), caption};
+}
+
 // ---- curves ------------------------------------------------------------------------------------
 
 std::vector<Figure> plot_curves(const std::vector<Run>& runs, const fs::path& dir, Names& names,
@@ -830,8 +906,9 @@ std::vector<std::string> plot_run_dir(const std::string& run_dir, const PlotOpti
 }
 
 std::vector<Figure> plot_study_figures(const store::Study& study, const PlotOptions& options) {
-  if (options.kind != "ntg" && options.kind != "phase" && options.kind != "curves" && options.kind != "dynamics")
-    throw core::InputError(fmt::format("plot --kind {}: expected one of curves, dynamics, ntg, phase", options.kind));
+  if (options.kind != "ntg" && options.kind != "phase" && options.kind != "heatmap" && options.kind != "curves" &&
+      options.kind != "dynamics")
+    throw core::InputError(fmt::format("plot --kind {}: expected one of curves, dynamics, ntg, phase, heatmap", options.kind));
   for (const auto& f : options.formats)
     if (f != "png" && f != "svg") throw core::InputError(fmt::format("plot --format {}: expected png or svg", f));
   const std::vector<Run> runs = load(study);
@@ -848,10 +925,10 @@ std::vector<Figure> plot_study_figures(const store::Study& study, const PlotOpti
   };
   // Every argument is checked before the output directory is created.
   std::string x, y;
-  if (options.kind == "ntg" || options.kind == "phase") x = pick(options.x, 0, "--x");
-  if (options.kind == "phase") {
+  if (options.kind == "ntg" || options.kind == "phase" || options.kind == "heatmap") x = pick(options.x, 0, "--x");
+  if (options.kind == "phase" || options.kind == "heatmap") {
     y = pick(options.y, x == axes[0] ? 1 : 0, "--y");
-    if (x == y) throw core::InputError(fmt::format("plot --kind phase: --x and --y are both {}; expected two axes", x));
+    if (x == y) throw core::InputError(fmt::format("plot --kind {}: --x and --y are both {}; expected two axes", options.kind, x));
   }
   Names names(fs::path(study.path()).stem().string());
   if (options.kind == "curves")
@@ -868,6 +945,11 @@ std::vector<Figure> plot_study_figures(const store::Study& study, const PlotOpti
       return std::vector<Figure>{plot_ntg(runs, ax, others, dir, names, options.formats)};
     });
   }
+  if (options.kind == "heatmap")
+    return staged(options.out_dir, [&](const fs::path& dir) {
+      prepare_dir(dir);
+      return std::vector<Figure>{plot_heatmap(runs, ax, make_axis(runs, y), options.metric, dir, names, options.formats)};
+    });
   return staged(options.out_dir, [&](const fs::path& dir) {
     prepare_dir(dir);
     return std::vector<Figure>{plot_phase(runs, ax, make_axis(runs, y), dir, names, options.formats)};

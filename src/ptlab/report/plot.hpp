@@ -24,7 +24,10 @@
 namespace ptlab::report {
 
 struct PlotOptions {
-  std::string kind = "ntg";           ///< curves, dynamics, ntg or phase
+  std::string kind = "ntg";           ///< curves, dynamics, ntg, phase or heatmap
+  /// heatmap: the record metric, "ntg" or PHASE.FIELD with PHASE upstream, transfer or scratch and
+  /// FIELD train_loss, train_error, test_error, test_error_true or steps.
+  std::string metric = "scratch.test_error";
   std::string out_dir = "figures";    ///< created if missing
   std::string x;                      ///< x axis key (ntg, phase); default: the study's first axis
   std::string y;                      ///< y axis key (phase); default: the study's second axis
