@@ -137,6 +137,11 @@ TEST_F(Cli, BadInputIsOneLineExitTwoAndWritesNothing) {
   expect_bad_input({"run", tiny, "--set", "downstream.p=0.5", "--out", out}, "downstream.p = 0.5");
   expect_bad_input({"run", tiny, "--set", "data.d=2", "--out", out}, "data.d = 2");
   expect_bad_input({"run", tiny, "--set", "upstream.eta=0", "--out", out}, "upstream.eta = 0");
+  expect_bad_input({"run", tiny, "--set", "data.sampling=reduced", "--set", "data.d=10", "--out", out},
+                   "data.sampling = \"reduced\" is not exact here: it needs d − 3 ≥ 4m + n1 + n2");
+  expect_bad_input({"run", tiny, "--set", "data.sampling=reduced", "--set", "data.d=100000", "--set", "transfer.rule=entry",
+                    "--out", out}, "expected data.sampling = \"direct\"");
+  expect_bad_input({"run", tiny, "--set", "data.sampling=fast", "--out", out}, "one of \"direct\", \"reduced\", \"auto\"");
   expect_bad_input({"run", tiny, "--set", "model.m=\"x\"", "--out", out}, "expected an integer");
   expect_bad_input({"run", path("missing.toml"), "--out", out}, "cannot read config file");
   expect_bad_input({"run", write("bad.toml", "[data\nd = 3\n"), "--out", out}, "malformed TOML");

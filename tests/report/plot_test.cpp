@@ -106,14 +106,14 @@ std::vector<std::vector<std::string>> cells(const std::string& text) {
 }  // namespace
 
 TEST_F(PlotTest, HeatmapOfAnyRecordedMetric) {
-  const auto scratch = plot({.kind = "heatmap", .formats = {"svg"}, .metric = "scratch.test_error"});
+  const auto scratch = plot({.kind = "heatmap", .metric = "scratch.test_error", .formats = {"svg"}});
   ASSERT_EQ(scratch.size(), 1u);
   EXPECT_EQ(scratch[0], path("figs/s-heatmap-scratch.test_error-transfer.alpha-upstream.n.svg"));
   EXPECT_NE(read(scratch[0]).find("scratch.test_error, mean over seeds"), std::string::npos);
   const auto s = cells(read(path("figs/s-heatmap-scratch.test_error-transfer.alpha-upstream.n.dat")));
-  plot({.kind = "heatmap", .formats = {"svg"}, .metric = "transfer.test_error"});
+  plot({.kind = "heatmap", .metric = "transfer.test_error", .formats = {"svg"}});
   const auto t = cells(read(path("figs/s-heatmap-transfer.test_error-transfer.alpha-upstream.n.dat")));
-  plot({.kind = "heatmap", .formats = {"svg"}, .metric = "ntg"});
+  plot({.kind = "heatmap", .metric = "ntg", .formats = {"svg"}});
   const auto n = cells(read(path("figs/s-heatmap-ntg-transfer.alpha-upstream.n.dat")));
   ASSERT_EQ(s.size(), 6u);
   ASSERT_EQ(t.size(), 6u);
