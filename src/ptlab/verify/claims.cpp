@@ -318,14 +318,14 @@ VerifyResult run_claims(const VerifyOptions& options) {
                           "both rules on the same seeds, " + seeds_text, "max |NTG(layer) - NTG(filter)| over seeds",
                           worst, kNaN, kNaN, "identical: max difference 0", worst == 0.0});
   }
-  {
-    // Boundary ‖μ*‖(n): where the mean scratch test error (true labels) falls below 0.25, halfway
-    // between chance (0.5) and the Bayes error (0, no label noise); interpolated in log ‖μ‖.
-    std::vector<double> log_n, log_mu;
-    for (const double n : kou_n) {
+  // Per value v of a group's x: the crossing of mean scratch test error (true labels) = 0.25 in
+  // log ‖μ‖, as (log v, log ‖μ*‖) pairs; values that never cross are left out.
+  const auto boundary = [&](const std::string& name, const std::vector<double>& xs, std::vector<double>& log_x,
+                            std::vector<double>& log_mu) {
+    for (const double v : xs) {
       std::vector<double> x, y;
-      for (const Point* p : group("kou")) {
-        if (p->x != n) continue;
+      for (const Point* p : group(name)) {
+        if (p->x != v) continue;
         std::vector<double> errors;
         for (const auto& r : p->scratch)
           if (r.status != train::Status::diverged) errors.push_back(r.test_error_true);
@@ -334,10 +334,16 @@ VerifyResult run_claims(const VerifyOptions& options) {
       }
       const double c = crossing(x, y, 0.25);
       if (std::isfinite(c)) {
-        log_n.push_back(std::log(n));
+        log_x.push_back(std::log(v));
         log_mu.push_back(c);
       }
     }
+  };
+  {
+    // Boundary ‖μ*‖(n): where the mean scratch test error (true labels) falls below 0.25, halfway
+    // between chance (0.5) and the Bayes error (0, no label noise); interpolated in log ‖μ‖.
+    std::vector<double> log_n, log_mu;
+    boundary("kou", kou_n, log_n, log_mu);
     ClaimResult c{"scratch boundary n*||mu||^4 ~ sigma_p^4 d", "Kou et al. 2023 (Cao et al. 2022)",
                   fmt::format("scratch only, u = 0, sigma_p = 1, d = {}, n in {}, ||mu|| in [{:g}, {:g}] ({} values), {} seeds; "
                               "boundary: mean test error = 0.25",
@@ -357,22 +363,7 @@ VerifyResult run_claims(const VerifyOptions& options) {
 
   {
     std::vector<double> log_d, log_mu;
-    for (const double d : kou_d) {
-      std::vector<double> x, y;
-      for (const Point* p : group("kou_d")) {
-        if (p->x != d) continue;
-        std::vector<double> errors;
-        for (const auto& r : p->scratch)
-          if (r.status != train::Status::diverged) errors.push_back(r.test_error_true);
-        x.push_back(std::log(p->spec.downstream.norm_v));
-        y.push_back(experiment::summarize(errors).mean);
-      }
-      const double c = crossing(x, y, 0.25);
-      if (std::isfinite(c)) {
-        log_d.push_back(std::log(d));
-        log_mu.push_back(c);
-      }
-    }
+    boundary("kou_d", kou_d, log_d, log_mu);
     ClaimResult c{"scratch boundary at large d: ||mu*|| ~ d^(1/4)", "Kou et al. 2023 (Cao et al. 2022)",
                   fmt::format("scratch only, reduced sampling, u = 0, sigma_p = 1, n = {}, d in {}, ||mu|| = c d^(1/4) "
                               "with c in [{:g}, {:g}] ({} values), {} seeds; boundary: mean test error = 0.25",
