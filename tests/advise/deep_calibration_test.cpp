@@ -75,8 +75,9 @@ TEST(DeepCalibration, RecoversTheScoreAndTheLinesThatMadeTheTruth) {
   EXPECT_NEAR(c.lines[1].intercept, -1.0, 0.02);
   EXPECT_NEAR(c.lines[1].score_slope, 10.0, 0.05);
   for (const auto& l : c.lines) EXPECT_LT(l.rmse, 0.05);
-  if (c.probe_term)
+  if (c.probe_term) {
     for (const auto& l : c.lines) EXPECT_NEAR(l.probe_slope, 0.0, 0.02);
+  }
 }
 
 TEST(DeepCalibration, UsesTheProbeWhenTheTruthFollowsIt) {

@@ -539,12 +539,12 @@ TEST_F(StudyTest, AKilledMpiRankStopsTheSweepAndARerunFinishesTheGrid) {
 }
 
 TEST_F(StudyTest, SigintOrSigtermDuringRunOutLeavesNoOutputAndARerunWritesIt) {
-  // 60 seeds of 400 steps: long enough to be interrupted before the output is written.
+  // 2000 seeds of 400 steps: seconds of work, long enough to be interrupted before the output is written.
   std::string text = kSweep;
   text = text.substr(0, text.find("[sweep]"));
   for (auto at = text.find("steps = 60"); at != std::string::npos; at = text.find("steps = 60"))
     text.replace(at, 10, "steps = 400");
-  std::ofstream(path("run.toml")) << text << "[run]\nseeds = 60\n";
+  std::ofstream(path("run.toml")) << text << "[run]\nseeds = 2000\n";
   for (const int signal : {SIGINT, SIGTERM}) {
     SCOPED_TRACE(signal);
     const std::string out = path("out-" + std::to_string(signal));
