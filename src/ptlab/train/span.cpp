@@ -106,6 +106,8 @@ class SpanEngine final : public Engine {
     coef_ = Eigen::MatrixXd::Zero(rows, K);
     trainable_ = Eigen::VectorXd::Ones(rows);
     if (trainable.size() != 0) trainable_ = trainable.col(0);
+    all_trainable_ = (trainable_.array() != 0.0).all();
+    factor_ = Eigen::VectorXd::Ones(rows);
     anchored_ = Eigen::VectorXd::Zero(rows);
     if (anchored.size() != 0) anchored_ = anchored.col(0);
   }
@@ -140,16 +142,24 @@ class SpanEngine final : public Engine {
       const Eigen::Index k = train_.index[static_cast<std::size_t>(c)];
       if (k >= 0) step_.col(k) += train_.sign[static_cast<std::size_t>(c)] * C.col(c);
     }
+    // Per filter r: coef_r ← factor_r·coef_r − η·trainable_r·step_r, applied column by column
+    // (contiguous in memory) with the per-filter factors as a vector.
     for (Eigen::Index r = 0; r < coef_.rows(); ++r) {
+      factor_(r) = 1.0;
       if (trainable_(r) == 0.0) continue;
       if (l2sp > 0.0 && anchored_(r) != 0.0) {
         scale_(r) = anchored_decay * scale_(r) + eta * l2sp;
-        coef_.row(r) *= anchored_decay;
+        factor_(r) = anchored_decay;
       } else if (weight_decay > 0.0) {
         scale_(r) *= decay;
-        coef_.row(r) *= decay;
+        factor_(r) = decay;
       }
-      coef_.row(r) -= eta * step_.row(r);
+    }
+    if (unit_scale_ && all_trainable_) {
+      coef_.noalias() -= eta * step_;
+    } else {
+      coef_ = factor_.asDiagonal() * coef_;
+      coef_.noalias() -= (eta * trainable_).asDiagonal() * step_;
     }
   }
 
@@ -167,7 +177,8 @@ class SpanEngine final : public Engine {
   model::ModelOptions model_;
   int test_P_;
   Eigen::MatrixXd H_, A0_, W0T_, BT_, Q_, coef_, step_;
-  Eigen::VectorXd scale_, trainable_, anchored_;
+  Eigen::VectorXd scale_, trainable_, anchored_, factor_;
+  bool all_trainable_ = true;  ///< every filter trains: the step is one vector operation
   bool unit_scale_ = true;  ///< a ≡ 1 (no weight decay applied yet): skip the scaling
 };
 
