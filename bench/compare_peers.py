@@ -33,8 +33,12 @@ def timed(cmd, env=None):
         why = done.stderr.decode(errors="replace").strip().splitlines()
         sys.exit(f"compare_peers: {' '.join(cmd[:3])} failed: {why[-1] if why else 'exit code ' + str(done.returncode)}")
     try:
-        return float(json.loads(done.stdout.decode().strip().splitlines()[-1])["wall_s"])
-    except (ValueError, KeyError, IndexError):
+        text = done.stdout.decode().strip()
+        try:
+            return float(json.loads(text)["wall_s"])  # ptlab run --format json: the experiment's own time
+        except ValueError:
+            return float(json.loads(text.splitlines()[-1])["wall_s"])  # a peer's last line
+    except (ValueError, KeyError, IndexError, TypeError):
         return wall
 
 
@@ -64,15 +68,19 @@ def main():
     s, steps = a.seeds, a.steps
     cfg = os.path.join(ROOT, "configs", "paper.toml")
     sets = ["--set", "dynamics.every=0", "--set", f"upstream.steps={steps}", "--set", f"downstream.steps={steps}",
-            "--format", "csv"]
+            "--format", "json"]
+    reduced = ["--set", "data.sampling=reduced"]
     peer = ["--steps", str(steps)]
     contenders = [
         # (name, threads, runs, command, env)
         ("ptlab span (auto)", 1, s, [PTLAB, "run", cfg, "--seeds", str(s), "--threads", "1"] + sets, None),
+        ("ptlab span, reduced sampling", 1, s, [PTLAB, "run", cfg, "--seeds", str(s), "--threads", "1"] + sets + reduced, None),
         ("ptlab dense", 1, s, [PTLAB, "run", cfg, "--seeds", str(s), "--threads", "1", "--set", "run.backend=dense"] + sets, None),
         ("pytorch", 1, s, ["/usr/bin/python3", os.path.join(PEERS, "peer_torch.py"), "--seeds", str(s), "--threads", "1"] + peer, env_threads(1)),
         ("numpy", 1, s, ["/usr/bin/python3", os.path.join(PEERS, "peer_numpy.py"), "--seeds", str(s)] + peer, env_threads(1)),
         (f"ptlab span (auto)", cores, cores * s, [PTLAB, "run", cfg, "--seeds", str(cores * s), "--threads", str(cores)] + sets, None),
+        (f"ptlab span, reduced sampling", cores, cores * s,
+         [PTLAB, "run", cfg, "--seeds", str(cores * s), "--threads", str(cores)] + sets + reduced, None),
         (f"pytorch (default threads)", cores, s, ["/usr/bin/python3", os.path.join(PEERS, "peer_torch.py"), "--seeds", str(s), "--threads", str(cores)] + peer, None),
     ]
     rows = []
@@ -80,21 +88,25 @@ def main():
         walls = [timed(cmd, env) / runs for _ in range(a.repeats)]
         rows.append((name, threads, statistics.median(walls), min(walls), max(walls)))
         print(f"  {name:<28} {threads} thread(s): {statistics.median(walls):8.3f} s per run", file=sys.stderr)
-    base = {t: w for (n, t, w, _, _) in rows if n.startswith("ptlab span")}
+    base = {t: w for (n, t, w, _, _) in rows if n == "ptlab span (auto)"}
+    base_reduced = {t: w for (n, t, w, _, _) in rows if n == "ptlab span, reduced sampling"}
     print(f"machine: {platform.processor() or platform.machine()}, {cores} cores; {s} seeds x {a.repeats} repeats; "
           f"{steps} GD steps per phase")
-    print(f"{'contender':<28}{'threads':>8}{'s per run (median)':>20}{'range':>20}{'x slower than ptlab':>22}")
+    print(f"{'contender':<30}{'threads':>8}{'s per run (median)':>20}{'range':>20}{'x slower than ptlab':>22}"
+          f"{'x slower than reduced':>24}")
     out = []
     for name, threads, med, lo, hi in rows:
         ratio = med / base[threads] if threads in base else float("nan")
-        print(f"{name:<28}{threads:>8}{med:>20.3f}{f'[{lo:.3f}, {hi:.3f}]':>20}{ratio:>22.1f}")
+        ratio_reduced = med / base_reduced[threads] if threads in base_reduced else float("nan")
+        print(f"{name:<30}{threads:>8}{med:>20.3f}{f'[{lo:.3f}, {hi:.3f}]':>20}{ratio:>22.1f}{ratio_reduced:>24.1f}")
         out.append({"contender": name, "threads": threads, "median_s_per_run": med, "min": lo, "max": hi,
-                    "ratio_to_ptlab": ratio})
+                    "ratio_to_ptlab": ratio, "ratio_to_reduced": ratio_reduced})
     if a.csv:
         with open(a.csv, "w") as f:
-            f.write("contender,threads,median_s_per_run,min,max,ratio_to_ptlab\n")
+            f.write("contender,threads,median_s_per_run,min,max,ratio_to_ptlab,ratio_to_reduced\n")
             for r in out:
-                f.write(f"{r['contender']},{r['threads']},{r['median_s_per_run']},{r['min']},{r['max']},{r['ratio_to_ptlab']}\n")
+                f.write(f"\"{r['contender']}\",{r['threads']},{r['median_s_per_run']},{r['min']},{r['max']},"
+                        f"{r['ratio_to_ptlab']},{r['ratio_to_reduced']}\n")
 
 
 if __name__ == "__main__":

@@ -30,14 +30,18 @@ def wall(cmd):
     if done.returncode != 0:
         sys.exit(f"large_d: {' '.join(cmd[:4])} failed: {done.stderr.decode(errors='replace').strip()[-300:]}")
     try:
-        return float(json.loads(done.stdout.decode().strip().splitlines()[-1])["wall_s"])
-    except (ValueError, KeyError, IndexError):
+        text = done.stdout.decode().strip()
+        try:
+            return float(json.loads(text)["wall_s"])  # ptlab run --format json: the experiment's own time
+        except ValueError:
+            return float(json.loads(text.splitlines()[-1])["wall_s"])  # a peer's last line
+    except (ValueError, KeyError, IndexError, TypeError):
         return elapsed
 
 
 def ptlab_per_run(d, sampling, seeds, repeats):
     cmd = [PTLAB, "run", os.path.join(ROOT, "configs", "paper.toml"), "--seeds", str(seeds), "--threads", "1",
-           "--set", f"data.d={d}", "--set", f"data.sampling={sampling}", "--set", "run.curve_every=50", "--set", "dynamics.every=0"]
+           "--set", f"data.d={d}", "--set", f"data.sampling={sampling}", "--set", "run.curve_every=50", "--set", "dynamics.every=0", "--format", "json"]
     return statistics.median(wall(cmd) for _ in range(repeats)) / seeds
 
 
