@@ -101,6 +101,40 @@ TEST(Advise, ValidationIsThePairedRunsOfPtlabRun) {
   EXPECT_GE(v.regret, 0.0);
 }
 
+// Under reduced sampling (docs/design.md §2.6) the probes start from the same reduced-coordinate
+// weights as the runs (experiment::downstream_start): validation is still `ptlab run` bit for bit,
+// and on paper.toml, at d = 10⁶ where a direct run would need gigabytes, the advice is still to
+// transfer, with the chosen gain's interval above zero.
+TEST(Advise, ReducedSamplingAdvisesAsDirectAndValidatesAgainstItsOwnRuns) {
+  experiment::ExperimentSpec spec = shipped("paper.toml");
+  spec.frame.sampling = data::Sampling::reduced;
+  advise::AdviseOptions o;
+  o.curve.seeds = 3;
+  const advise::AdviceResult r = advise::advise_theory(spec, o);
+  const advise::Validation v = advise::validate(spec, r, 2);
+  ASSERT_EQ(v.per_seed.size(), r.probe.estimates.size());
+  for (std::size_t s = 1; s < r.probe.estimates.size(); ++s) {
+    experiment::ExperimentSpec run = spec;
+    run.transfer = r.probe.estimates[s].strategy.transfer;
+    run.downstream_train.l2sp = r.probe.estimates[s].strategy.l2sp;
+    run.seeds = 3;
+    const experiment::ExperimentResult truth = experiment::run_experiment(run, {.threads = 1});
+    ASSERT_EQ(v.per_seed[s].size(), 3u);
+    for (std::size_t k = 0; k < 3; ++k) EXPECT_EQ(v.per_seed[s][k], -100.0 * truth.records[k].ntg);
+  }
+  // The reduced draw is a different draw of the same law: not the direct numbers.
+  experiment::ExperimentSpec direct = shipped("paper.toml");
+  const advise::AdviceResult rd = advise::advise_theory(direct, o);
+  EXPECT_NE(r.probe.estimates[1].gain.mean, rd.probe.estimates[1].gain.mean);
+
+  spec.frame.d = 1000000;
+  const advise::AdviceResult big = advise::advise_theory(spec, {});
+  ASSERT_GT(big.advice.best, 0) << big.advice.reason;
+  const auto& chosen = big.probe.estimates[static_cast<std::size_t>(big.advice.best)];
+  EXPECT_FALSE(chosen.strategy.scratch);
+  EXPECT_GT(chosen.gain.ci_low, 0.0);
+}
+
 TEST(Advise, NoValidCurveMeansNoAdvice) {
   advise::CurveProbe probe;
   probe.estimates.push_back({{"scratch", true, {}}, {}, {}, 0.0});
