@@ -40,7 +40,7 @@ void step(train::detail::Engine& engine, model::Evaluator& ev) {
 void BM_DenseStep(benchmark::State& state) {
   const int d = static_cast<int>(state.range(0)), n = static_cast<int>(state.range(1)), m = static_cast<int>(state.range(2));
   const Problem p = problem(d, n, m);
-  auto engine = train::detail::make_dense(p.W0, {}, {}, p.train, p.test, p.model);
+  auto engine = train::detail::make_dense(p.W0, {}, {}, p.train, p.test);
   model::Evaluator ev(p.model, p.train);
   for (auto _ : state) step(*engine, ev);
   // A = W·X and C·Xᵀ: 2 · 2m·d·nP multiply-adds.
@@ -50,7 +50,7 @@ void BM_DenseStep(benchmark::State& state) {
 void BM_SpanStep(benchmark::State& state) {
   const int d = static_cast<int>(state.range(0)), n = static_cast<int>(state.range(1)), m = static_cast<int>(state.range(2));
   const Problem p = problem(d, n, m);
-  auto engine = train::detail::make_span(p.W0, {}, {}, p.train, p.test, p.model);
+  auto engine = train::detail::make_span(p.W0, {}, {}, p.train, p.test);
   model::Evaluator ev(p.model, p.train);
   for (auto _ : state) step(*engine, ev);
   const double K = n + 1.0;  // shared layout: one signal direction + n noise patches
@@ -60,7 +60,7 @@ void BM_SpanStep(benchmark::State& state) {
 void BM_SpanSetup(benchmark::State& state) {
   const int d = static_cast<int>(state.range(0)), n = static_cast<int>(state.range(1)), m = static_cast<int>(state.range(2));
   const Problem p = problem(d, n, m);
-  for (auto _ : state) benchmark::DoNotOptimize(train::detail::make_span(p.W0, {}, {}, p.train, p.test, p.model));
+  for (auto _ : state) benchmark::DoNotOptimize(train::detail::make_span(p.W0, {}, {}, p.train, p.test));
 }
 
 void BM_Sample(benchmark::State& state) {

@@ -210,6 +210,10 @@ const std::vector<Key>& schema() {
                                        "normal: N(0, σ₀²); fan_in: N(0, 1/(3d)), the variance of PyTorch's default "
                                        "U(±1/√d) with a Gaussian law (sigma_0 unused)"),
                             std::string("normal")));
+    k.push_back(unhashed_at(bool_key("model.bias", [](Spec& s) -> bool& { return s.model.bias; },
+                                     "a trained bias per filter, σ(⟨w, x⁽ᵖ⁾⟩ + b), drawn like one weight coordinate "
+                                     "(PyTorch's Conv1d has one); run.phases = \"scratch\" only"),
+                            false));
     k.push_back(choice_key("transfer.rule", [](Spec& s) -> transfer::Rule& { return s.transfer.rule; },
                            {"filter", "entry", "layer", "activation", "oracle"},
                            "which upstream parameters are inherited (docs/design.md §2.3)"));
@@ -476,6 +480,8 @@ ExperimentSpec parse_config(const std::string& text, const std::string& source_n
       throw core::InputError(fmt::format("{}: data.sampling = \"reduced\" is not exact here: {}; expected "
                                          "data.sampling = \"direct\" (or \"auto\", which picks it)", source_name, why));
   }
+  if (const std::string why = cross_key_invalid_reason(spec); !why.empty())
+    throw core::InputError(fmt::format("{}: {}", source_name, why));
   if (spec.dynamics.full && spec.dynamics.every == 0)
     throw core::InputError(fmt::format("{}: dynamics.full = true with dynamics.every = 0 records nothing; expected "
                                        "dynamics.every > 0", source_name));

@@ -79,6 +79,8 @@ double UpstreamOutcome::bytes() const {
 }
 
 UpstreamOutcome run_upstream(const ExperimentSpec& spec, std::uint64_t seed) {
+  // A spec built in code (or a sweep axis) can skip parse_config's check: refuse it here alike.
+  if (const std::string why = cross_key_invalid_reason(spec); !why.empty()) throw core::InputError(why);
   using core::Rng;
   using core::Stream;
   const data::FrameOptions& frame = spec.frame;
@@ -101,6 +103,7 @@ UpstreamOutcome run_upstream(const ExperimentSpec& spec, std::uint64_t seed) {
 }
 
 DownstreamStart downstream_start(const ExperimentSpec& spec, std::uint64_t seed, const model::Weights& upstream) {
+  if (const std::string why = cross_key_invalid_reason(spec); !why.empty()) throw core::InputError(why);
   const SeedBases bases = seed_bases(spec);
   core::Rng train_rng = core::Rng::stream(seed, core::Stream::downstream_train);
   core::Rng init_rng = core::Rng::stream(seed, core::Stream::downstream_init);
@@ -210,9 +213,11 @@ PhaseRecord run_scratch(const ExperimentSpec& spec, std::uint64_t seed) {
   const data::Dataset train = data::sample(spec.frame, spec.downstream, s2, spec.downstream.n, train_rng, bases.down_train);
   const data::Dataset test = data::sample(spec.frame, spec.downstream, s2, spec.frame.n_test, test_rng, bases.down_test);
   const model::Weights fresh = model::init_weights(spec.model, bases.down_init, init_rng);
+  const Eigen::VectorXd fresh_b = model::init_bias(spec.model, bases.down_init, init_rng);
   const auto t0 = Clock::now();
   const train::TrainResult sc = train::gradient_descent(fresh, {}, train, test, spec.model,
-                                                        with_curve(spec.downstream_train, spec.curve_every, spec.backend));
+                                                        with_curve(spec.downstream_train, spec.curve_every, spec.backend),
+                                                        {}, {}, fresh_b);
   return to_record(sc, seconds_since(t0));
 }
 

@@ -33,4 +33,13 @@ struct ExperimentSpec {
   bool scratch_only() const { return phases == Phases::scratch; }
 };
 
+/// Why `spec` cannot run (empty: it can) for reasons that one key alone cannot say: a bias
+/// (model.bias) is trained from scratch only, since the transfer rules move filters without it.
+inline const char* cross_key_invalid_reason(const ExperimentSpec& spec) {
+  if (spec.model.bias && !spec.scratch_only())
+    return "model.bias = true needs run.phases = \"scratch\" (the transfer rules move filters without their "
+           "biases); expected run.phases = \"scratch\" or model.bias = false";
+  return "";
+}
+
 }  // namespace ptlab::experiment

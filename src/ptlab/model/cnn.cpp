@@ -17,16 +17,33 @@ Weights init_weights(const ModelOptions& options, int d, core::Rng& rng) {
   return init_weights(options, data::Basis::direct(d), rng);
 }
 
+namespace {
+
+// The standard deviation of one initial weight coordinate in dimension d (the basis's ambient one).
+double init_sigma(const ModelOptions& options, const data::Basis& basis) {
+  const double d = basis.reduced() ? static_cast<double>(basis.D) + 3.0 : static_cast<double>(basis.width);
+  return options.init == Init::fan_in ? 1.0 / std::sqrt(3.0 * d) : options.sigma_0;
+}
+
+}  // namespace
+
 Weights init_weights(const ModelOptions& options, const data::Basis& basis, core::Rng& rng) {
   Weights W(2 * options.m, basis.width);
   Eigen::VectorXd g(basis.width);
-  const double d = basis.reduced() ? static_cast<double>(basis.D) + 3.0 : static_cast<double>(basis.width);
-  const double sigma = options.init == Init::fan_in ? 1.0 / std::sqrt(3.0 * d) : options.sigma_0;
+  const double sigma = init_sigma(options, basis);
   for (Eigen::Index r = 0; r < W.rows(); ++r) {
     data::draw_standard(basis, static_cast<int>(r), rng, g.data());
     W.row(r) = sigma * g.transpose();
   }
   return W;
+}
+
+Eigen::VectorXd init_bias(const ModelOptions& options, const data::Basis& basis, core::Rng& rng) {
+  if (!options.bias) return {};
+  const double sigma = init_sigma(options, basis);
+  Eigen::VectorXd b(2 * options.m);
+  for (Eigen::Index r = 0; r < b.size(); ++r) b(r) = sigma * rng.normal();
+  return b;
 }
 
 double activate(const ModelOptions& options, double z) {

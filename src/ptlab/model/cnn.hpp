@@ -35,6 +35,11 @@ struct ModelOptions {
   Readout readout = Readout::mean;
   PatchPool patch_pool = PatchPool::sum;
   Init init = Init::normal;
+  /// A bias b_{j,r} per filter, added to every patch's pre-activation: σ(⟨w_{j,r}, x⁽ᵖ⁾⟩ + b_{j,r})
+  /// (Kou et al. 2023's public script uses PyTorch's Conv1d, which has one). Drawn with the law of
+  /// one weight coordinate (init_bias), trained by GD like the weights. Scratch phases only: the
+  /// transfer rules move filters without biases (experiment/config.cpp refuses the rest).
+  bool bias = false;
 };
 
 /// The second-layer weight of class +1's filters (class −1: its negative): (1/m or 1)·(1 or 1/P).
@@ -47,6 +52,12 @@ Weights init_weights(const ModelOptions& options, int d, core::Rng& rng);
 /// The same with the rows as the vectors of `basis` (data/basis.hpp). Returns 2m × basis.width;
 /// with Basis::direct(d), bit-identical to the overload above.
 Weights init_weights(const ModelOptions& options, const data::Basis& basis, core::Rng& rng);
+
+/// Biases drawn i.i.d. with the law of one weight coordinate: N(0, σ₀²), or N(0, 1/(3d)) for
+/// Init::fan_in (PyTorch draws a Conv1d's bias from U(±1/√fan_in), the weights' law). Returns 2m;
+/// empty when options.bias is false (then nothing is drawn from rng). Draw it after the weights,
+/// so that a run without bias keeps its bits.
+Eigen::VectorXd init_bias(const ModelOptions& options, const data::Basis& basis, core::Rng& rng);
 
 /// σ(z) and σ'(z) for the chosen activation (σ'(0) = 0 for ReLU variants).
 double activate(const ModelOptions& options, double z);

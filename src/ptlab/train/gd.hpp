@@ -50,6 +50,7 @@ struct CurvePoint {
 
 struct TrainResult {
   model::Weights W;   ///< final weights, 2m × d
+  Eigen::VectorXd b;  ///< final biases, 2m (model.bias); empty without a bias
   Status status = Status::completed;
   int steps = 0;      ///< updates applied; for a diverged run, the step at which it diverged
   double train_loss = 0.0;
@@ -66,7 +67,7 @@ struct StepView {
   int step = 0;                          ///< t: the weights below are W(t)
   /// W(t), 2m × d, built on demand (the span backend does not hold W between steps).
   std::function<model::Weights()> weights;
-  const Eigen::MatrixXd& A;              ///< 2m × (n·P) pre-activations ⟨w_{j,r}(t), x_i⁽ᵖ⁾⟩ on the training set
+  const Eigen::MatrixXd& A;              ///< 2m × (n·P) pre-activations ⟨w_{j,r}(t), x_i⁽ᵖ⁾⟩ (+ b_{j,r}) on the training set
   const Eigen::MatrixXd* C = nullptr;    ///< 2m × (n·P) coefficients with ∇L = C·Xᵀ; null on the last call
   const Eigen::MatrixXd* trainable = nullptr;  ///< the mask M (null: all trainable)
   double eta = 0.0;                      ///< η of the update W(t+1) = W(t) − η·M ⊙ (C·Xᵀ + λ·W(t) + λ_SP·R ⊙ (W(t) − W(0)))
@@ -80,10 +81,13 @@ using StepObserver = std::function<void(const StepView&)>;
 
 /// Trains from W0. `trainable` is a 2m × d 0/1 mask or empty (everything trainable); `anchored`
 /// is the 2m × d 0/1 mask R of the L2-SP penalty or empty (none; options.l2sp is then unused).
+/// `b0`: the initial biases (2m) when model.bias (empty: zeros); unused otherwise. The bias adds
+/// b_{j,r} to every pre-activation and follows b ← b − η·M_r·(Σ_columns C + λ·b).
 /// Errors of a diverged run are NaN. Deterministic: single-threaded, fixed evaluation order.
 TrainResult gradient_descent(model::Weights W0, const Eigen::MatrixXd& trainable,
                              const data::Dataset& train, const data::Dataset& test,
                              const model::ModelOptions& model, const GdOptions& options,
-                             const StepObserver& observer = {}, const Eigen::MatrixXd& anchored = {});
+                             const StepObserver& observer = {}, const Eigen::MatrixXd& anchored = {},
+                             const Eigen::VectorXd& b0 = {});
 
 }  // namespace ptlab::train

@@ -93,9 +93,8 @@ void assemble(const Eigen::VectorXd& scale, bool unit_scale, const Eigen::Matrix
 class SpanEngine final : public Engine {
  public:
   SpanEngine(model::Weights W0, const Eigen::MatrixXd& trainable, const Eigen::MatrixXd& anchored,
-             const data::Dataset& train, const data::Dataset& test, const model::ModelOptions& model)
-      : W0_(std::move(W0)), train_(distinct_patches(train)), test_(distinct_patches(test)), model_(model),
-        test_P_(test.P) {
+             const data::Dataset& train, const data::Dataset& test)
+      : W0_(std::move(W0)), train_(distinct_patches(train)), test_(distinct_patches(test)) {
     const Eigen::Index rows = W0_.rows(), K = train_.B.cols();
     H_.noalias() = train_.B.transpose() * train_.B;
     A0_.noalias() = W0_ * train.X;
@@ -117,17 +116,16 @@ class SpanEngine final : public Engine {
     assemble(scale_, unit_scale_, A0_, Q_, train_, A);
   }
 
-  Eigen::VectorXd test_outputs() override {
+  void test_preactivations(Eigen::MatrixXd& A) override {
     // W(t)·T = diag(a)·W(0)T + B_c·(BᵀT), then gather the test columns.
     Eigen::MatrixXd WT = unit_scale_ ? W0T_ : Eigen::MatrixXd(scale_.asDiagonal() * W0T_);
     WT.noalias() += coef_ * BT_;
-    Eigen::MatrixXd A(W0_.rows(), static_cast<Eigen::Index>(test_.index.size()));
+    A.resize(W0_.rows(), static_cast<Eigen::Index>(test_.index.size()));
     for (Eigen::Index c = 0; c < A.cols(); ++c) {
       const Eigen::Index k = test_.index[static_cast<std::size_t>(c)];
       if (k >= 0) A.col(c) = test_.sign[static_cast<std::size_t>(c)] * WT.col(k);
       else A.col(c).setZero();
     }
-    return model::outputs_from_preactivations(model_, A, test_P_);
   }
 
   void step(const Eigen::MatrixXd& C, double eta, double weight_decay, double l2sp) override {
@@ -176,8 +174,6 @@ class SpanEngine final : public Engine {
  private:
   model::Weights W0_;
   Patches train_, test_;
-  model::ModelOptions model_;
-  int test_P_;
   Eigen::MatrixXd H_, A0_, W0T_, BT_, Q_, coef_, step_;
   Eigen::VectorXd scale_, trainable_, anchored_, factor_;
   bool all_trainable_ = true;  ///< every filter trains: the step is one vector operation
@@ -187,9 +183,8 @@ class SpanEngine final : public Engine {
 }  // namespace
 
 std::unique_ptr<Engine> make_span(model::Weights W0, const Eigen::MatrixXd& trainable, const Eigen::MatrixXd& anchored,
-                                  const data::Dataset& train, const data::Dataset& test,
-                                  const model::ModelOptions& model) {
-  return std::make_unique<SpanEngine>(std::move(W0), trainable, anchored, train, test, model);
+                                  const data::Dataset& train, const data::Dataset& test) {
+  return std::make_unique<SpanEngine>(std::move(W0), trainable, anchored, train, test);
 }
 
 }  // namespace detail

@@ -16,8 +16,8 @@ class Engine {
   virtual ~Engine() = default;
   /// A = W(t)·X_train, 2m × (n·P).
   virtual void preactivations(Eigen::MatrixXd& A) = 0;
-  /// Outputs f(W(t), x) on the test set (n_test).
-  virtual Eigen::VectorXd test_outputs() = 0;
+  /// A = W(t)·X_test, 2m × (n_test·P) (the bias, if any, is added by the GD loop).
+  virtual void test_preactivations(Eigen::MatrixXd& A) = 0;
   /// One GD update from the coefficients C of W(t).
   virtual void step(const Eigen::MatrixXd& C, double eta, double weight_decay, double l2sp) = 0;
   /// W(t), 2m × d.
@@ -28,14 +28,12 @@ class Engine {
 /// Holds W itself: two GEMMs over d per step.
 /// `anchored`: R, 2m × d or empty (no L2-SP term).
 std::unique_ptr<Engine> make_dense(model::Weights W0, const Eigen::MatrixXd& trainable, const Eigen::MatrixXd& anchored,
-                                    const data::Dataset& train, const data::Dataset& test,
-                                    const model::ModelOptions& model);
+                                    const data::Dataset& train, const data::Dataset& test);
 
 /// Holds W(t) = diag(a)·W(0) + B_c·Bᵀ over the distinct training patches B: per step one
 /// 2m × K × K product, independent of d. Needs per-filter masks (train/span.hpp): an anchored
 /// filter r then follows a_r ← (1 − η(λ + λ_SP))·a_r + ηλ_SP, B_c,r ← (1 − η(λ + λ_SP))·B_c,r − η·C_r.
 std::unique_ptr<Engine> make_span(model::Weights W0, const Eigen::MatrixXd& trainable, const Eigen::MatrixXd& anchored,
-                                   const data::Dataset& train, const data::Dataset& test,
-                                   const model::ModelOptions& model);
+                                   const data::Dataset& train, const data::Dataset& test);
 
 }  // namespace ptlab::train::detail
