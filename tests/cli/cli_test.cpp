@@ -142,6 +142,7 @@ TEST_F(Cli, BadInputIsOneLineExitTwoAndWritesNothing) {
   expect_bad_input({"run", tiny, "--set", "data.sampling=reduced", "--set", "data.d=100000", "--set", "transfer.rule=entry",
                     "--out", out}, "expected data.sampling = \"direct\"");
   expect_bad_input({"run", tiny, "--set", "data.sampling=fast", "--out", out}, "one of \"direct\", \"reduced\", \"auto\"");
+  expect_bad_input({"run", tiny, "--set", "model.bias=true", "--out", out}, "model.bias = true needs run.phases = \"scratch\"");
   expect_bad_input({"run", tiny, "--set", "model.m=\"x\"", "--out", out}, "expected an integer");
   expect_bad_input({"run", path("missing.toml"), "--out", out}, "cannot read config file");
   expect_bad_input({"run", write("bad.toml", "[data\nd = 3\n"), "--out", out}, "malformed TOML");

@@ -187,6 +187,7 @@ TEST(Sampling, KouHeatmapPresetsAreReducedAtEveryPoint) {
     EXPECT_EQ(sweep.seeds, 10);
     for (const auto& p : points) {
       ASSERT_TRUE(p.spec.scratch_only());
+      ASSERT_TRUE(p.spec.model.bias);  // their Conv1d's bias
       ASSERT_EQ(experiment::resolve_sampling(p.spec, true), data::Sampling::reduced) << name << " d = " << p.spec.frame.d;
     }
   }
