@@ -67,6 +67,12 @@ TEST_F(Cli, RunPrintsATableAndWritesTheOutputDirectory) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("verdict:"), std::string::npos);
   EXPECT_NE(r.out.find("ntg"), std::string::npos);
+  EXPECT_NE(r.out.find("\n  sampling:   direct\n"), std::string::npos) << r.out;
+  // auto says what it picked (d = 60 > 3 + 4m + n1 + n2 = 47 coordinates: reduced).
+  const Result a = ptlab_cli({"run", path("tiny.toml"), "--set", "data.sampling=auto", "--seeds", "1"});
+  EXPECT_NE(a.out.find("\n  sampling:   auto: reduced\n"), std::string::npos) << a.out;
+  const Result sc = ptlab_cli({"run", path("tiny.toml"), "--set", "run.phases=scratch", "--seeds", "1"});
+  EXPECT_NE(sc.out.find("(scratch only)"), std::string::npos) << sc.out;
   ASSERT_TRUE(fs::exists(path("out/config.toml")));
   std::ifstream summary_file(path("out/summary.json"));
   const auto j = nlohmann::json::parse(summary_file);
@@ -269,6 +275,11 @@ TEST_F(Cli, BadSweepsAndExportsWriteNothing) {
   expect_bad_input({"sweep", bad_axis, "--store", path("out")}, "did you mean 'transfer.alpha'?");
   const std::string empty_axis = write("empty.toml", "[sweep]\n[[sweep.axis]]\nkey = \"transfer.alpha\"\nvalues = []\n");
   expect_bad_input({"sweep", empty_axis, "--store", path("out")}, "is empty");
+  // A point that a key combination rules out is refused before the store exists, like the rest.
+  const std::string bias_axis = write("bias.toml", "[sweep]\n[[sweep.axis]]\nkey = \"model.bias\"\nvalues = [false, true]\n");
+  expect_bad_input({"sweep", bias_axis, "--store", path("out")}, "sweep point model.bias = true: model.bias = true needs");
+  expect_bad_input({"advise", path("tiny.toml"), "--set", "model.bias=true", "--set", "run.phases=scratch"},
+                   "the upstream and transfer phases take no bias");
   expect_bad_input({"sweep", path("tiny.toml"), "--store", path("out")}, "no [sweep] table");
   const std::string huge = write("huge.toml", "[data]\nd = 2000000000\n[sweep]\n[[sweep.axis]]\nkey = \"transfer.alpha\"\nvalues = [0.1]\n");
   expect_bad_input({"sweep", huge, "--store", path("out")}, "more than 90% of this machine's");

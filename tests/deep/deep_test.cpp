@@ -12,6 +12,10 @@
 #include "support/temp_dir.hpp"
 #include "ptlab/experiment/deep_run.hpp"
 #include "ptlab/data/images.hpp"
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
 #include <fstream>
 
 using namespace ptlab;
@@ -249,10 +253,18 @@ TEST_F(DeepArchive, DeepExperimentOnUserIdxFiles) {
           "[downstream]\nclasses = [2, 3]\nper_class = 10\nepochs = 2\nbatch_size = 8\n"
           "[transfer]\nalphas = [0.0, 1.0]\n[run]\nseeds = 1\nthreads = 1\n",
       "tiny.toml");
-  const auto r = ptlab::experiment::run_deep(spec);
+  std::vector<std::string> said;
+  std::int64_t done = 0, total = -1;
+  const auto r = ptlab::experiment::run_deep(
+      spec, {.message = [&](const std::string& m) { said.push_back(m); },
+             .batches = [&](std::int64_t d, std::int64_t t) { done = d, total = t; }});
   ASSERT_EQ(r.records.size(), 2u);
-  // α = 0 copies nothing: the transfer run is the scratch run, to the bit.
+  // α = 0 copies nothing: the transfer run is the scratch run, to the bit, and is not trained
+  // twice; the progress still ends at its total.
   EXPECT_EQ(r.records[0].transfer_accuracy, r.records[0].scratch_accuracy);
+  EXPECT_EQ(std::count(said.begin(), said.end(), "seed 0: alpha = 0 inherits nothing: its transfer run is the scratch run (not trained twice)"), 1)
+      << fmt::format("{}", fmt::join(said, "\n"));
+  EXPECT_EQ(done, total);
   EXPECT_EQ(r.records[0].copied_fraction, 0.0);
   EXPECT_GT(r.records[1].copied_fraction, 0.9);  // α = 1: everything but the head
   EXPECT_GT(r.records[0].upstream_accuracy, 0.8);

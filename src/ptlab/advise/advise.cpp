@@ -22,6 +22,8 @@ AdviceResult advise_theory(const experiment::ExperimentSpec& spec, const AdviseO
               fmt::format("advise: shrink = {}, perturb = {}, l2sp = {}; expected shrink in [0, 1] (0 leaves the "
                           "candidate out), perturb in [0, 1e6] and l2sp in [0, 1e6] (0 leaves it out)",
                           x.shrink, x.perturb, x.l2sp));
+  // Its probes train upstream and transfer phases: refuse a bias before any work.
+  if (spec.model.bias) throw core::InputError(experiment::kBiasInTransferPhases);
   // The probe holds one seed at a time: refuse sizes that cannot fit before allocating.
   experiment::check_memory(spec, 1);
   PTLAB_CHECK(options.rule.level >= 0.5 && options.rule.level < 1.0 && std::isfinite(options.rule.margin),

@@ -126,8 +126,19 @@ std::vector<Indexed> run_settings(const DeepSpec& spec, const std::vector<DeepSp
       if (result.transfer_report.empty() && setting > 0) result.transfer_report = report.text();
       auto options_c = train_options;
       options_c.l2sp = cand.downstream.l2sp;
-      const auto curve = deep::curve_of(
-          train::deep::train_model(*model, down.train, down.test, options_c, batch_progress, inherited.anchors));
+      // Nothing inherited (α = 0, k = 0): the model is the scratch run's initialisation, trained
+      // with the same seed and shuffles, so its run *is* the scratch run: reuse it, do not train
+      // it twice (the progress skips its batches).
+      const bool as_scratch = report.copied() == 0 && inherited.anchors.empty();
+      if (as_scratch) {
+        done += down_batches;
+        if (options.batches) options.batches(done, total);
+        say(fmt::format("seed {}: {} = {:g} inherits nothing: its transfer run is the scratch run (not trained twice)",
+                        seed, cand.rule == DeepRule::blocks ? "k" : "alpha", setting));
+      }
+      const auto curve = as_scratch ? scratch_curve
+                                    : deep::curve_of(train::deep::train_model(*model, down.train, down.test, options_c,
+                                                                              batch_progress, inherited.anchors));
       DeepRecord r{seed, setting, upstream.accuracy, curve.back().test_accuracy, scratch_accuracy,
                    report.total() > 0 ? static_cast<double>(report.copied()) / static_cast<double>(report.total()) : 0.0,
                    seconds_since(t1) + scratch_s / static_cast<double>(todo.size()),

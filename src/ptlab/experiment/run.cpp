@@ -79,8 +79,9 @@ double UpstreamOutcome::bytes() const {
 }
 
 UpstreamOutcome run_upstream(const ExperimentSpec& spec, std::uint64_t seed) {
-  // A spec built in code (or a sweep axis) can skip parse_config's check: refuse it here alike.
-  if (const std::string why = cross_key_invalid_reason(spec); !why.empty()) throw core::InputError(why);
+  // Whatever run.phases says (advise and score train upstreams of any spec), these phases take
+  // no bias; a spec built in code or by a sweep axis skips parse_config's check, so check here.
+  if (spec.model.bias) throw core::InputError(kBiasInTransferPhases);
   using core::Rng;
   using core::Stream;
   const data::FrameOptions& frame = spec.frame;
@@ -103,7 +104,7 @@ UpstreamOutcome run_upstream(const ExperimentSpec& spec, std::uint64_t seed) {
 }
 
 DownstreamStart downstream_start(const ExperimentSpec& spec, std::uint64_t seed, const model::Weights& upstream) {
-  if (const std::string why = cross_key_invalid_reason(spec); !why.empty()) throw core::InputError(why);
+  if (spec.model.bias) throw core::InputError(kBiasInTransferPhases);
   const SeedBases bases = seed_bases(spec);
   core::Rng train_rng = core::Rng::stream(seed, core::Stream::downstream_train);
   core::Rng init_rng = core::Rng::stream(seed, core::Stream::downstream_init);

@@ -33,6 +33,12 @@ struct ExperimentSpec {
   bool scratch_only() const { return phases == Phases::scratch; }
 };
 
+/// What upstream and transfer phases say of a bias, whatever run.phases is (advise, score and
+/// verify train them for any spec).
+inline constexpr const char* kBiasInTransferPhases =
+    "model.bias = true: the upstream and transfer phases take no bias (the transfer rules move filters without "
+    "it; only scratch-only runs train one); expected model.bias = false";
+
 /// Why `spec` cannot run (empty: it can) for reasons that one key alone cannot say: a bias
 /// (model.bias) is trained from scratch only, since the transfer rules move filters without it.
 inline const char* cross_key_invalid_reason(const ExperimentSpec& spec) {

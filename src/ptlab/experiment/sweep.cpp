@@ -74,6 +74,7 @@ ExecResult run_sweep(const SweepSpec& sweep, const OpenSink& open_sink, const Sw
     check_memory(p.spec, 1);
     try {
       (void)resolve_sampling(p.spec, p.spec.scratch_only());
+      if (const std::string why = cross_key_invalid_reason(p.spec); !why.empty()) throw core::InputError(why);
     } catch (const core::InputError& e) {
       std::string at;
       for (std::size_t a = 0; a < sweep.axes.size(); ++a) at += fmt::format("{}{} = {}", a ? ", " : "", sweep.axes[a].key, p.values[a]);

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "ptlab/experiment/config.hpp"
+#include "ptlab/experiment/sampling.hpp"
 
 namespace ptlab::report {
 namespace {
@@ -50,9 +51,19 @@ std::string backend_text(const experiment::ExperimentResult& result) {
   const std::string requested = train::to_string(result.spec.backend);
   if (result.records.empty()) return requested;
   const auto& r = result.records.front();
-  const std::string used = fmt::format("{}/{}/{} (upstream/transfer/scratch)", train::to_string(r.upstream.backend),
-                                       train::to_string(r.transfer.backend), train::to_string(r.scratch.backend));
+  const std::string used =
+      result.spec.scratch_only()
+          ? fmt::format("{} (scratch only)", train::to_string(r.scratch.backend))
+          : fmt::format("{}/{}/{} (upstream/transfer/scratch)", train::to_string(r.upstream.backend),
+                        train::to_string(r.transfer.backend), train::to_string(r.scratch.backend));
   return result.spec.backend == train::Backend::automatic ? "auto: " + used : used;
+}
+
+// "direct", "reduced", or what "auto" resolved to: "auto: reduced" (the two draw different
+// experiments of the same law, so a reader must know which ran).
+std::string sampling_text(const experiment::ExperimentSpec& spec) {
+  const data::Sampling used = experiment::resolve_sampling(spec, spec.scratch_only());
+  return spec.frame.sampling == data::Sampling::automatic ? "auto: " + data::to_string(used) : data::to_string(used);
 }
 
 }  // namespace
@@ -92,13 +103,14 @@ std::string text_table(const experiment::ExperimentResult& result, const std::st
       "  upstream:   n1={} |v1|={} sigma_p1={} p1={} eta={} steps={}\n"
       "  downstream: n2={} |v2|={} sigma_p2={} p2={} eta={} steps={}\n"
       "  transfer:   {}\n"
-      "  backend:    {}\n\n",
+      "  backend:    {}\n"
+      "  sampling:   {}\n\n",
       title, experiment::config_hash(spec), spec.seed, spec.seed + spec.seeds - 1, result.threads,
       result.threads == 1 ? "" : "s", result.wall_s, spec.frame.d, spec.model.m,
       model::to_string(spec.model.activation), spec.model.sigma_0, spec.frame.norm_u, spec.frame.theta, up.n,
       up.norm_v, up.sigma_p, up.p, spec.upstream_train.eta, spec.upstream_train.steps, down.n, down.norm_v,
       down.sigma_p, down.p, spec.downstream_train.eta, spec.downstream_train.steps, transfer_text(spec.transfer, spec.downstream_train.l2sp),
-      backend_text(result));
+      backend_text(result), sampling_text(spec));
   out +=
       "  up = upstream model (task 1); tr = downstream with transfer; sc = downstream from scratch (task 2)\n"
       "  loss = final training loss; err = test error vs observed labels; err* = vs true labels\n"
