@@ -39,14 +39,37 @@ std::string deep_table(const experiment::DeepResult& r, const std::string& title
   const auto acc = [](const experiment::Stat& x) {
     return std::isfinite(x.std) ? fmt::format("{:.4f} ± {:.4f}", x.mean, x.std) : fmt::format("{:.4f}", x.mean);
   };
+  // With 2 seeds the 95% t-interval is mean ± 12.7·sd/√2: printed, it reads as ±15 points of
+  // precision it does not have. Below kMinSeedsForCi the table gives the mean alone and says so.
+  constexpr int kMinSeedsForCi = 3;
+  const auto meaningful = [](const experiment::Stat& g) { return g.n >= kMinSeedsForCi && std::isfinite(g.ci_low); };
   for (const auto& row : r.summary) {
-    const std::string ci = std::isfinite(row.gain.ci_low)
-                               ? fmt::format("{:+.2f} [{:+.2f}, {:+.2f}]", row.gain.mean, row.gain.ci_low, row.gain.ci_high)
-                               : fmt::format("{:+.2f} (no CI: 1 seed)", row.gain.mean);
+    const std::string ci =
+        meaningful(row.gain) ? fmt::format("{:+.2f} [{:+.2f}, {:+.2f}]", row.gain.mean, row.gain.ci_low, row.gain.ci_high)
+                             : fmt::format("{:+.2f} (no CI: {} seed{})", row.gain.mean, row.gain.n, row.gain.n == 1 ? "" : "s");
     out += fmt::format("  {:>6g} {:>18} {:>18} {:>30}  {}\n", row.setting, acc(row.scratch), acc(row.transfer), ci,
-                       experiment::verdict_short(experiment::ntg_verdict(ntg_of(row.gain))));
+                       meaningful(row.gain) ? experiment::verdict_short(experiment::ntg_verdict(ntg_of(row.gain))) : "?");
   }
-  out += "\n  sd = standard deviation over seeds; transfer = the verdict of the gain's 95% CI (helps, hurts, n.s.)\n";
+  // One verdict line, as `ptlab run` ends with: the setting of the largest mean gain. It is the
+  // best of several, so its interval is optimistic (chosen on the same test set).
+  const experiment::DeepSummary* best = nullptr;
+  for (const auto& row : r.summary)
+    if (std::isfinite(row.gain.mean) && (best == nullptr || row.gain.mean > best->gain.mean)) best = &row;
+  if (best == nullptr) {
+    out += "\nverdict: undetermined (no finished setting)\n";
+  } else if (!meaningful(best->gain)) {
+    out += fmt::format("\nverdict: undetermined ({} seed{}; a 95% CI needs at least {}); largest mean gain {:+.2f} points at {} = {:g}\n",
+                       best->gain.n, best->gain.n == 1 ? "" : "s", kMinSeedsForCi, best->gain.mean, name, best->setting);
+  } else {
+    const experiment::Verdict v = experiment::ntg_verdict(ntg_of(best->gain));
+    const char* relation = v == experiment::Verdict::helps ? "> 0" : v == experiment::Verdict::hurts ? "< 0" : "contains 0";
+    out += fmt::format("\nverdict: at {} = {:g} (the largest mean gain of {} setting{}): {} (gain {:+.2f} points, 95% CI "
+                       "[{:+.2f}, {:+.2f}] {})\n",
+                       name, best->setting, r.summary.size(), r.summary.size() == 1 ? "" : "s", experiment::verdict_text(v),
+                       best->gain.mean, best->gain.ci_low, best->gain.ci_high, relation);
+  }
+  out += "\n  sd = standard deviation over seeds; transfer = the verdict of the gain's 95% CI (helps, hurts, n.s.;\n"
+         "  ? = fewer than 3 seeds)\n";
   out += "  gain = 100 · (transfer − scratch accuracy) on the downstream test set; > 0 transfer helps (= −100·NTG)\n";
   return out;
 }
