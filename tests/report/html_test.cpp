@@ -12,6 +12,7 @@
 
 #include "ptlab/core/error.hpp"
 #include "ptlab/experiment/sweep.hpp"
+#include "ptlab/report/plot.hpp"
 #include "support/study_runs.hpp"
 #include "support/temp_dir.hpp"
 
@@ -125,6 +126,41 @@ TEST_F(HtmlReport, HeadlessChromiumShowsEveryFigure) {
   ASSERT_TRUE(std::regex_search(dom, m, std::regex("data-figures=\"(\\d+) of (\\d+)\""))) << dom.substr(0, 500);
   EXPECT_EQ(m[1].str(), m[2].str());
   EXPECT_EQ(m[2].str(), "10");
+}
+
+// A study of scratch-only runs has no NTG: the report draws the scratch test error's heatmap
+// instead of the NTG figure and the phase diagram, and does not fail.
+class HtmlReportScratch : public ptlab::testing::TempDirTest {};
+TEST_F(HtmlReportScratch, ScratchOnlyStudyGetsAHeatmapNotAnNtgFigure) {
+  const auto sweep = experiment::parse_sweep(std::string(ptlab::testing::kTinyModel) + R"(
+[run]
+phases = "scratch"
+[sweep]
+seeds = 2
+[[sweep.axis]]
+key = "data.norm_u"
+values = [0.0, 2.0]
+[[sweep.axis]]
+key = "downstream.n"
+values = [8, 16]
+)",
+                                             "scratch.toml");
+  support::run_study(sweep, path("s.db"), 2);
+  const std::string page = report::write_report(store::Study::open_existing(path("s.db")), path("report"));
+  const std::string html = read(page);
+  EXPECT_NE(html.find("figures/s-heatmap-scratch.test_error-data.norm_u-downstream.n.svg"), std::string::npos) << html;
+  EXPECT_EQ(html.find("-ntg-"), std::string::npos);
+  EXPECT_EQ(html.find("-phase-"), std::string::npos);
+  // Asked for directly, the NTG figures refuse with one line instead of drawing an empty figure.
+  const store::Study study = store::Study::open_existing(path("s.db"));
+  for (const char* kind : {"ntg", "phase"}) {
+    try {
+      report::plot_study_figures(study, {.kind = kind, .out_dir = path("figs")});
+      ADD_FAILURE() << kind << " drew a figure without NTG";
+    } catch (const core::InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("scratch-only runs have none"), std::string::npos) << e.what();
+    }
+  }
 }
 
 TEST(HtmlReportErrors, EmptyStudyIsAnInputError) {

@@ -135,7 +135,10 @@ std::string page_html(const store::Study& study, const std::vector<store::RunRow
     for (const auto& figure : plot_study_figures(study, options))
       for (const auto& f : figure.files) figures.emplace_back("figures/" + fs::path(f).filename().string(), figure.caption);
   };
-  if (!axes.empty()) add({.kind = "ntg", .out_dir = fig_dir, .formats = {"svg"}});
+  // A study of scratch-only runs (run.phases = "scratch", e.g. the Kou et al. heatmap preset) has
+  // no NTG: its figures are the scratch test error instead of NTG and the phase diagram.
+  const bool has_ntg = std::any_of(points.begin(), points.end(), [](const auto& p) { return std::isfinite(p.ntg.mean); });
+  if (!axes.empty() && has_ntg) add({.kind = "ntg", .out_dir = fig_dir, .formats = {"svg"}});
   // A phase diagram needs two axes with more than one value each (a deep sweep at one α has a
   // single-valued transfer.alpha).
   std::set<std::string> second_values;
@@ -144,7 +147,8 @@ std::string page_html(const store::Study& study, const std::vector<store::RunRow
       const auto point = nlohmann::json::parse(row.point);
       if (point.contains(axes[1])) second_values.insert(point[axes[1]].dump());
     }
-  if (axes.size() >= 2 && second_values.size() > 1) add({.kind = "phase", .out_dir = fig_dir, .formats = {"svg"}});
+  if (axes.size() >= 2 && second_values.size() > 1)
+    add({.kind = has_ntg ? "phase" : "heatmap", .metric = "scratch.test_error", .out_dir = fig_dir, .formats = {"svg"}});
   add({.kind = "curves", .out_dir = fig_dir, .formats = {"svg"}});
   const bool has_dynamics = std::any_of(rows.begin(), rows.end(), [](const auto& r) { return !r.dynamics.empty(); });
   if (has_dynamics) add({.kind = "dynamics", .out_dir = fig_dir, .formats = {"svg"}});

@@ -392,7 +392,8 @@ Figure plot_ntg(const std::vector<Run>& runs, const Axis& x, const std::vector<A
   });
   std::map<std::vector<std::size_t>, std::vector<std::pair<std::size_t, experiment::Stat>>> series;
   for (const auto& [k, values] : by) series[k.first].emplace_back(k.second, experiment::summarize(values));
-  if (series.empty()) throw core::InputError("plot --kind ntg: no finished run with a finite NTG; expected done runs");
+  if (series.empty()) throw core::InputError("plot --kind ntg: no finished run with a finite NTG (scratch-only runs have none); "
+                                               "expected done transfer runs, or --kind heatmap --metric scratch.test_error");
   const std::string name = names("ntg", x.key);
   const fs::path data_path = dir / (name + ".dat");
   CheckedFile data(data_path);
@@ -497,6 +498,9 @@ Figure plot_phase(const std::vector<Run>& runs, const Axis& x, const Axis& y, co
                   const std::vector<std::string>& formats) {
   using Key = std::pair<std::size_t, std::size_t>;
   const auto by = ntg_by<Key>(runs, [&](const ordered_json& p) { return Key{x.index(p), y.index(p)}; });
+  if (by.empty())
+    throw core::InputError("plot --kind phase: no finished run with a finite NTG (scratch-only runs have none); "
+                           "expected done transfer runs, or --kind heatmap --metric scratch.test_error");
   std::vector<std::vector<Cell>> cells(x.values.size(), std::vector<Cell>(y.values.size(), Cell{experiment::summarize({})}));
   double extent = 1e-3;
   bool undetermined = false;
