@@ -24,7 +24,10 @@ packages=(
   libboost-math-dev # Student-t quantiles for confidence intervals
   libsqlite3-dev    # study stores of sweeps
   zlib1g-dev        # gzipped IDX image files
+  libstb-dev        # stb_image / stb_image_resize: image folders (PNG, JPEG, …) and resizing
   dataset-fashion-mnist  # the real-data default of the deep half (/usr/share/datasets/fashion-mnist)
+  opencv-doc        # examples/data/digits.png: 5000 digits of 20 × 20 (data.dataset = "opencv-digits")
+  python3-sklearn   # datasets/data/digits.csv.gz: 1797 digits of 8 × 8 (data.dataset = "sklearn-digits")
   gnuplot-nox       # figures (ptlab plot)
   libopenmpi-dev    # sweeps over MPI ranks (mpirun -n K ptlab sweep)
   openmpi-bin

@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "ptlab/core/error.hpp"
+#include "ptlab/data/digits.hpp"
+#include "ptlab/data/image_folder.hpp"
 
 namespace ptlab::data {
 namespace {
@@ -39,8 +41,11 @@ TrainTest checked(TrainTest t, const std::string& dir) {
   return t;
 }
 
-TrainTest read_splits(DatasetFormat format, const std::string& dir) {
+TrainTest read_splits(DatasetFormat format, const std::string& dir, const ImageShape& shape) {
   switch (format) {
+    case DatasetFormat::folder: return load_image_folder(dir, shape);  // resized while decoding
+    case DatasetFormat::opencv_digits: return load_opencv_digits(dir);
+    case DatasetFormat::sklearn_digits: return load_sklearn_digits(dir);
     case DatasetFormat::fashion_mnist: {
       const std::string d = dir.empty() ? kFashionMnistDir : dir;
       return {load_fashion_mnist(true, d), load_fashion_mnist(false, d)};
@@ -60,10 +65,20 @@ TrainTest read_splits(DatasetFormat format, const std::string& dir) {
   return {read_cifar100({first_existing(dir, {"train.bin"})}), read_cifar100({first_existing(dir, {"test.bin"})})};
 }
 
+std::string default_dir(DatasetFormat format) {
+  switch (format) {
+    case DatasetFormat::opencv_digits: return kOpenCvDigitsDir;
+    case DatasetFormat::sklearn_digits: return kSklearnDigitsDir;
+    default: return kFashionMnistDir;
+  }
+}
+
 }  // namespace
 
-TrainTest load_dataset_dir(DatasetFormat format, const std::string& dir) {
-  return checked(read_splits(format, dir), dir.empty() ? std::string(kFashionMnistDir) : dir);
+TrainTest load_dataset_dir(DatasetFormat format, const std::string& dir, const ImageShape& shape) {
+  TrainTest t = checked(read_splits(format, dir, shape), dir.empty() ? default_dir(format) : dir);
+  if (format == DatasetFormat::folder) return t;
+  return {reshape_images(t.train, shape), reshape_images(t.test, shape)};
 }
 
 }  // namespace ptlab::data

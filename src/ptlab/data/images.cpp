@@ -128,6 +128,11 @@ std::vector<std::uint8_t> read_payload(DataFile& file, const std::string& path, 
 
 }  // namespace
 
+std::vector<std::uint8_t> read_data_file(const std::string& path) {
+  DataFile file(path);
+  return file.read_all(byte_limit());
+}
+
 ImageSet read_idx(const std::string& images_path, const std::string& labels_path, int classes) {
   DataFile image_file(images_path), label_file(labels_path);
   std::vector<std::uint8_t> images, labels;

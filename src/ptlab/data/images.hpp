@@ -20,6 +20,11 @@ struct ImageSet {
   std::size_t image_size() const { return static_cast<std::size_t>(channels) * height * width; }
 };
 
+/// The whole of a data file, decompressed when it is gzipped (detected from the content). Throws
+/// core::InputError naming the file for a missing or unreadable file, corrupt gzip data, or more
+/// bytes than 4 GiB or half the memory available now.
+std::vector<std::uint8_t> read_data_file(const std::string& path);
+
 /// Reads an IDX image file (magic 0x00000803: n × h × w unsigned bytes) and its IDX label file
 /// (magic 0x00000801). Either may be gzipped (detected from the content, not the name). `classes`
 /// is the number of classes (10 for MNIST and Fashion-MNIST). Throws core::InputError naming the

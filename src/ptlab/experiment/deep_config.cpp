@@ -172,8 +172,36 @@ const std::vector<Key>& schema() {
         choice<S>("data.dataset", &S::dataset,
                   "fashion-mnist (Debian's dataset-fashion-mnist), or the files in data.dir: idx (MNIST format), "
                   "cifar10, cifar100 (binary versions)"),
-        text<S>("data.dir", &S::dir, "the directory of the idx/cifar files (required for them)"),
+        text<S>("data.dir", &S::dir,
+                "the directory of the idx/cifar/folder files (required for them; the digits' default: Debian's)"),
     };
+    // Added after studies existed: out of the hashed text at their defaults (one data set, as stored).
+    Key down{"data.downstream_dataset", Kind::text,
+             "cross-dataset transfer: the downstream stage's data set (\"\" = data.dataset)",
+             fmt::format("\"\" or one of \"{}\"", fmt::join(DeepNames<DeepDataset>::names, "\", \"")),
+             [](const toml::node& n, S& t) {
+               const auto v = n.value<std::string>();
+               const auto e = v ? deep_enum<DeepDataset>(*v) : std::nullopt;
+               if (!v || (!v->empty() && !e))
+                 return fmt::format("\"\" or one of \"{}\"", fmt::join(DeepNames<DeepDataset>::names, "\", \""));
+               t.downstream_dataset = e;
+               return std::string();
+             },
+             [](const S& t) { return quoted(t.downstream_dataset ? to_string(*t.downstream_dataset) : std::string()); }};
+    down.unhashed = [](const S& t) { return !t.downstream_dataset; };
+    k.push_back(std::move(down));
+    Key down_dir = text<S>("data.downstream_dir", &S::downstream_dir,
+                           "the directory of the downstream data set's files (as data.dir)");
+    down_dir.unhashed = [](const S& t) { return t.downstream_dir.empty(); };
+    k.push_back(std::move(down_dir));
+    Key size = integer<S>("data.size", &S::size, 0, 1024,
+                          "resize every image to size × size pixels (0 = as stored; cross-dataset: one shape)");
+    size.unhashed = [](const S& t) { return t.size == 0; };
+    k.push_back(std::move(size));
+    Key channels = integer<S>("data.channels", &S::channels, 0, 3,
+                              "convert images to 1 (grey) or 3 (RGB) channels (0 = as stored)");
+    channels.unhashed = [](const S& t) { return t.channels == 0; };
+    k.push_back(std::move(channels));
     for (const auto& f : train_fields()) k.push_back(in_stage(f, "upstream", &S::upstream));
     for (const auto& f : train_fields()) k.push_back(in_stage(f, "downstream", &S::downstream));
     // L2-SP is downstream only (upstream training inherits nothing to anchor to).
@@ -296,9 +324,19 @@ bool distinct(std::vector<V> v) {
 
 // The rules between keys (each key's own type and range are in the schema).
 void check_rules(const DeepSpec& d, const Reader& r) {
-  if (d.dataset != DeepDataset::fashion_mnist && d.dir.empty())
+  const auto needs_dir = [](DeepDataset x) {
+    return x != DeepDataset::fashion_mnist && x != DeepDataset::opencv_digits && x != DeepDataset::sklearn_digits;
+  };
+  if (needs_dir(d.dataset) && d.dir.empty())
     r.fail("data.dir", nullptr,
            fmt::format("the directory of the {} files (dataset = \"{}\")", to_string(d.dataset), to_string(d.dataset)));
+  if (d.downstream_dataset && needs_dir(*d.downstream_dataset) && d.downstream_dir.empty())
+    r.fail("data.downstream_dir", nullptr,
+           fmt::format("the directory of the {} files (downstream_dataset = \"{}\")", to_string(*d.downstream_dataset),
+                       to_string(*d.downstream_dataset)));
+  if (!d.downstream_dataset && !d.downstream_dir.empty())
+    r.fail("data.downstream_dir", "\"\" unless data.downstream_dataset names the downstream data set");
+  if (d.channels == 2) r.fail("data.channels", "0 (as stored), 1 (grey) or 3 (RGB)");
   for (const auto& [s, t] : {std::pair{"upstream", &d.upstream}, std::pair{"downstream", &d.downstream}}) {
     const std::string stage = s;
     if (stage == "downstream" && t->task != DeepTask::classes)

@@ -21,7 +21,7 @@
 
 namespace ptlab::experiment {
 
-enum class DeepDataset { fashion_mnist, idx, cifar10, cifar100 };
+enum class DeepDataset { fashion_mnist, idx, cifar10, cifar100, folder, opencv_digits, sklearn_digits };
 enum class DeepArch { resnet8, resnet20, resnet18, vgg11, vgg16, vit };
 enum class DeepRule {
   channel,  ///< ⌊α·C⌋ output channels of every tensor
@@ -43,7 +43,8 @@ template <class E>
 struct DeepNames;
 template <>
 struct DeepNames<DeepDataset> {
-  static constexpr std::array<std::string_view, 4> names = {"fashion-mnist", "idx", "cifar10", "cifar100"};
+  static constexpr std::array<std::string_view, 7> names = {"fashion-mnist", "idx",    "cifar10",       "cifar100",
+                                                            "folder",        "opencv-digits", "sklearn-digits"};
 };
 template <>
 struct DeepNames<DeepArch> {
@@ -114,7 +115,13 @@ inline DeepTrainSpec deep_stage(std::vector<int> classes, int per_class, int epo
 
 struct DeepSpec {
   DeepDataset dataset = DeepDataset::fashion_mnist;
-  std::string dir;                        ///< idx/cifar: the directory of the user's files (required)
+  std::string dir;                        ///< idx/cifar/folder: the directory of the user's files (required)
+  /// Cross-dataset transfer: the downstream stage's data set (nullopt = data.dataset) and its
+  /// directory (as data.dir). downstream.classes then index this data set's classes.
+  std::optional<DeepDataset> downstream_dataset;
+  std::string downstream_dir;
+  int size = 0;                           ///< resize every image to size × size pixels (0 = as stored)
+  int channels = 0;                       ///< convert to 1 (grey) or 3 (RGB) channels (0 = as stored)
   DeepTrainSpec upstream = deep_stage({0, 1, 2, 3, 4}, 1000, 4);
   DeepTrainSpec downstream = deep_stage({5, 6, 7, 8, 9}, 100, 8);
   std::string import_weights;             ///< a weights archive to use instead of upstream training

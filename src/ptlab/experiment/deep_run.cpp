@@ -76,13 +76,13 @@ std::vector<Indexed> run_settings(const DeepSpec& spec, const std::vector<DeepSp
   result.threads = train::deep::set_threads(spec.threads);
   const torch::Device device = deep::resolve_device(spec.device);
   result.device = device.is_cuda() ? "cuda" : "cpu";
-  const data::TrainTest data = deep::load(spec);
+  const deep::StageData data = deep::load(spec);
 
   // What each seed has to do, and the batches that makes (for the progress display).
   std::vector<std::vector<std::size_t>> pending(static_cast<std::size_t>(spec.seeds));
   std::int64_t total = 0, done = 0;
-  const std::int64_t up_batches = stage_batches(deep::stage_images(data, spec.upstream), spec.upstream);
-  const std::int64_t down_batches = stage_batches(deep::stage_images(data, spec.downstream), spec.downstream);
+  const std::int64_t up_batches = stage_batches(deep::stage_images(data.upstream(), spec.upstream), spec.upstream);
+  const std::int64_t down_batches = stage_batches(deep::stage_images(data.downstream(), spec.downstream), spec.downstream);
   for (int s = 0; s < spec.seeds; ++s) {
     const std::uint64_t seed = spec.seed + static_cast<std::uint64_t>(s);
     for (std::size_t c = 0; c < candidates.size(); ++c)
@@ -159,9 +159,9 @@ bool deep_available() { return true; }
 
 void check_deep(const DeepSpec& spec) {
   deep::resolve_device(spec.device);
-  const data::TrainTest data = deep::load(spec);
-  check_stage(data, spec.upstream, "upstream", to_string(spec.dataset));
-  check_stage(data, spec.downstream, "downstream", to_string(spec.dataset));
+  const deep::StageData data = deep::load(spec);
+  check_stage(data.upstream(), spec.upstream, "upstream", to_string(spec.dataset));
+  check_stage(data.downstream(), spec.downstream, "downstream", to_string(spec.downstream_dataset.value_or(spec.dataset)));
   const int up_classes = spec.upstream.task == DeepTask::rotation ? 4 : static_cast<int>(spec.upstream.classes.size());
   auto upstream = model::deep::make_model(deep::model_spec(spec, data, up_classes));
   const auto names = upstream->blocks().names;

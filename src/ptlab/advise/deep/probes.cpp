@@ -46,16 +46,16 @@ std::vector<int> fold_of(const data::ImageSet& set, int folds) {
   return out;
 }
 
-int blocks_below_head(const DeepSpec& spec, const data::TrainTest& data) {
+int blocks_below_head(const DeepSpec& spec, const xd::StageData& data) {
   const auto net = model::deep::make_model(xd::model_spec(spec, data, 2));
   return static_cast<int>(net->blocks().names.size()) - 1;
 }
 
 // Training images of one full paired run (upstream unless imported, transfer and scratch).
-double full_run_images(const DeepSpec& spec, const data::TrainTest& data) {
-  const double down = static_cast<double>(xd::stage_images(data, spec.downstream)) * spec.downstream.epochs;
+double full_run_images(const DeepSpec& spec, const xd::StageData& data) {
+  const double down = static_cast<double>(xd::stage_images(data.downstream(), spec.downstream)) * spec.downstream.epochs;
   const double up = spec.import_weights.empty()
-                        ? static_cast<double>(xd::stage_images(data, spec.upstream)) * spec.upstream.epochs
+                        ? static_cast<double>(xd::stage_images(data.upstream(), spec.upstream)) * spec.upstream.epochs
                         : 0.0;
   return up + 2.0 * down;
 }
@@ -160,7 +160,8 @@ std::vector<DeepSpec> deep_candidates(const DeepSpec& spec, const DeepAdviseOpti
 namespace {
 
 // Every downstream class has at least `need` training images (refused before anything trains).
-void check_per_class(const DeepSpec& spec, const data::TrainTest& data, int need, const std::string& what) {
+void check_per_class(const DeepSpec& spec, const xd::StageData& stages, int need, const std::string& what) {
+  const data::TrainTest& data = stages.downstream();
   for (const int label : spec.downstream.classes) {
     const auto images = spec.downstream.per_class > 0
                             ? static_cast<std::int64_t>(spec.downstream.per_class)
@@ -210,7 +211,7 @@ std::optional<DeepCalibration> check_calibration(const DeepAdviseOptions& option
 void check_deep_advise(const DeepSpec& spec, const DeepAdviseOptions& options) {
   check_options(options);
   experiment::check_checkpoints(options.checkpoints);
-  const data::TrainTest data = xd::load(spec);
+  const xd::StageData data = xd::load(spec);
   std::vector<Strategy> strategies;
   deep_candidates(spec, options, blocks_below_head(spec, data), &strategies);
   check_calibration(options, strategies);
@@ -225,7 +226,7 @@ DeepAdviceResult advise_deep(const DeepSpec& spec, const DeepAdviseOptions& opti
   experiment::check_checkpoints(options.checkpoints);
   train::deep::set_threads(spec.threads);
   const torch::Device device = xd::resolve_device(spec.device);
-  const data::TrainTest data = xd::load(spec);
+  const xd::StageData data = xd::load(spec);
   check_per_class(spec, data, o.folds, fmt::format("too few to split into {} folds", o.folds));
   DeepAdviceResult r;
   r.options = options;
@@ -235,7 +236,7 @@ DeepAdviceResult advise_deep(const DeepSpec& spec, const DeepAdviseOptions& opti
   const std::size_t S = r.candidates.size();
 
   // The schedule of a probe run: the full run's on the k − 1 training folds, stopped early.
-  const int n2 = static_cast<int>(xd::stage_images(data, spec.downstream));
+  const int n2 = static_cast<int>(xd::stage_images(data.downstream(), spec.downstream));
   const int classes = static_cast<int>(spec.downstream.classes.size());
   const int n_fit = n2 - n2 / o.folds;
   const int bs = spec.downstream.batch_size;
@@ -366,7 +367,7 @@ std::vector<ScoreSummary> deep_feature_scores(const DeepSpec& spec, int seeds, c
   experiment::check_checkpoints(checkpoints);
   train::deep::set_threads(spec.threads);
   const torch::Device device = xd::resolve_device(spec.device);
-  const data::TrainTest data = xd::load(spec);
+  const xd::StageData data = xd::load(spec);
   // Within-class spread (H-score, SFDA) needs two images of every class.
   check_per_class(spec, data, 2, "too few for the class-covariance scores");
   const auto names = score_names();

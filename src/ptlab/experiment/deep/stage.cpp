@@ -8,6 +8,7 @@
 
 #include "ptlab/core/error.hpp"
 #include "ptlab/data/dataset_dir.hpp"
+#include "ptlab/data/digits.hpp"
 #include "ptlab/data/image_task.hpp"
 #include "ptlab/store/checkpoint.hpp"
 
@@ -44,14 +45,27 @@ train::deep::TrainOptions options_of(const DeepTrainSpec& t, std::uint64_t seed)
 
 namespace {
 
-data::TrainTest read_data(const DeepSpec& s) {
-  switch (s.dataset) {
-    case DeepDataset::fashion_mnist: return data::load_dataset_dir(data::DatasetFormat::fashion_mnist, "");
-    case DeepDataset::idx: return data::load_dataset_dir(data::DatasetFormat::idx, s.dir);
-    case DeepDataset::cifar10: return data::load_dataset_dir(data::DatasetFormat::cifar10, s.dir);
-    case DeepDataset::cifar100: break;
+data::DatasetFormat format_of(DeepDataset d) {
+  switch (d) {
+    case DeepDataset::fashion_mnist: return data::DatasetFormat::fashion_mnist;
+    case DeepDataset::idx: return data::DatasetFormat::idx;
+    case DeepDataset::cifar10: return data::DatasetFormat::cifar10;
+    case DeepDataset::cifar100: return data::DatasetFormat::cifar100;
+    case DeepDataset::folder: return data::DatasetFormat::folder;
+    case DeepDataset::opencv_digits: return data::DatasetFormat::opencv_digits;
+    case DeepDataset::sklearn_digits: break;
   }
-  return data::load_dataset_dir(data::DatasetFormat::cifar100, s.dir);
+  return data::DatasetFormat::sklearn_digits;
+}
+
+// Where a data set's files are, for messages.
+std::string location(DeepDataset d, const std::string& dir) {
+  if (!dir.empty()) return dir;
+  switch (d) {
+    case DeepDataset::opencv_digits: return data::kOpenCvDigitsDir;
+    case DeepDataset::sklearn_digits: return data::kSklearnDigitsDir;
+    default: return data::kFashionMnistDir;
+  }
 }
 
 // Every class a stage uses must have images in both splits: a class missing from the test split
@@ -70,11 +84,21 @@ void check_classes(const data::TrainTest& d, const DeepTrainSpec& t, const char*
 
 }  // namespace
 
-data::TrainTest load(const DeepSpec& s) {
-  data::TrainTest d = read_data(s);
-  const std::string where = s.dataset == DeepDataset::fashion_mnist ? std::string(data::kFashionMnistDir) : s.dir;
-  if (s.import_weights.empty()) check_classes(d, s.upstream, "upstream", where);  // imported: no upstream data
-  check_classes(d, s.downstream, "downstream", where);
+StageData load(const DeepSpec& s) {
+  const data::ImageShape shape{s.size, s.channels};
+  const bool cross = s.downstream_dataset && (*s.downstream_dataset != s.dataset || s.downstream_dir != s.dir);
+  StageData d{data::load_dataset_dir(format_of(s.dataset), s.dir, shape), std::nullopt};
+  if (cross) d.other = data::load_dataset_dir(format_of(*s.downstream_dataset), s.downstream_dir, shape);
+  const std::string up_where = location(s.dataset, s.dir);
+  const std::string down_where = cross ? location(*s.downstream_dataset, s.downstream_dir) : up_where;
+  if (s.import_weights.empty()) check_classes(d.upstream(), s.upstream, "upstream", up_where);  // imported: no upstream data
+  check_classes(d.downstream(), s.downstream, "downstream", down_where);
+  const data::ImageSet &a = d.upstream().train, &b = d.downstream().train;
+  if (a.channels != b.channels || a.height != b.height || a.width != b.width)
+    throw core::InputError(fmt::format("data.downstream_dataset: upstream images ({}) are {} × {} × {} (channels × "
+                                       "height × width), downstream images ({}) {} × {} × {}; expected one shape: set "
+                                       "data.size and data.channels", up_where, a.channels, a.height, a.width,
+                                       down_where, b.channels, b.height, b.width));
   return d;
 }
 
@@ -89,14 +113,14 @@ Stage make_stage(const data::TrainTest& data, const DeepTrainSpec& t, core::Rng&
   return s;
 }
 
-Stage upstream_stage(const DeepSpec& spec, const data::TrainTest& data, std::uint64_t seed) {
+Stage upstream_stage(const DeepSpec& spec, const StageData& data, std::uint64_t seed) {
   core::Rng rng = core::Rng::stream(seed, core::Stream::upstream_train);
-  return make_stage(data, spec.upstream, rng);
+  return make_stage(data.upstream(), spec.upstream, rng);
 }
 
-Stage downstream_stage(const DeepSpec& spec, const data::TrainTest& data, std::uint64_t seed) {
+Stage downstream_stage(const DeepSpec& spec, const StageData& data, std::uint64_t seed) {
   core::Rng rng = core::Rng::stream(seed, core::Stream::downstream_train);
-  return make_stage(data, spec.downstream, rng);
+  return make_stage(data.downstream(), spec.downstream, rng);
 }
 
 train::deep::TrainOptions downstream_options(const DeepSpec& spec, std::uint64_t seed) {
@@ -120,8 +144,9 @@ torch::Device resolve_device(DeepDevice device) {
                                                                                    : torch::Device(torch::kCPU);
 }
 
-model::deep::ModelSpec model_spec(const DeepSpec& spec, const data::TrainTest& data, int classes) {
-  return {to_string(spec.arch), data.train.channels, classes, data.train.height};
+model::deep::ModelSpec model_spec(const DeepSpec& spec, const StageData& data, int classes) {
+  const data::ImageSet& train = data.upstream().train;  // both stages have this shape (load checks it)
+  return {to_string(spec.arch), train.channels, classes, train.height};
 }
 
 std::shared_ptr<model::deep::Net> fresh(const model::deep::ModelSpec& m, std::uint64_t seed, core::Stream stream,
@@ -132,12 +157,12 @@ std::shared_ptr<model::deep::Net> fresh(const model::deep::ModelSpec& m, std::ui
   return net;
 }
 
-std::shared_ptr<model::deep::Net> fresh_downstream(const DeepSpec& spec, const data::TrainTest& data, int classes,
+std::shared_ptr<model::deep::Net> fresh_downstream(const DeepSpec& spec, const StageData& data, int classes,
                                                    std::uint64_t seed, const torch::Device& device) {
   return fresh(model_spec(spec, data, classes), seed, core::Stream::downstream_init, device);
 }
 
-Upstream prepare_upstream(const DeepSpec& spec, const data::TrainTest& data, std::uint64_t seed,
+Upstream prepare_upstream(const DeepSpec& spec, const StageData& data, std::uint64_t seed,
                           const torch::Device& device, const std::string& checkpoints,
                           const std::function<void(int, int, int)>& progress) {
   const Stage up = upstream_stage(spec, data, seed);

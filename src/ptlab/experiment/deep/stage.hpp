@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,8 +24,19 @@
 
 namespace ptlab::experiment::deep {
 
-/// The data set of a spec (train and test parts). Throws core::InputError for missing files.
-data::TrainTest load(const DeepSpec& spec);
+/// The data of both stages: one data set, or (cross-dataset transfer, data.downstream_dataset) two
+/// brought to one image shape.
+struct StageData {
+  data::TrainTest up;                     ///< the upstream stage's data set (data.dataset)
+  std::optional<data::TrainTest> other;   ///< the downstream stage's, when it is another data set
+  const data::TrainTest& upstream() const { return up; }
+  const data::TrainTest& downstream() const { return other ? *other : up; }
+};
+
+/// The data sets of a spec, resized and converted as data.size and data.channels say. Throws
+/// core::InputError for missing files, a class of a stage with no images in a split, or two data
+/// sets whose image shapes differ.
+StageData load(const DeepSpec& spec);
 
 /// The training and test sets of one stage.
 struct Stage {
@@ -36,21 +48,21 @@ struct Stage {
 Stage make_stage(const data::TrainTest& data, const DeepTrainSpec& t, core::Rng& rng);
 
 /// The upstream stage of `seed` (stream upstream_train), as run_deep draws it.
-Stage upstream_stage(const DeepSpec& spec, const data::TrainTest& data, std::uint64_t seed);
+Stage upstream_stage(const DeepSpec& spec, const StageData& data, std::uint64_t seed);
 /// The downstream stage of `seed` (stream downstream_train), as run_deep draws it.
-Stage downstream_stage(const DeepSpec& spec, const data::TrainTest& data, std::uint64_t seed);
+Stage downstream_stage(const DeepSpec& spec, const StageData& data, std::uint64_t seed);
 
 /// The trainer's options of downstream training at `seed` (the same in every paired run).
 train::deep::TrainOptions downstream_options(const DeepSpec& spec, std::uint64_t seed);
 
-/// Training images of a stage, known before sampling.
+/// Training images of a stage (of its data set `data`), known before sampling.
 std::int64_t stage_images(const data::TrainTest& data, const DeepTrainSpec& t);
 
 /// The device of run.device. Throws core::InputError for "cuda" without a GPU.
 torch::Device resolve_device(DeepDevice device);
 
 /// The model spec of a stage's net: spec's architecture, the data's image shape, `classes` outputs.
-model::deep::ModelSpec model_spec(const DeepSpec& spec, const data::TrainTest& data, int classes);
+model::deep::ModelSpec model_spec(const DeepSpec& spec, const StageData& data, int classes);
 
 /// A fresh model whose initial weights depend only on (seed, stream): the transfer and scratch
 /// runs of a pair start from the same fresh weights (drawn on the CPU, then moved).
@@ -58,7 +70,7 @@ std::shared_ptr<model::deep::Net> fresh(const model::deep::ModelSpec& m, std::ui
                                         const torch::Device& device);
 
 /// The downstream fresh model of `seed` (stream downstream_init): what scratch starts from.
-std::shared_ptr<model::deep::Net> fresh_downstream(const DeepSpec& spec, const data::TrainTest& data, int classes,
+std::shared_ptr<model::deep::Net> fresh_downstream(const DeepSpec& spec, const StageData& data, int classes,
                                                    std::uint64_t seed, const torch::Device& device);
 
 /// A seed's upstream model and the state transfer reads from.
@@ -74,7 +86,7 @@ struct Upstream {
 /// The upstream of `seed`: imported (transfer.import), read from the checkpoint in `checkpoints`
 /// (when there is one), or trained (then saved there when `checkpoints` is not ""). `progress`
 /// as train_model's. Throws core::InputError for a damaged or foreign checkpoint.
-Upstream prepare_upstream(const DeepSpec& spec, const data::TrainTest& data, std::uint64_t seed,
+Upstream prepare_upstream(const DeepSpec& spec, const StageData& data, std::uint64_t seed,
                           const torch::Device& device, const std::string& checkpoints,
                           const std::function<void(int, int, int)>& progress = {});
 
