@@ -50,7 +50,9 @@ struct DeepArgs {
   int threads = 0;          ///< LibTorch threads (0 = run.threads)
   experiment::Shard shard;  ///< this process's shard of the jobs
   bool show_transfer = false;
+  bool baselines = false;   ///< --baselines: the settings against the fine-tuning baselines
 };
 int run_deep_command(Io& io, const DeepArgs& args);
+int run_deep_baselines_command(Io& io, const DeepArgs& args);
 
 }  // namespace ptlab::cli

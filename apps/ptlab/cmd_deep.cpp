@@ -98,6 +98,9 @@ Action add_deep_command(CLI::App& app, Io& io) {
                   "shards' stores with ptlab merge")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   cmd->add_flag("--show-transfer", args->show_transfer, "Also print the per-tensor report of what was copied");
+  cmd->add_flag("--baselines", args->baselines,
+                "Compare the config's settings with fine-tuning baselines and controls at alpha = 1 (norm-matched "
+                "random, shrink-perturb, L2-SP, linear probe, LP-FT, per-block lr), each paired with scratch");
   return [&io, args, shard]() {
     DeepArgs a = *args;
     if (!shard->empty()) {
@@ -106,7 +109,7 @@ Action add_deep_command(CLI::App& app, Io& io) {
         throw core::InputError(fmt::format("--shard {}: a shard's runs go into a study; expected --store FILE", *shard));
       a.store = store::shard_path(a.store, a.shard);
     }
-    return run_deep_command(io, a);
+    return a.baselines ? run_deep_baselines_command(io, a) : run_deep_command(io, a);
   };
 }
 

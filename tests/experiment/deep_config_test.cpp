@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
 
 #include "ptlab/core/error.hpp"
 #include "ptlab/experiment/config.hpp"
@@ -198,14 +199,25 @@ TEST(DeepConfig, CanonicalTextAndRunHashesArePinned) {
 
 TEST(DeepConfig, OneSchemaDrivesParsingCanonicalTextAndCommentedDefaults) {
   const auto& keys = experiment::deep_config_keys();
-  ASSERT_EQ(keys.size(), 2u + 2u * 12u + 1u + 1u + 8u + 4u);  // …, downstream.l2sp, transfer incl. shrink/perturb, …
+  // data (6), two stages (12 each), the downstream-only keys (l2sp, val_fraction, select_epoch,
+  // probe_epochs, block_lr), model (1), transfer (9), run (4).
+  ASSERT_EQ(keys.size(), 6u + 2u * 12u + 5u + 1u + 9u + 4u);
   const experiment::DeepSpec d;
   const std::string text = experiment::deep_canonical_toml(d);
   // Each key once, in schema order, under its section.
   std::size_t at = 0;
   for (const auto& k : keys) {
-    // Hashed only when set (L2SpIsADownstreamKeyHashedOnlyWhenSet), so absent from the default text.
-    if (k.path == "downstream.l2sp" || k.path == "transfer.shrink" || k.path == "transfer.perturb") continue;
+    // Keys added after studies existed are hashed only when set (L2SpIsADownstreamKeyHashedOnlyWhenSet),
+    // so absent from the default text.
+    static const std::set<std::string> later = {
+        "downstream.l2sp",      "transfer.shrink",         "transfer.perturb",         "transfer.norm_matched",
+        "data.downstream_dataset", "data.downstream_dir",  "data.size",                "data.channels",
+        "downstream.val_fraction", "downstream.select_epoch", "downstream.probe_epochs", "downstream.block_lr",
+        "model.stem"};
+    if (later.contains(k.path)) {
+      EXPECT_EQ(text.find("\n" + k.path.substr(k.path.find('.') + 1) + " = "), std::string::npos) << k.path;
+      continue;
+    }
     const std::string section = k.path.substr(0, k.path.find('.'));
     const std::string line = "\n" + k.path.substr(section.size() + 1) + " = ";
     const auto header = text.find("[" + section + "]\n");
@@ -311,7 +323,8 @@ TEST(DeepConfig, SweepAxisTypesComeFromTheSchema) {
     } catch (const core::InputError&) {
     }
   }
-  EXPECT_EQ(typed, 2 + 2 * 11 + 1 + 1 + 6);  // all but classes, alphas, blocks and the four run keys
+  // All but the lists (classes, block_lr, alphas, blocks) and the four run keys.
+  EXPECT_EQ(typed, 6 + 2 * 11 + 4 + 1 + 7);
   try {
     experiment::deep_key_type("upstream.epohcs");
     ADD_FAILURE();
@@ -360,4 +373,49 @@ TEST(DeepConfig, ShrinkAndPerturbAreHashedOnlyWhenSet) {
   EXPECT_EQ(experiment::parse_deep_config(experiment::deep_canonical_toml(set), "again"), set);
   EXPECT_THROW(experiment::parse_deep_config("[transfer]\nshrink = 1.5\n", "d"), core::InputError);
   EXPECT_THROW(experiment::parse_deep_config("[transfer]\nperturb = -1\n", "d"), core::InputError);
+}
+
+// Validation, epoch selection, LP/LP-FT, per-block lr and the norm-matched control: downstream
+// (or transfer) keys hashed only away from their defaults, with their cross-key rules.
+TEST(DeepConfig, ValidationAndBaselineKeysAreHashedOnlyWhenSetAndCheckedTogether) {
+  const experiment::DeepSpec plain;
+  const std::string text = experiment::deep_canonical_toml(plain);
+  for (const char* key : {"val_fraction", "select_epoch", "probe_epochs", "block_lr", "norm_matched"})
+    EXPECT_EQ(text.find(key), std::string::npos) << key;
+  const auto set = experiment::parse_deep_config(
+      "[downstream]\nval_fraction = 0.2\nselect_epoch = \"val\"\nprobe_epochs = 2\nblock_lr = [0.1, 0.5, 1, 1, 1]\n"
+      "[transfer]\nnorm_matched = true\n",
+      "d");
+  EXPECT_DOUBLE_EQ(set.downstream.val_fraction, 0.2);
+  EXPECT_EQ(set.downstream.select_epoch, experiment::DeepEpochChoice::val);
+  EXPECT_EQ(set.downstream.probe_epochs, 2);
+  EXPECT_EQ(set.downstream.block_lr, (std::vector<double>{0.1, 0.5, 1, 1, 1}));
+  EXPECT_TRUE(set.norm_matched);
+  EXPECT_EQ(experiment::parse_deep_config(experiment::deep_canonical_toml(set), "again"), set);
+  EXPECT_NE(experiment::deep_run_hash(set), experiment::deep_run_hash(plain));
+  // Each key alone changes the hash.
+  for (const char* one : {"[downstream]\nval_fraction = 0.2\n", "[downstream]\nprobe_epochs = 1\n",
+                          "[downstream]\nblock_lr = [1, 1, 1, 1, 1]\n", "[transfer]\nnorm_matched = true\n"})
+    EXPECT_NE(experiment::deep_run_hash(experiment::parse_deep_config(one, "d")), experiment::deep_run_hash(plain)) << one;
+  const auto message = [](const std::string& toml) {
+    try {
+      experiment::parse_deep_config(toml, "d.toml");
+    } catch (const core::InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(message("[downstream]\nselect_epoch = \"val\"\n"),
+            "d.toml:2: downstream.select_epoch: expected \"last\" unless downstream.val_fraction > 0 (selection needs a "
+            "validation set)");
+  EXPECT_EQ(message("[downstream]\nepochs = 3\nprobe_epochs = 4\n"),
+            "d.toml:3: downstream.probe_epochs: expected at most downstream.epochs = 3");
+  EXPECT_EQ(message("[transfer]\nnorm_matched = true\nshrink = 0.5\n"),
+            "d.toml:2: transfer.norm_matched: expected false with transfer.shrink or transfer.perturb (the control "
+            "redraws the values they would mix)");
+  EXPECT_EQ(message("[downstream]\nval_fraction = 0.95\n"), "d.toml:2: downstream.val_fraction: expected a number in [0, 0.9]");
+  EXPECT_EQ(message("[downstream]\nblock_lr = [1, -1]\n"),
+            "d.toml:2: downstream.block_lr: expected an array of numbers in [0, 1000]");
+  EXPECT_EQ(message("[upstream]\nval_fraction = 0.2\n"), "d.toml:2: unknown key 'upstream.val_fraction' (did you mean "
+                                                          "'downstream.val_fraction'?)");
 }

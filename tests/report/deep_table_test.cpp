@@ -46,3 +46,83 @@ TEST(DeepTable, EnoughSeedsGiveTheIntervalAndTheBestSettingsVerdict) {
             std::string::npos)
       << t;
 }
+
+namespace {
+
+// Three seeds at α ∈ {0, 1} with validation accuracies: seed 0 and 1 prefer α = 1 on validation,
+// seed 2 prefers α = 0.
+experiment::DeepResult with_validation() {
+  experiment::DeepResult r;
+  r.spec.alphas = {0.0, 1.0};
+  r.spec.seeds = 3;
+  r.spec.downstream.val_fraction = 0.2;
+  r.spec.downstream.select_epoch = experiment::DeepEpochChoice::val;
+  const double transfer_test[2][3] = {{0.70, 0.72, 0.74}, {0.75, 0.78, 0.73}};
+  const double transfer_val[2][3] = {{0.60, 0.61, 0.70}, {0.65, 0.66, 0.69}};
+  for (int a = 0; a < 2; ++a)
+    for (int s = 0; s < 3; ++s) {
+      experiment::DeepRecord x;
+      x.seed = static_cast<std::uint64_t>(s);
+      x.setting = a;
+      x.scratch_accuracy = transfer_test[0][s];
+      x.transfer_accuracy = transfer_test[a][s];
+      x.scratch_val_accuracy = transfer_val[0][s];
+      x.transfer_val_accuracy = transfer_val[a][s];
+      r.records.push_back(x);
+    }
+  r.summary = experiment::summarize_deep(r.spec, r.records);
+  return r;
+}
+
+}  // namespace
+
+TEST(DeepTable, ValidationColumnsAndTheSettingChosenOnValidation) {
+  const std::string t = report::deep_table(with_validation(), "t");
+  EXPECT_NE(t.find("scratch val transfer val"), std::string::npos) << t;
+  // Mean validation accuracies: α = 1: (0.65 + 0.66 + 0.69)/3 = 0.6667.
+  EXPECT_NE(t.find("0.6367       0.6667"), std::string::npos) << t;
+  // Chosen per seed: α = 1 (seeds 0, 1), α = 0 (seed 2): test gains {5, 6, 0}: mean 3.67,
+  // sd 3.215, t(0.975, 2) = 4.303: CI 3.67 ± 7.99.
+  EXPECT_NE(t.find("chosen on validation (per seed, the alpha of highest transfer validation accuracy): alpha = 0 in 1, "
+                   "alpha = 1 in 2 of 3 seeds; test gain +3.67 points, 95% CI [-4.32, +11.65]"),
+            std::string::npos)
+      << t;
+  EXPECT_NE(t.find("acc = test split; val = mean accuracy on the validation images held out of the downstream training "
+                   "set;\n  each run reports its best-validation epoch"),
+            std::string::npos)
+      << t;
+  EXPECT_NE(t.find("0.2 of them held out for validation"), std::string::npos) << t;
+  // No line ends in a blank.
+  EXPECT_EQ(t.find(" \n"), std::string::npos) << t;
+}
+
+TEST(DeepTable, WithoutValidationThereIsNoValidationColumnOrChoice) {
+  const std::string t = report::deep_table(with_gains({{0.0, 0.0, 0.0}, {2.0, 3.0, 4.0}}), "t");
+  EXPECT_EQ(t.find("val"), std::string::npos) << t;
+  EXPECT_EQ(t.find(" \n"), std::string::npos) << t;
+}
+
+TEST(DeepTable, BaselinesTableNamesEachCandidateAndTheBestOne) {
+  experiment::DeepResult meta;
+  meta.spec.seeds = 3;
+  const auto records = [](double gain) {
+    std::vector<experiment::DeepRecord> out;
+    for (int s = 0; s < 3; ++s) {
+      experiment::DeepRecord r;
+      r.seed = static_cast<std::uint64_t>(s);
+      r.setting = 1.0;
+      r.scratch_accuracy = 0.5;
+      r.transfer_accuracy = 0.5 + (gain + s - 1) / 100.0;
+      out.push_back(r);
+    }
+    return out;
+  };
+  const std::string t = report::deep_baselines_table(meta, {"alpha = 1", "linear probe (alpha = 1)"},
+                                                     {records(2.0), records(-3.0)}, "b");
+  // Gains {1, 2, 3}: 2 ± 2.48; {-4, -3, -2}: -3 ± 2.48.
+  EXPECT_NE(t.find("                alpha = 1"), std::string::npos) << t;
+  EXPECT_NE(t.find("linear probe (alpha = 1)"), std::string::npos) << t;
+  EXPECT_NE(t.find("-3.00 [-5.48, -0.52]  hurts"), std::string::npos) << t;
+  EXPECT_NE(t.find("verdict: at alpha = 1 (the largest mean gain of 2 settings): no significant difference (gain +2.00 "
+                   "points, 95% CI [-0.48, +4.48] contains 0)"), std::string::npos) << t;
+}

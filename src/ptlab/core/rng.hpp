@@ -20,6 +20,7 @@ enum class Stream : std::uint64_t {
   transfer_choice = 7,
   deep_training = 8,  // shuffling, augmentation and input noise of deep-net training
   bench_prior = 9,    // the advice benchmark's draw of task pairs (advise/bench_config.hpp)
+  control_values = 10,  // the norm-matched control's random values (experiment/deep/stage.cpp)
 };
 
 /// SplitMix64 finaliser (Steele et al. 2014): a bijective 64-bit mix used to derive stream seeds.

@@ -1,5 +1,7 @@
 #include "ptlab/data/image_task.hpp"
 
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -111,6 +113,43 @@ ImageSet rotation_task(const ImageSet& images, core::Rng& rng) {
     const auto turned = rotate90(images.pixels.data() + at, images.channels, images.height, k);
     std::copy(turned.begin(), turned.end(), out.pixels.begin() + static_cast<std::ptrdiff_t>(at));
     out.labels[static_cast<std::size_t>(i)] = k;
+  }
+  return out;
+}
+
+TrainVal split_validation(const ImageSet& set, double fraction, core::Rng& rng) {
+  if (!(fraction >= 0.0 && fraction < 1.0))
+    throw core::InputError(fmt::format("validation fraction {}; expected a number in [0, 1)", fraction));
+  TrainVal out{set, set};
+  out.val.n = 0;
+  out.val.pixels.clear();
+  out.val.labels.clear();
+  if (fraction == 0.0) return out;
+  std::vector<std::vector<int>> by_label(static_cast<std::size_t>(std::max(set.classes, 0)));
+  for (int i = 0; i < set.n; ++i) {
+    const int label = set.labels[static_cast<std::size_t>(i)];
+    if (label >= static_cast<int>(by_label.size())) by_label.resize(static_cast<std::size_t>(label) + 1);
+    by_label[static_cast<std::size_t>(label)].push_back(i);
+  }
+  std::vector<char> held(static_cast<std::size_t>(set.n), 0);
+  for (auto& images : by_label) {
+    const auto k = static_cast<std::size_t>(std::floor(fraction * static_cast<double>(images.size())));
+    // The first k of a seeded partial Fisher–Yates shuffle of the label's images.
+    for (std::size_t j = 0; j < k; ++j) {
+      std::swap(images[j], images[j + rng.below(images.size() - j)]);
+      held[static_cast<std::size_t>(images[j])] = 1;
+    }
+  }
+  out.train.n = 0;
+  out.train.pixels.clear();
+  out.train.labels.clear();
+  const std::size_t size = set.image_size();
+  for (int i = 0; i < set.n; ++i) {
+    ImageSet& to = held[static_cast<std::size_t>(i)] ? out.val : out.train;
+    const auto at = set.pixels.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(i) * size);
+    to.pixels.insert(to.pixels.end(), at, at + static_cast<std::ptrdiff_t>(size));
+    to.labels.push_back(set.labels[static_cast<std::size_t>(i)]);
+    ++to.n;
   }
   return out;
 }

@@ -38,6 +38,15 @@ ImageSet make_image_task(const ImageSet& source, const ImageTaskOptions& options
 /// core::InputError for non-square images.
 ImageSet rotation_task(const ImageSet& images, core::Rng& rng);
 
+/// A stratified validation split: of each label's images (in `set` order), ⌊fraction·n_label⌋
+/// drawn without replacement by `rng` go to `val`, the rest stay in `train` in their order. Both
+/// keep `set`'s classes and shape. fraction 0 returns `set` whole and an empty `val`, drawing
+/// nothing. Throws core::InputError for a fraction outside [0, 1).
+struct TrainVal {
+  ImageSet train, val;
+};
+TrainVal split_validation(const ImageSet& set, double fraction, core::Rng& rng);
+
 /// `image` (c × h × h, one image of an ImageSet) turned by k · 90° counter-clockwise.
 std::vector<std::uint8_t> rotate90(const std::uint8_t* image, int channels, int size, int k);
 

@@ -211,6 +211,32 @@ const std::vector<Key>& schema() {
                         "downstream", &S::downstream);
     l2sp.unhashed = [](const S& s) { return s.downstream.l2sp == 0.0; };
     k.push_back(std::move(l2sp));
+    // Validation and fine-tuning baselines, downstream only; out of the hashed text at their defaults.
+    using T = DeepTrainSpec;
+    Key val = in_stage(number<T>("val_fraction", &T::val_fraction, 0, 0.9, false,
+                                 "fraction of each class's training images held out for validation (⌊f·n⌋ per "
+                                 "class; 0 = none); both runs train on the rest"),
+                       "downstream", &S::downstream);
+    val.unhashed = [](const S& s) { return s.downstream.val_fraction == 0.0; };
+    k.push_back(std::move(val));
+    Key epoch = in_stage(choice<T>("select_epoch", &T::select_epoch,
+                                   "the epoch a run reports: last, or val (the evaluated epoch of highest validation "
+                                   "accuracy; needs val_fraction > 0)"),
+                         "downstream", &S::downstream);
+    epoch.unhashed = [](const S& s) { return s.downstream.select_epoch == DeepEpochChoice::last; };
+    k.push_back(std::move(epoch));
+    Key probe = in_stage(integer<T>("probe_epochs", &T::probe_epochs, 0, 10000,
+                                    "transfer runs: epochs of linear probing (head only, backbone fixed) before "
+                                    "fine-tuning (Kumar et al. 2022 LP-FT; = epochs: a linear probe; 0 = off)"),
+                         "downstream", &S::downstream);
+    probe.unhashed = [](const S& s) { return s.downstream.probe_epochs == 0; };
+    k.push_back(std::move(probe));
+    Key block_lr = in_stage(list<T>("block_lr", &T::block_lr, 0, 1000, true,
+                                    "transfer runs: learning-rate factor per block, head included, in forward order "
+                                    "(discriminative fine-tuning; [] = 1 everywhere)"),
+                            "downstream", &S::downstream);
+    block_lr.unhashed = [](const S& s) { return s.downstream.block_lr.empty(); };
+    k.push_back(std::move(block_lr));
     k.push_back(choice<S>("model.arch", &S::arch,
                           "resnet8, resnet20 (CIFAR ResNets), resnet18, vgg11, vgg16 (with BatchNorm), vit (a small "
                           "ViT); model/deep/models.hpp"));
@@ -236,6 +262,11 @@ const std::vector<Key>& schema() {
                             "shrink and perturb: the scale of the fresh initial values added (0 = none)");
     perturb.unhashed = [](const S& s) { return s.perturb == 0.0; };
     k.push_back(std::move(perturb));
+    Key norm_matched = boolean<S>("transfer.norm_matched", &S::norm_matched,
+                                  "control (Raghu et al. 2019): inherited entries redrawn from N(mean, sd²) of the "
+                                  "upstream tensor's inherited entries; running statistics not inherited");
+    norm_matched.unhashed = [](const S& s) { return !s.norm_matched; };
+    k.push_back(std::move(norm_matched));
     k.push_back(text<S>("transfer.import", &S::import_weights,
                         "a weights archive to transfer from instead of training upstream (\"\" = train)"));
     k.push_back(integer<S>("run.seeds", &S::seeds, 1, 1000, "seeds; seed i of N is seed + i"));
@@ -349,6 +380,13 @@ void check_rules(const DeepSpec& d, const Reader& r) {
   if (!distinct(d.blocks)) r.fail("transfer.blocks", "distinct values (each is one setting)");
   if (d.rule == DeepRule::blocks && d.blocks.empty())
     r.fail("transfer.blocks", nullptr, "a non-empty list of k values for rule = \"blocks\"");
+  if (d.downstream.select_epoch == DeepEpochChoice::val && d.downstream.val_fraction == 0.0)
+    r.fail("downstream.select_epoch", "\"last\" unless downstream.val_fraction > 0 (selection needs a validation set)");
+  if (d.downstream.probe_epochs > d.downstream.epochs)
+    r.fail("downstream.probe_epochs", fmt::format("at most downstream.epochs = {}", d.downstream.epochs));
+  if (d.norm_matched && (d.shrink != 1.0 || d.perturb != 0.0))
+    r.fail("transfer.norm_matched", "false with transfer.shrink or transfer.perturb (the control redraws the values "
+                                    "they would mix)");
   if (d.freeze && d.rule != DeepRule::blocks)
     r.fail("transfer.freeze", "false unless rule = \"blocks\" (AnB freezes whole blocks)");
 }

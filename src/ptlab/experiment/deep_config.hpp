@@ -33,6 +33,11 @@ enum class DeepSelect {
   activation,  ///< the channels most active on the downstream training images
 };
 enum class DeepDevice { automatic, cpu, cuda };
+/// Which epoch of a downstream run its reported accuracies come from.
+enum class DeepEpochChoice {
+  last,  ///< the last epoch
+  val,   ///< the evaluated epoch of highest validation accuracy (the first of ties): early stopping
+};
 enum class DeepTask {
   classes,   ///< classify the stage's classes
   rotation,  ///< predict the quarter turn of each image (upstream only)
@@ -61,6 +66,10 @@ struct DeepNames<DeepSelect> {
 template <>
 struct DeepNames<DeepDevice> {
   static constexpr std::array<std::string_view, 3> names = {"auto", "cpu", "cuda"};
+};
+template <>
+struct DeepNames<DeepEpochChoice> {
+  static constexpr std::array<std::string_view, 2> names = {"last", "val"};
 };
 template <>
 struct DeepNames<DeepTask> {
@@ -100,6 +109,12 @@ struct DeepTrainSpec : train::deep::TrainOptions {
   std::vector<int> classes;   ///< source classes used, relabelled 0 … k−1 in this order; ≥ 2, distinct, in [0, 99]
   int per_class = 0;          ///< training images per class (0 = all)
   double label_noise = 0.0;   ///< probability of a wrong label (upstream noise knob), [0, 1)
+  /// Downstream only: the fraction of each class's training images held out as a validation set
+  /// (⌊f·n_c⌋ per class, drawn with the stage's stream), [0, 0.9]; 0 = none. Both runs of a pair
+  /// train on the rest and are evaluated on it every evaluated epoch.
+  double val_fraction = 0.0;
+  /// Downstream only: which epoch's accuracies a run reports (val needs val_fraction > 0).
+  DeepEpochChoice select_epoch = DeepEpochChoice::last;
 
   friend bool operator==(const DeepTrainSpec&, const DeepTrainSpec&) = default;
 };
@@ -138,6 +153,11 @@ struct DeepSpec {
   /// plain inheritance; BatchNorm running statistics are copied as they are.
   double shrink = 1.0;                    ///< in [0, 1]
   double perturb = 0.0;                   ///< in [0, 100]
+  /// The norm-matched random control (Raghu et al. 2019, "Mean Var" init): every inherited
+  /// parameter entry is redrawn from N(m, s²), m and s the mean and standard deviation of that
+  /// tensor's inherited upstream entries; BatchNorm running statistics are not inherited. Keeps
+  /// the scale of the upstream weights and drops their features.
+  bool norm_matched = false;
   int seeds = 3;
   std::uint64_t seed = 0;
   int threads = 0;                        ///< LibTorch intra-op threads (0 = all cores)

@@ -1,7 +1,10 @@
 // The deep-net transfer experiment (LibTorch). Declared torch-free in experiment/deep_run.hpp.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -56,7 +59,10 @@ bool shares_runs(const DeepSpec& base, const DeepSpec& c) {
   x.freeze = base.freeze;
   x.shrink = base.shrink;
   x.perturb = base.perturb;
+  x.norm_matched = base.norm_matched;
   x.downstream.l2sp = base.downstream.l2sp;
+  x.downstream.probe_epochs = base.downstream.probe_epochs;
+  x.downstream.block_lr = base.downstream.block_lr;
   return x == base;
 }
 
@@ -106,14 +112,19 @@ std::vector<Indexed> run_settings(const DeepSpec& spec, const std::vector<DeepSp
     say(upstream.message);
     // Downstream: task 2; the scratch run once per seed, then one transfer run per candidate.
     const deep::Stage down = deep::downstream_stage(spec, data, seed);
-    const auto train_options = deep::downstream_options(spec, seed);
+    const auto scratch_options = deep::scratch_options(spec, seed);
     const auto t0 = Clock::now();
     auto scratch = deep::fresh_downstream(spec, data, down.train.classes, seed, device);
-    const auto scratch_curve =
-        deep::curve_of(train::deep::train_model(*scratch, down.train, down.test, train_options, batch_progress));
-    const double scratch_accuracy = scratch_curve.back().test_accuracy;
+    const auto scratch_curve = deep::curve_of(
+        train::deep::train_model(*scratch, down.train, down.test, scratch_options, batch_progress, {}, down.val));
+    const std::size_t scratch_at = deep::reported_epoch(scratch_curve, spec.downstream.select_epoch);
+    const double scratch_accuracy = scratch_curve[scratch_at].test_accuracy;
     const double scratch_s = seconds_since(t0);
-    say(fmt::format("seed {}: scratch trained ({} images, test accuracy {:.4f})", seed, down.train.n, scratch_accuracy));
+    say(fmt::format("seed {}: scratch trained ({} images{}, test accuracy {:.4f}{})", seed, down.train.n,
+                    down.val.n > 0 ? fmt::format(", {} held out for validation", down.val.n) : "", scratch_accuracy,
+                    down.val.n > 0 ? fmt::format(", validation {:.4f} at epoch {}", scratch_curve[scratch_at].val_accuracy,
+                                                 scratch_curve[scratch_at].epoch)
+                                   : ""));
     std::map<DeepSelect, std::map<std::string, torch::Tensor>> scores;  // per selection rule, computed once
     for (const std::size_t c : todo) {
       const DeepSpec& cand = candidates[c];
@@ -124,12 +135,11 @@ std::vector<Indexed> run_settings(const DeepSpec& spec, const std::vector<DeepSp
       const deep::Inherited inherited = deep::inherit(cand, setting, upstream.source, *model, seed, scores[cand.select]);
       const auto& report = inherited.report;
       if (result.transfer_report.empty() && setting > 0) result.transfer_report = report.text();
-      auto options_c = train_options;
-      options_c.l2sp = cand.downstream.l2sp;
-      // Nothing inherited (α = 0, k = 0): the model is the scratch run's initialisation, trained
-      // with the same seed and shuffles, so its run *is* the scratch run: reuse it, do not train
-      // it twice (the progress skips its batches).
-      const bool as_scratch = report.copied() == 0 && inherited.anchors.empty();
+      const auto options_c = deep::downstream_options(cand, seed);
+      // Nothing inherited (α = 0, k = 0) and trained as scratch is: the model is the scratch
+      // run's initialisation, trained with the same options, seed and shuffles, so its run *is*
+      // the scratch run: reuse it, do not train it twice (the progress skips its batches).
+      const bool as_scratch = report.copied() == 0 && inherited.anchors.empty() && options_c == scratch_options;
       if (as_scratch) {
         done += down_batches;
         if (options.batches) options.batches(done, total);
@@ -138,11 +148,23 @@ std::vector<Indexed> run_settings(const DeepSpec& spec, const std::vector<DeepSp
       }
       const auto curve = as_scratch ? scratch_curve
                                     : deep::curve_of(train::deep::train_model(*model, down.train, down.test, options_c,
-                                                                              batch_progress, inherited.anchors));
-      DeepRecord r{seed, setting, upstream.accuracy, curve.back().test_accuracy, scratch_accuracy,
-                   report.total() > 0 ? static_cast<double>(report.copied()) / static_cast<double>(report.total()) : 0.0,
-                   seconds_since(t1) + scratch_s / static_cast<double>(todo.size()),
-                   upstream.curve, curve, scratch_curve};
+                                                                              batch_progress, inherited.anchors, down.val));
+      const std::size_t at = deep::reported_epoch(curve, spec.downstream.select_epoch);
+      DeepRecord r;
+      r.seed = seed;
+      r.setting = setting;
+      r.upstream_accuracy = upstream.accuracy;
+      r.transfer_accuracy = curve[at].test_accuracy;
+      r.scratch_accuracy = scratch_accuracy;
+      r.copied_fraction = report.total() > 0 ? static_cast<double>(report.copied()) / static_cast<double>(report.total()) : 0.0;
+      r.transfer_val_accuracy = curve[at].val_accuracy;
+      r.scratch_val_accuracy = scratch_curve[scratch_at].val_accuracy;
+      r.transfer_epoch = curve[at].epoch;
+      r.scratch_epoch = scratch_curve[scratch_at].epoch;
+      r.wall_s = seconds_since(t1) + scratch_s / static_cast<double>(todo.size());
+      r.upstream_curve = upstream.curve;
+      r.transfer_curve = curve;
+      r.scratch_curve = scratch_curve;
       say(fmt::format("seed {}: {} = {:g}: transfer {:.4f}, scratch {:.4f}, gain {:+.2f} points", seed,
                       cand.rule == DeepRule::blocks ? "k" : "alpha", setting, r.transfer_accuracy, scratch_accuracy,
                       r.gain()));
@@ -171,6 +193,25 @@ void check_deep(const DeepSpec& spec) {
       if (k > below_head)
         throw core::InputError(fmt::format("transfer.blocks: k = {}; expected 0 to {} for {} (blocks {}; the head is "
                                            "never copied)", k, below_head, to_string(spec.arch), fmt::join(names, ", ")));
+  // Downstream options that only the model or the data can check.
+  const int blocks = static_cast<int>(names.size());
+  if (!spec.downstream.block_lr.empty() && static_cast<int>(spec.downstream.block_lr.size()) != blocks)
+    throw core::InputError(fmt::format("downstream.block_lr: {} factors; expected {}, one per block of {} ({})",
+                                       spec.downstream.block_lr.size(), blocks, to_string(spec.arch),
+                                       fmt::join(names, ", ")));
+  if (spec.downstream.val_fraction > 0)
+    for (const int c : spec.downstream.classes) {
+      const std::int64_t n = spec.downstream.per_class > 0
+                                 ? spec.downstream.per_class
+                                 : std::count(data.downstream().train.labels.begin(), data.downstream().train.labels.end(), c);
+      const auto held = static_cast<std::int64_t>(std::floor(spec.downstream.val_fraction * static_cast<double>(n)));
+      if (held == 0 || held == n)
+        throw core::InputError(fmt::format("downstream.val_fraction = {:g}: class {} has {} training images, so "
+                                           "its {} part would be empty; expected a fraction that leaves at least one "
+                                           "image of every class on each side (here at least {:.3g})",
+                                           spec.downstream.val_fraction, c, n, held == 0 ? "validation" : "training",
+                                           1.0 / static_cast<double>(n)));
+    }
   if (!spec.import_weights.empty()) {
     const auto report = transfer::deep::transfer(transfer::deep::load_state(spec.import_weights), *upstream,
                                                  upstream->blocks(), {.rule = transfer::deep::Rule::all});
@@ -195,8 +236,49 @@ DeepResult run_deep(const DeepSpec& spec, const DeepRunOptions& options) {
   return result;
 }
 
+std::vector<DeepBaseline> deep_baselines(const DeepSpec& spec) {
+  const int blocks = static_cast<int>(
+      model::deep::make_model(deep::model_spec(spec, deep::load(spec), static_cast<int>(spec.downstream.classes.size())))
+          ->blocks()
+          .names.size());
+  std::vector<DeepBaseline> out;
+  const std::string setting = spec.rule == DeepRule::blocks ? "k" : "alpha";
+  for (const double x : deep_settings(spec)) out.push_back({fmt::format("{} = {:g}", setting, x), at_setting(spec, x)});
+  // The controls start from plain α = 1 channel transfer.
+  DeepSpec one = spec;
+  one.rule = DeepRule::channel;
+  one.select = DeepSelect::random;
+  one.alphas = {1.0};
+  one.blocks.clear();
+  one.freeze = false;
+  one.shrink = 1.0;
+  one.perturb = 0.0;
+  one.norm_matched = false;
+  one.downstream.l2sp = 0.0;
+  one.downstream.probe_epochs = 0;
+  one.downstream.block_lr.clear();
+  const auto add = [&](const std::string& name, const std::function<void(DeepSpec&)>& change) {
+    DeepSpec s = one;
+    change(s);
+    out.push_back({name + " (alpha = 1)", std::move(s)});
+  };
+  add("norm-matched random", [](DeepSpec& s) { s.norm_matched = true; });
+  add("shrink-perturb 0.5/0.1", [](DeepSpec& s) { s.shrink = 0.5, s.perturb = 0.1; });
+  add("L2-SP lambda 0.1", [](DeepSpec& s) { s.downstream.l2sp = 0.1; });
+  add("linear probe", [](DeepSpec& s) { s.downstream.probe_epochs = s.downstream.epochs; });
+  if (spec.downstream.epochs >= 2)
+    add(fmt::format("LP-FT ({} probe epochs)", spec.downstream.epochs / 2),
+        [](DeepSpec& s) { s.downstream.probe_epochs = s.downstream.epochs / 2; });
+  add("lr factors 0.1 to 1 by block", [blocks](DeepSpec& s) {
+    for (int b = 0; b < blocks; ++b)
+      s.downstream.block_lr.push_back(blocks == 1 ? 1.0 : std::pow(0.1, static_cast<double>(blocks - 1 - b) / (blocks - 1)));
+  });
+  return out;
+}
+
 std::vector<std::vector<DeepRecord>> run_deep_candidates(const DeepSpec& base, const std::vector<DeepSpec>& candidates,
-                                                         const DeepRunOptions& options) {
+                                                         const DeepRunOptions& options, DeepResult* meta) {
+  const auto start = Clock::now();
   for (const DeepSpec& c : candidates) {
     PTLAB_ASSERT_MSG(deep_settings(c).size() == 1, "run_deep_candidates: each candidate has exactly one setting");
     PTLAB_ASSERT_MSG(shares_runs(base, c), "run_deep_candidates: a candidate differs from the base in more than its "
@@ -205,6 +287,11 @@ std::vector<std::vector<DeepRecord>> run_deep_candidates(const DeepSpec& base, c
   DeepResult result;
   std::vector<std::vector<DeepRecord>> out(candidates.size());
   for (auto& r : run_settings(base, candidates, options, {}, result)) out[r.candidate].push_back(std::move(r.record));
+  if (meta != nullptr) {
+    result.spec = base;
+    result.wall_s = seconds_since(start);
+    *meta = std::move(result);
+  }
   return out;
 }
 

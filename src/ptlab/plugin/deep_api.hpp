@@ -14,7 +14,7 @@
 namespace ptlab::plugin {
 
 /// Bumped whenever DeepApi changes shape; a module with another version is refused.
-inline constexpr int kDeepApiVersion = 1;
+inline constexpr int kDeepApiVersion = 2;
 
 /// The deep half's entry points (experiment/deep_run.hpp, advise/deep_advise.hpp), as the module
 /// exports them. `build` is the module's build stamp: the loader refuses a module from another build,
@@ -25,7 +25,9 @@ struct DeepApi {
   void (*check_deep)(const experiment::DeepSpec&) = nullptr;
   experiment::DeepResult (*run_deep)(const experiment::DeepSpec&, const experiment::DeepRunOptions&) = nullptr;
   std::vector<std::vector<experiment::DeepRecord>> (*run_deep_candidates)(
-      const experiment::DeepSpec&, const std::vector<experiment::DeepSpec>&, const experiment::DeepRunOptions&) = nullptr;
+      const experiment::DeepSpec&, const std::vector<experiment::DeepSpec>&, const experiment::DeepRunOptions&,
+      experiment::DeepResult*) = nullptr;
+  std::vector<experiment::DeepBaseline> (*deep_baselines)(const experiment::DeepSpec&) = nullptr;
   std::vector<experiment::DeepSpec> (*deep_candidates)(const experiment::DeepSpec&, const advise::DeepAdviseOptions&, int,
                                                        std::vector<advise::Strategy>*) = nullptr;
   void (*check_deep_advise)(const experiment::DeepSpec&, const advise::DeepAdviseOptions&) = nullptr;

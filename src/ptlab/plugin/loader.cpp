@@ -97,9 +97,13 @@ DeepResult run_deep(const DeepSpec& spec, const DeepRunOptions& options) {
   return plugin::api("ptlab deep").run_deep(spec, options);
 }
 
+std::vector<DeepBaseline> deep_baselines(const DeepSpec& spec) {
+  return plugin::api("ptlab deep").deep_baselines(spec);
+}
+
 std::vector<std::vector<DeepRecord>> run_deep_candidates(const DeepSpec& base, const std::vector<DeepSpec>& candidates,
-                                                         const DeepRunOptions& options) {
-  return plugin::api("ptlab deep").run_deep_candidates(base, candidates, options);
+                                                         const DeepRunOptions& options, DeepResult* meta) {
+  return plugin::api("ptlab deep").run_deep_candidates(base, candidates, options, meta);
 }
 
 }  // namespace experiment

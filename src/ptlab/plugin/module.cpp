@@ -10,6 +10,7 @@ extern "C" __attribute__((visibility("default"))) const ptlab::plugin::DeepApi* 
       .check_deep = &experiment::check_deep,
       .run_deep = &experiment::run_deep,
       .run_deep_candidates = &experiment::run_deep_candidates,
+      .deep_baselines = &experiment::deep_baselines,
       .deep_candidates = &advise::deep_candidates,
       .check_deep_advise = &advise::check_deep_advise,
       .advise_deep = &advise::advise_deep,

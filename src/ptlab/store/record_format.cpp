@@ -17,7 +17,29 @@ json json_number(double x) { return std::isfinite(x) ? json(x) : json(nullptr); 
 
 double number_of(const json& j) { return j.is_number() ? j.get<double>() : std::numeric_limits<double>::quiet_NaN(); }
 
-json deep_record_json(const experiment::DeepRecord& r) {
+namespace {
+
+// Per-epoch validation accuracies (null where an epoch was not evaluated).
+json val_curve(const std::vector<experiment::DeepEpoch>& curve) {
+  json out = json::array();
+  for (const auto& e : curve) out.push_back(json_number(e.val_accuracy));
+  return out;
+}
+
+// A run's validation fields, present only for runs with a validation set: records stored before
+// validation existed keep their shape, and readers take a missing field as NaN.
+void add_validation(json& run, double val_accuracy, int epoch, const std::vector<experiment::DeepEpoch>& curve) {
+  run["val_accuracy"] = json_number(val_accuracy);
+  run["epoch"] = epoch;
+  run["val_curve"] = val_curve(curve);
+}
+
+double optional_number(const json& j, const char* key) {
+  return j.contains(key) ? number_of(j.at(key)) : std::numeric_limits<double>::quiet_NaN();
+}
+
+// The fields every deep record has.
+json deep_record_core(const experiment::DeepRecord& r) {
   return {{"kind", "deep"},
           {"seed", r.seed},
           {"setting", r.setting},
@@ -32,6 +54,17 @@ json deep_record_json(const experiment::DeepRecord& r) {
                        {"test_error_true", json_number(1.0 - r.scratch_accuracy)}}}};
 }
 
+}  // namespace
+
+json deep_record_json(const experiment::DeepRecord& r) {
+  json out = deep_record_core(r);
+  if (std::isfinite(r.transfer_val_accuracy) || std::isfinite(r.scratch_val_accuracy)) {
+    add_validation(out["transfer"], r.transfer_val_accuracy, r.transfer_epoch, r.transfer_curve);
+    add_validation(out["scratch"], r.scratch_val_accuracy, r.scratch_epoch, r.scratch_curve);
+  }
+  return out;
+}
+
 experiment::DeepRecord deep_record_of(const json& j) {
   experiment::DeepRecord r;
   r.seed = j.at("seed").get<std::uint64_t>();
@@ -41,6 +74,10 @@ experiment::DeepRecord deep_record_of(const json& j) {
   r.scratch_accuracy = number_of(j.at("scratch").at("test_accuracy"));
   r.copied_fraction = number_of(j.at("copied_fraction"));
   r.wall_s = number_of(j.at("wall_s"));
+  r.transfer_val_accuracy = optional_number(j.at("transfer"), "val_accuracy");
+  r.scratch_val_accuracy = optional_number(j.at("scratch"), "val_accuracy");
+  r.transfer_epoch = j.at("transfer").value("epoch", 0);
+  r.scratch_epoch = j.at("scratch").value("epoch", 0);
   return r;
 }
 

@@ -25,6 +25,9 @@ double number_of(const nlohmann::json& j);
 /// A deep record as the study's record JSON: {"kind": "deep", "seed", "setting", "ntg",
 /// "gain_points", "copied_fraction", "wall_s", "upstream": {"test_accuracy"}, "transfer" and
 /// "scratch": {"test_accuracy", "test_error_true"}}; ntg = err_transfer − err_scratch (< 0: helps).
+/// Runs with a validation set (downstream.val_fraction) add to "transfer" and "scratch":
+/// "val_accuracy" and "epoch" (of the reported accuracies) and "val_curve" (per epoch, null where
+/// not evaluated); deep_record_of reads their absence as NaN and epoch 0.
 nlohmann::json deep_record_json(const experiment::DeepRecord& record);
 
 /// The DeepRecord of a stored record JSON (curves left empty). Throws nlohmann::json errors for

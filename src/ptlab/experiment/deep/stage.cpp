@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <ATen/CPUGeneratorImpl.h>
+
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <limits>
 
@@ -120,11 +123,25 @@ Stage upstream_stage(const DeepSpec& spec, const StageData& data, std::uint64_t 
 
 Stage downstream_stage(const DeepSpec& spec, const StageData& data, std::uint64_t seed) {
   core::Rng rng = core::Rng::stream(seed, core::Stream::downstream_train);
-  return make_stage(data.downstream(), spec.downstream, rng);
+  Stage s = make_stage(data.downstream(), spec.downstream, rng);
+  if (spec.downstream.val_fraction > 0) {
+    data::TrainVal split = data::split_validation(s.train, spec.downstream.val_fraction, rng);
+    s.train = std::move(split.train);
+    s.val = std::move(split.val);
+  }
+  return s;
 }
 
 train::deep::TrainOptions downstream_options(const DeepSpec& spec, std::uint64_t seed) {
   return options_of(spec.downstream, seed + 1000003);
+}
+
+train::deep::TrainOptions scratch_options(const DeepSpec& spec, std::uint64_t seed) {
+  train::deep::TrainOptions o = downstream_options(spec, seed);
+  o.l2sp = 0.0;
+  o.probe_epochs = 0;
+  o.block_lr.clear();
+  return o;
 }
 
 std::int64_t stage_images(const data::TrainTest& data, const DeepTrainSpec& t) {
@@ -227,6 +244,9 @@ Inherited inherit(const DeepSpec& spec, double setting, const transfer::deep::St
   std::map<std::string, torch::Tensor> fresh_state;
   if (shrink_perturb)
     for (const auto& p : model.named_parameters()) fresh_state[p.key()] = p.value().detach().clone();
+  std::map<std::string, torch::Tensor> fresh_buffers;
+  if (spec.norm_matched)
+    for (const auto& b : model.named_buffers()) fresh_buffers[b.key()] = b.value().detach().clone();
   transfer::deep::Options o;
   o.rule = blocks_rule ? transfer::deep::Rule::blocks
                        : spec.rule == DeepRule::entry ? transfer::deep::Rule::entry : transfer::deep::Rule::channel;
@@ -250,6 +270,24 @@ Inherited inherit(const DeepSpec& spec, double setting, const transfer::deep::St
         p.value().copy_(t->inherited * mixed + (1 - t->inherited) * p.value());
       }
   }
+  if (spec.norm_matched) {
+    // Raghu et al. 2019's control: the inherited entries of each parameter become draws of
+    // N(m, s²), with m and s (population sd) of the upstream values they replace; buffers
+    // (running statistics) go back to their fresh values, as they describe upstream features.
+    torch::NoGradGuard no_grad;
+    const auto gen = at::make_generator<at::CPUGeneratorImpl>(
+        core::splitmix64(seed ^ static_cast<std::uint64_t>(core::Stream::control_values)));
+    for (auto& p : model.named_parameters()) {
+      const auto* t = report_of(p.key());
+      if (t == nullptr || !t->inherited.defined()) continue;
+      const torch::Tensor values = p.value().masked_select(t->inherited.to(torch::kBool));
+      const double m = values.mean().item<double>(), sd = values.std(/*unbiased=*/false).item<double>();
+      const torch::Tensor draw = (m + sd * torch::randn(p.value().sizes(), gen, torch::kFloat)).to(p.value().device());
+      p.value().copy_(t->inherited * draw + (1 - t->inherited) * p.value());
+    }
+    for (auto& b : model.named_buffers())
+      if (fresh_buffers.contains(b.key())) b.value().copy_(fresh_buffers.at(b.key()));
+  }
   if (spec.freeze)  // AnB: the copied blocks stay fixed
     for (auto& p : model.named_parameters())
       if (const auto* t = report_of(p.key()); t != nullptr && t->copied == t->total && t->total > 0)
@@ -264,8 +302,21 @@ Inherited inherit(const DeepSpec& spec, double setting, const transfer::deep::St
 
 std::vector<DeepEpoch> curve_of(const std::vector<train::deep::EpochRecord>& records) {
   std::vector<DeepEpoch> out;
-  for (const auto& r : records) out.push_back({r.epoch, r.train_loss, r.train_accuracy, r.test_accuracy});
+  for (const auto& r : records) out.push_back({r.epoch, r.train_loss, r.train_accuracy, r.test_accuracy, r.val_accuracy});
   return out;
+}
+
+std::size_t reported_epoch(const std::vector<DeepEpoch>& curve, DeepEpochChoice choice) {
+  PTLAB_ASSERT(!curve.empty());
+  std::size_t best = curve.size() - 1;
+  if (choice != DeepEpochChoice::val) return best;
+  bool found = false;
+  for (std::size_t i = 0; i < curve.size(); ++i)
+    if (std::isfinite(curve[i].val_accuracy) && (!found || curve[i].val_accuracy > curve[best].val_accuracy)) {
+      best = i;
+      found = true;
+    }
+  return best;
 }
 
 }  // namespace ptlab::experiment::deep

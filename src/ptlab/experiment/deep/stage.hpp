@@ -41,6 +41,7 @@ StageData load(const DeepSpec& spec);
 /// The training and test sets of one stage.
 struct Stage {
   data::ImageSet train, test;
+  data::ImageSet val;  ///< downstream.val_fraction's held-out part of the training images (else empty)
 };
 
 /// Stage `t` of `data`: its class split relabelled 0 … k−1 (per_class training images, label
@@ -49,11 +50,17 @@ Stage make_stage(const data::TrainTest& data, const DeepTrainSpec& t, core::Rng&
 
 /// The upstream stage of `seed` (stream upstream_train), as run_deep draws it.
 Stage upstream_stage(const DeepSpec& spec, const StageData& data, std::uint64_t seed);
-/// The downstream stage of `seed` (stream downstream_train), as run_deep draws it.
+/// The downstream stage of `seed` (stream downstream_train), as run_deep draws it; with
+/// downstream.val_fraction > 0 its validation part is carved from the training images (the same
+/// stream, after the task is drawn, so runs without validation keep their bits).
 Stage downstream_stage(const DeepSpec& spec, const StageData& data, std::uint64_t seed);
 
-/// The trainer's options of downstream training at `seed` (the same in every paired run).
+/// The trainer's options of a transfer run of `spec` at `seed`: the downstream keys, with the
+/// transfer-only ones (l2sp, probe_epochs, block_lr).
 train::deep::TrainOptions downstream_options(const DeepSpec& spec, std::uint64_t seed);
+/// The scratch run's options: downstream_options without the transfer-only keys (scratch
+/// inherits nothing to anchor, probe or slow down). Same seed, so the same shuffles.
+train::deep::TrainOptions scratch_options(const DeepSpec& spec, std::uint64_t seed);
 
 /// Training images of a stage (of its data set `data`), known before sampling.
 std::int64_t stage_images(const data::TrainTest& data, const DeepTrainSpec& t);
@@ -105,11 +112,17 @@ struct Inherited {
 /// Inherits into the fresh downstream `model` at `setting` (α, or k for the blocks rule) by
 /// spec's rule: copy (never the head), shrink-and-perturb of the inherited parameter entries
 /// (transfer.shrink, transfer.perturb: w ← shrink·w_up + perturb·w_fresh), freezing (AnB) and the
-/// L2-SP anchors at the values the model starts from.
+/// L2-SP anchors at the values the model starts from; with transfer.norm_matched, the inherited
+/// parameter entries are then redrawn (the norm-matched control) and buffers keep their fresh
+/// values.
 Inherited inherit(const DeepSpec& spec, double setting, const transfer::deep::State& source, model::deep::Net& model,
                   std::uint64_t seed, const std::map<std::string, torch::Tensor>& scores);
 
 /// The curve of a training run without LibTorch types.
 std::vector<DeepEpoch> curve_of(const std::vector<train::deep::EpochRecord>& records);
+
+/// The index of the epoch a run reports (downstream.select_epoch): the last, or the evaluated
+/// epoch of highest validation accuracy (the first of ties; the last when none has one).
+std::size_t reported_epoch(const std::vector<DeepEpoch>& curve, DeepEpochChoice choice);
 
 }  // namespace ptlab::experiment::deep

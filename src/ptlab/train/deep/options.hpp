@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 namespace ptlab::train::deep {
 
@@ -34,6 +35,15 @@ struct TrainOptions {
   /// (0 = train to the end): the early part of a full run, for the learning-curve probe of
   /// `ptlab advise`. Not a config key.
   int stop_after_steps = 0;
+  /// Linear probing first (Kumar et al. 2022, LP-FT): for the first probe_epochs epochs only the
+  /// head ("head.*") trains, the rest of the model runs in eval mode (BatchNorm statistics fixed);
+  /// then every trainable parameter fine-tunes. Each phase has its own cosine schedule from lr.
+  /// probe_epochs = epochs is a linear probe; 0 fine-tunes from the start.
+  int probe_epochs = 0;
+  /// Per-block learning-rate multipliers (discriminative fine-tuning, Howard & Ruder 2018): one
+  /// factor ≥ 0 per block of model::deep::Net::blocks(), head included, in forward order; a
+  /// parameter's rate is lr × its block's factor. Empty: 1 for every block.
+  std::vector<double> block_lr;
 
   friend bool operator==(const TrainOptions&, const TrainOptions&) = default;
 };

@@ -20,6 +20,7 @@ struct EpochRecord {
   double train_loss = 0.0;      ///< mean cross-entropy over the epoch's batches
   double train_accuracy = 0.0;  ///< on the (augmented, noisy) batches as trained
   double test_accuracy = 0.0;   ///< clean test set, eval mode (NaN in epochs not evaluated)
+  double val_accuracy = 0.0;    ///< validation set, as the test set (NaN without one or not evaluated)
   double images_per_s = 0.0;    ///< training throughput of the epoch
 };
 
@@ -40,15 +41,18 @@ struct Anchor {
   torch::Tensor param, value, mask;
 };
 
-/// Trains `model` in place on `train`, evaluating on `test` after each epoch; parameters with
-/// requires_grad = false (frozen by transfer) are not updated. `progress(epoch, batch, batches)`
-/// is called after every batch when set. With options.l2sp > 0, every step adds
-/// l2sp·mask ⊙ (param − value) to each anchor's gradient (L2-SP). Throws core::InputError for bad
-/// options (unknown optimizer, non-positive epochs, batch size or learning rate, negative noise,
-/// weight decay or l2sp).
+/// Trains `model` in place on `train`, evaluating on `test` (and on `val` when it has images)
+/// after each evaluated epoch; parameters with requires_grad = false (frozen by transfer) are not
+/// updated. `progress(epoch, batch, batches)` is called after every batch when set. With
+/// options.l2sp > 0, every step adds l2sp·mask ⊙ (param − value) to each anchor's gradient
+/// (L2-SP). options.probe_epochs and options.block_lr as documented in train/deep/options.hpp.
+/// Throws core::InputError for bad options (unknown optimizer, non-positive epochs, batch size or
+/// learning rate, negative noise, weight decay or l2sp, probe_epochs outside [0, epochs], a
+/// block_lr list whose length is not the model's block count or with a negative factor).
 std::vector<EpochRecord> train_model(model::deep::Net& model, const data::ImageSet& train, const data::ImageSet& test,
                                      const TrainOptions& options,
                                      const std::function<void(int, int, int)>& progress = {},
-                                     const std::vector<Anchor>& anchors = {});
+                                     const std::vector<Anchor>& anchors = {},
+                                     const data::ImageSet& val = data::ImageSet{});
 
 }  // namespace ptlab::train::deep
