@@ -128,10 +128,11 @@ std::vector<Indexed> run_settings(const DeepSpec& spec, const std::vector<DeepSp
       options_c.l2sp = cand.downstream.l2sp;
       // Nothing inherited (α = 0, k = 0): the model is the scratch run's initialisation, trained
       // with the same seed and shuffles, so its run *is* the scratch run: reuse it, do not train
-      // it twice (the progress skips its batches).
+      // it twice. Its batches leave the total rather than count as done in no time, which would
+      // make the progress display's measured time per batch too short.
       const bool as_scratch = report.copied() == 0 && inherited.anchors.empty();
       if (as_scratch) {
-        done += down_batches;
+        total -= down_batches;
         if (options.batches) options.batches(done, total);
         say(fmt::format("seed {}: {} = {:g} inherits nothing: its transfer run is the scratch run (not trained twice)",
                         seed, cand.rule == DeepRule::blocks ? "k" : "alpha", setting));

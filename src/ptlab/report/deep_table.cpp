@@ -74,4 +74,14 @@ std::string deep_table(const experiment::DeepResult& r, const std::string& title
   return out;
 }
 
+std::string deep_records_csv(const experiment::DeepResult& result) {
+  const auto cell = [](double x) { return std::isfinite(x) ? fmt::format("{}", x) : std::string(); };
+  std::string out = fmt::format("seed,{},{}\n", experiment::deep_setting_key(result.spec), kDeepRecordsCsvColumns);
+  for (const auto& r : result.records)
+    out += fmt::format("{},{},{},{},{},{},{},{}\n", r.seed, r.setting, cell(r.upstream_accuracy),
+                       cell(r.transfer_accuracy), cell(r.scratch_accuracy), cell(r.gain()), cell(r.copied_fraction),
+                       cell(r.wall_s));
+  return out;
+}
+
 }  // namespace ptlab::report
