@@ -1,6 +1,7 @@
 #pragma once
 #include <CLI/CLI.hpp>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,9 @@ struct DeepArgs {
   experiment::Shard shard;  ///< this process's shard of the jobs
   bool show_transfer = false;
   bool baselines = false;   ///< --baselines: the settings against the fine-tuning baselines
+  std::optional<std::string> out;  ///< --out DIR (store/run_dir.hpp); nullopt = not given
+  bool force = false;              ///< --force: replace a previous ptlab output directory
+  std::string format = "table";    ///< stdout: table, json (store/deep_json.hpp) or csv
 };
 int run_deep_command(Io& io, const DeepArgs& args);
 int run_deep_baselines_command(Io& io, const DeepArgs& args);

@@ -16,6 +16,8 @@ int run_deep_baselines_command(Io& io, const DeepArgs& args) {
   if (!args.store.empty() || args.shard.count > 1)
     throw core::InputError("--baselines: runs its candidates in one process and prints one table; expected no --store "
                            "or --shard");
+  if (args.out || args.format != "table")
+    throw core::InputError("--baselines: prints one table; expected no --out and --format table");
   experiment::DeepSweepSpec sweep = experiment::load_deep_sweep(args.path, overrides_with_seeds(args.sets, args.seeds));
   if (!sweep.axes.empty())
     throw core::InputError(fmt::format("{}: --baselines compares candidates at one grid point; expected a config "
@@ -32,14 +34,14 @@ int run_deep_baselines_command(Io& io, const DeepArgs& args) {
     candidates.push_back(b.spec);
     names.push_back(b.name);
   }
-  Progress progress(io.err, io.err_is_terminal, "deep baselines");
+  Progress progress(io.err, io.err_is_terminal, "deep baselines", {.name = "batches", .measured_steps = true});
   experiment::DeepResult meta;
   const auto records = experiment::run_deep_candidates(
       spec, candidates,
       {.checkpoints = args.checkpoints,
        .message = [&progress](const std::string& m) { progress.note(m); },
        .batches = [&progress](std::int64_t done, std::int64_t total) {
-         progress.update(static_cast<int>(done), static_cast<int>(total));
+         progress.update(done, total);
        }},
       &meta);
   io.out << report::deep_baselines_table(meta, names, records, "ptlab deep " + args.path + " --baselines") << "\n";

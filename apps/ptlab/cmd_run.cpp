@@ -33,15 +33,10 @@ Action add_run_command(CLI::App& app, Io& io) {
   add_set_option(*cmd, args->sets, "transfer.alpha=0.25");
   add_seeds_option(*cmd, args->seeds, Half::theory, "Number of seeds (overrides run.seeds)");
   add_threads_option(*cmd, args->threads, "Worker threads over seeds (default: all cores)");
-  CLI::Option* out_option = cmd->add_option("--out", args->out,
+  CLI::Option* out_option = add_out_options(*cmd, args->out, args->force,
                   "Write config.toml, summary.json, curves.csv and dynamics.csv (γ/ρ) to this new directory "
-                  "(parents are created)")
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-  cmd->add_flag("--force", args->force, "Replace the --out directory if it is a previous ptlab output directory");
-  cmd->add_option("--format", args->format, "Output on stdout: table, json (the summary.json document) or csv (one row per seed)")
-      ->check(CLI::IsMember({"table", "json", "csv"}))
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
-      ->capture_default_str();
+                  "(parents are created)");
+  add_format_option(*cmd, args->format, "Output on stdout: table, json (the summary.json document) or csv (one row per seed)");
   return [&io, args, out_option]() {
     const bool write_out = out_option->count() > 0;
     const experiment::ExperimentSpec spec =
@@ -69,8 +64,7 @@ Action add_run_command(CLI::App& app, Io& io) {
     }
     if (write_out) {
       store::write_run_dir(args->out, result, provenance, args->force);
-      if (args->format == "table")
-        io.out << "results written to " << args->out << (args->out.back() == '/' ? "" : "/") << "\n";
+      if (args->format == "table") io.out << results_written(args->out);
     }
     return 0;
   };

@@ -27,6 +27,23 @@ void add_threads_option(CLI::App& cmd, int& threads, const std::string& help) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
 }
 
+void add_format_option(CLI::App& cmd, std::string& format, const std::string& help) {
+  cmd.add_option("--format", format, help)
+      ->check(CLI::IsMember({"table", "json", "csv"}))
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
+      ->capture_default_str();
+}
+
+CLI::Option* add_out_options(CLI::App& cmd, std::string& out, bool& force, const std::string& help) {
+  CLI::Option* option = cmd.add_option("--out", out, help)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  cmd.add_flag("--force", force, "Replace the --out directory if it is a previous ptlab output directory");
+  return option;
+}
+
+std::string results_written(const std::string& out) {
+  return "results written to " + out + (out.back() == '/' ? "" : "/") + "\n";
+}
+
 std::vector<std::string> overrides_with_seeds(const std::vector<std::string>& sets, int seeds) {
   std::vector<std::string> out = sets;
   if (seeds > 0) out.push_back(fmt::format("run.seeds={}", seeds));

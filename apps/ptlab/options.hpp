@@ -21,6 +21,16 @@ void add_seeds_option(CLI::App& cmd, int& seeds, Half half, const std::string& h
 /// --threads N in [1, experiment::kMaxThreads]. 0 = not given.
 void add_threads_option(CLI::App& cmd, int& threads, const std::string& help);
 
+/// --format table|json|csv (default table): what goes to stdout; `help` says what json and csv hold.
+void add_format_option(CLI::App& cmd, std::string& format, const std::string& help);
+
+/// --out DIR and --force, as `ptlab run` and `ptlab deep` share them (store/run_dir.hpp); returns
+/// the --out option, whose count() tells an absent --out from an empty one.
+CLI::Option* add_out_options(CLI::App& cmd, std::string& out, bool& force, const std::string& help);
+
+/// "results written to DIR/\n": the line a table ends with after --out.
+std::string results_written(const std::string& out);
+
 /// The --set overrides, then run.seeds=N when --seeds N was given (so the last word is --seeds).
 std::vector<std::string> overrides_with_seeds(const std::vector<std::string>& sets, int seeds);
 

@@ -16,6 +16,7 @@
 #include "ptlab/experiment/deep_run.hpp"
 #include "ptlab/report/table.hpp"
 #include "ptlab/store/run_dir.hpp"
+#include "support/cli_run.hpp"
 #include "support/csv_rows.hpp"
 #include "support/temp_dir.hpp"
 
@@ -23,17 +24,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int code;
-  std::string out, err;
-};
-
-Result ptlab_cli(const std::vector<std::string>& args) {
-  std::ostringstream out, err;
-  ptlab::cli::Io io{out, err, false, "ptlab (test)"};
-  const int code = ptlab::cli::run(args, io);
-  return {code, out.str(), err.str()};
-}
+using Result = ptlab::testing::CliResult;
+using ptlab::testing::ptlab_cli;
 
 class Cli : public ptlab::testing::TempDirTest {
  protected:

@@ -265,6 +265,9 @@ TEST_F(DeepArchive, DeepExperimentOnUserIdxFiles) {
   EXPECT_EQ(std::count(said.begin(), said.end(), "seed 0: alpha = 0 inherits nothing: its transfer run is the scratch run (not trained twice)"), 1)
       << fmt::format("{}", fmt::join(said, "\n"));
   EXPECT_EQ(done, total);
+  // α = 0's batches leave the total rather than count as done: 6 upstream batches × 5 epochs,
+  // then 3 × 2 for the scratch run and for α = 1.
+  EXPECT_EQ(total, 6 * 5 + 2 * 3 * 2);
   EXPECT_EQ(r.records[0].copied_fraction, 0.0);
   EXPECT_GT(r.records[1].copied_fraction, 0.9);  // α = 1: everything but the head
   EXPECT_GT(r.records[0].upstream_accuracy, 0.8);

@@ -1,7 +1,9 @@
-// The deep table's statistics: no interval from fewer than 3 seeds, one verdict line.
+// The deep table's statistics (no interval from fewer than 3 seeds, one verdict line) and the records CSV.
 #include "ptlab/report/deep_table.hpp"
 
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 #include "ptlab/experiment/stats.hpp"
 
@@ -125,4 +127,15 @@ TEST(DeepTable, BaselinesTableNamesEachCandidateAndTheBestOne) {
   EXPECT_NE(t.find("-3.00 [-5.48, -0.52]  hurts"), std::string::npos) << t;
   EXPECT_NE(t.find("verdict: at alpha = 1 (the largest mean gain of 2 settings): no significant difference (gain +2.00 "
                    "points, 95% CI [-0.48, +4.48] contains 0)"), std::string::npos) << t;
+}
+
+TEST(DeepRecordsCsv, OneRowPerRecordUnderTheSettingKeyWithEmptyCellsForNaN) {
+  experiment::DeepResult r;
+  r.spec.rule = experiment::DeepRule::blocks;
+  r.records.push_back({.seed = 4, .setting = 2.0, .upstream_accuracy = std::nan(""), .transfer_accuracy = 0.75,
+                       .scratch_accuracy = 0.5, .copied_fraction = 0.25, .wall_s = 1.5});
+  EXPECT_EQ(report::deep_records_csv(r),
+            "seed,transfer.k,upstream_test_accuracy,transfer_test_accuracy,scratch_test_accuracy,gain_points,"
+            "copied_fraction,wall_s\n"
+            "4,2,,0.75,0.5,25,0.25,1.5\n");
 }

@@ -138,10 +138,12 @@ std::vector<Indexed> run_settings(const DeepSpec& spec, const std::vector<DeepSp
       const auto options_c = deep::downstream_options(cand, seed);
       // Nothing inherited (α = 0, k = 0) and trained as scratch is: the model is the scratch
       // run's initialisation, trained with the same options, seed and shuffles, so its run *is*
-      // the scratch run: reuse it, do not train it twice (the progress skips its batches).
+      // the scratch run: reuse it, do not train it twice. Its batches leave the total rather than
+      // count as done in no time, which would make the progress display's measured time per batch
+      // too short.
       const bool as_scratch = report.copied() == 0 && inherited.anchors.empty() && options_c == scratch_options;
       if (as_scratch) {
-        done += down_batches;
+        total -= down_batches;
         if (options.batches) options.batches(done, total);
         say(fmt::format("seed {}: {} = {:g} inherits nothing: its transfer run is the scratch run (not trained twice)",
                         seed, cand.rule == DeepRule::blocks ? "k" : "alpha", setting));

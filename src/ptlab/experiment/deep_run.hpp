@@ -70,7 +70,8 @@ struct DeepRunOptions {
   std::function<void(const DeepRecord&)> on_record;
   /// One short line per finished stage.
   std::function<void(const std::string&)> message;
-  /// (batches done, batches in total) after every training batch.
+  /// (batches done, batches in total) after every training batch. The total shrinks by a run's
+  /// batches when that run turns out not to need training (a setting that inherits nothing).
   std::function<void(std::int64_t, std::int64_t)> batches;
 };
 

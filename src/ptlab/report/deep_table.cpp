@@ -186,4 +186,14 @@ std::string deep_baselines_table(const experiment::DeepResult& r, const std::vec
   return header(r, title) + rows("baseline", table, r.spec.downstream.val_fraction > 0) + verdict(table) + footer(r.spec);
 }
 
+std::string deep_records_csv(const experiment::DeepResult& result) {
+  const auto cell = [](double x) { return std::isfinite(x) ? fmt::format("{}", x) : std::string(); };
+  std::string out = fmt::format("seed,{},{}\n", experiment::deep_setting_key(result.spec), kDeepRecordsCsvColumns);
+  for (const auto& r : result.records)
+    out += fmt::format("{},{},{},{},{},{},{},{}\n", r.seed, r.setting, cell(r.upstream_accuracy),
+                       cell(r.transfer_accuracy), cell(r.scratch_accuracy), cell(r.gain()), cell(r.copied_fraction),
+                       cell(r.wall_s));
+  return out;
+}
+
 }  // namespace ptlab::report

@@ -1,5 +1,6 @@
 #pragma once
-// The text table of a deep experiment (`ptlab deep`).
+// Renderings of a deep experiment (`ptlab deep`): the text table and the tidy CSV of its records
+// (the JSON form is store/deep_json.hpp).
 #include <string>
 #include <vector>
 
@@ -19,5 +20,15 @@ std::string deep_table(const experiment::DeepResult& result, const std::string& 
 /// device and wall time of the header.
 std::string deep_baselines_table(const experiment::DeepResult& result, const std::vector<std::string>& names,
                                  const std::vector<std::vector<experiment::DeepRecord>>& records, const std::string& title);
+
+/// Header of deep_records_csv after its setting column, which is named by the setting's key
+/// ("transfer.alpha" or "transfer.k", as `ptlab export` names it). Pinned by a test.
+inline constexpr const char* kDeepRecordsCsvColumns =
+    "upstream_test_accuracy,transfer_test_accuracy,scratch_test_accuracy,gain_points,copied_fraction,wall_s";
+
+/// One row per (seed, setting) record, in record order, for pandas or R: "seed,KEY," +
+/// kDeepRecordsCsvColumns; accuracies in [0, 1], gain in points; NaN (an imported upstream's
+/// accuracy) is an empty cell.
+std::string deep_records_csv(const experiment::DeepResult& result);
 
 }  // namespace ptlab::report

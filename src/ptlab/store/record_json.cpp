@@ -23,11 +23,6 @@ json phase_json(const experiment::PhaseRecord& p) {
               {"wall_s", p.wall_s},                     {"backend", train::to_string(p.backend)}};
 }
 
-json stat_json(const experiment::Stat& s) {
-  return json{{"n", s.n}, {"mean", number(s.mean)}, {"std", number(s.std)},
-              {"ci95", json::array({number(s.ci_low), number(s.ci_high)})}};
-}
-
 }  // namespace
 
 // Valid UTF-8 for JSON: each byte that does not start a well-formed sequence becomes '?'
@@ -69,6 +64,11 @@ nlohmann::json record_json(const experiment::SeedRecord& r) {
               {"ntg", number(r.ntg)},
               {"ntg_observed", number(r.ntg_observed)},
               {"wall_s", r.wall_s}};
+}
+
+nlohmann::json stat_json(const experiment::Stat& s) {
+  return json{{"n", s.n}, {"mean", number(s.mean)}, {"std", number(s.std)},
+              {"ci95", json::array({number(s.ci_low), number(s.ci_high)})}};
 }
 
 nlohmann::json provenance_json(const Provenance& provenance) {

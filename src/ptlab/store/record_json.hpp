@@ -26,6 +26,9 @@ Provenance current_provenance(const std::string& command);
 /// One seed's record (phases, inherited counts, NTG) without curves; NaN as null.
 nlohmann::json record_json(const experiment::SeedRecord& record);
 
+/// A summary statistic: {"n", "mean", "std", "ci95": [low, high]}, NaN as null.
+nlohmann::json stat_json(const experiment::Stat& stat);
+
 /// Provenance as a JSON object.
 nlohmann::json provenance_json(const Provenance& provenance);
 

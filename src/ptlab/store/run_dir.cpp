@@ -22,6 +22,8 @@
 #include "ptlab/core/signals.hpp"
 #include "ptlab/core/whole_dir.hpp"
 #include "ptlab/experiment/config.hpp"
+#include "ptlab/store/deep_json.hpp"
+#include "ptlab/store/record_format.hpp"
 
 namespace ptlab::store {
 namespace fs = std::filesystem;
@@ -71,6 +73,12 @@ bool is_run_dir(const fs::path& p) {
 
 constexpr std::size_t kTempSuffix = core::kPartialSuffix;
 
+// Both halves' directories: checked, then filled in a temporary and put in place whole.
+void write_dir(const std::string& dir, bool overwrite, const std::function<void(const fs::path&)>& fill) {
+  check_output_dir(dir, overwrite);
+  core::write_whole_dir(resolve(dir), "--out " + dir, fill, {.defer_signals_while_filling = true});
+}
+
 }  // namespace
 
 std::string curves_rows(const experiment::SeedRecord& r) {
@@ -81,6 +89,21 @@ std::string curves_rows(const experiment::SeedRecord& r) {
     for (const auto& c : phase->curve)
       out += fmt::format("{},{},{},{},{},{},{}\n", r.seed, name, c.step, csv_number(c.train_loss),
                          csv_number(c.train_error), csv_number(c.test_error), csv_number(c.test_error_true));
+  return out;
+}
+
+std::string deep_curves_csv(const experiment::DeepResult& result) {
+  std::string out = experiment::deep_setting_key(result.spec) + "," + kCurvesHeader + "\n";
+  for (const auto& r : result.records) {
+    const std::string setting = fmt::format("{},", r.setting);
+    const std::string rows = deep_curves_rows(r);
+    for (std::size_t begin = 0; begin < rows.size();) {
+      const std::size_t end = rows.find('\n', begin) + 1;  // every row ends with '\n'
+      out += setting;
+      out.append(rows, begin, end - begin);
+      begin = end;
+    }
+  }
   return out;
 }
 
@@ -152,9 +175,7 @@ void check_output_dir(const std::string& dir, bool overwrite) {
 
 void write_run_dir(const std::string& dir, const experiment::ExperimentResult& result,
                    const Provenance& provenance, bool overwrite) {
-  check_output_dir(dir, overwrite);
-  const fs::path target = resolve(dir);
-  core::write_whole_dir(target, "--out " + dir, [&](const fs::path& tmp) {
+  write_dir(dir, overwrite, [&](const fs::path& tmp) {
     write_file(dir, tmp / "config.toml", experiment::canonical_toml(result.spec));
     write_file(dir, tmp / "summary.json", to_json(result, provenance).dump(2) + "\n");
     write_file(dir, tmp / "curves.csv", curves_csv(result));
@@ -173,7 +194,16 @@ void write_run_dir(const std::string& dir, const experiment::ExperimentResult& r
       }
       write_file(dir, tmp / "dynamics_full.csv", rows);
     }
-  }, {.defer_signals_while_filling = true});
+  });
+}
+
+void write_deep_run_dir(const std::string& dir, const experiment::DeepResult& result, const Provenance& provenance,
+                        bool overwrite) {
+  write_dir(dir, overwrite, [&](const fs::path& tmp) {
+    write_file(dir, tmp / "config.toml", experiment::deep_canonical_toml(result.spec));
+    write_file(dir, tmp / "summary.json", deep_to_json(result, provenance).dump(2) + "\n");
+    write_file(dir, tmp / "curves.csv", deep_curves_csv(result));
+  });
 }
 
 }  // namespace ptlab::store
