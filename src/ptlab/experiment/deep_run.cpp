@@ -123,7 +123,9 @@ std::vector<Indexed> run_settings(const DeepSpec& spec, const std::vector<DeepSp
       auto model = deep::fresh_downstream(spec, data, down.train.classes, seed, device);
       const deep::Inherited inherited = deep::inherit(cand, setting, upstream.source, *model, seed, scores[cand.select]);
       const auto& report = inherited.report;
-      if (result.transfer_report.empty() && setting > 0) result.transfer_report = report.text();
+      if (result.transfer_report.empty() && setting > 0)
+        result.transfer_report = (upstream.layout.empty() ? "" : "source: " + spec.import_weights + ", " + upstream.layout + "\n") +
+                                 report.text();
       auto options_c = train_options;
       options_c.l2sp = cand.downstream.l2sp;
       // Nothing inherited (α = 0, k = 0): the model is the scratch run's initialisation, trained
@@ -171,14 +173,7 @@ void check_deep(const DeepSpec& spec) {
       if (k > below_head)
         throw core::InputError(fmt::format("transfer.blocks: k = {}; expected 0 to {} for {} (blocks {}; the head is "
                                            "never copied)", k, below_head, to_string(spec.arch), fmt::join(names, ", ")));
-  if (!spec.import_weights.empty()) {
-    const auto report = transfer::deep::transfer(transfer::deep::load_state(spec.import_weights), *upstream,
-                                                 upstream->blocks(), {.rule = transfer::deep::Rule::all});
-    if (report.copied() == 0)
-      throw core::InputError(fmt::format("transfer.import {}: no tensor matches a {} model ({} source tensors unmatched, "
-                                         "{} mis-shaped); expected weights of this architecture", spec.import_weights,
-                                         to_string(spec.arch), report.unmatched_source.size(), report.mis_shaped.size()));
-  }
+  if (!spec.import_weights.empty()) deep::import_upstream(spec, *upstream);  // throws when it does not fit
 }
 
 DeepResult run_deep(const DeepSpec& spec, const DeepRunOptions& options) {

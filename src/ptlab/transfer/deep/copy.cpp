@@ -17,6 +17,7 @@
 #include "ptlab/core/error.hpp"
 #include "ptlab/core/hash.hpp"
 #include "ptlab/core/rng.hpp"
+#include "ptlab/transfer/deep/torchvision.hpp"
 
 namespace ptlab::transfer::deep {
 namespace {
@@ -280,6 +281,16 @@ State load_state(const std::string& path) {
     s[entry.key().toStringRef()] = entry.value().toTensor();
   }
   return s;
+}
+
+Archive load_archive(const std::string& path) {
+  Archive a{load_state(path), false};
+  std::vector<std::string> names;
+  for (const auto& [name, tensor] : a.state) names.push_back(name);
+  if (!is_torchvision_resnet(names)) return a;
+  State mapped;
+  for (auto& [name, tensor] : a.state) mapped[from_torchvision_resnet(name)] = std::move(tensor);
+  return {std::move(mapped), true};
 }
 
 }  // namespace ptlab::transfer::deep

@@ -80,4 +80,14 @@ void save_state(const torch::nn::Module& module, const std::string& path);
 /// Throws core::InputError naming the file if it is missing or not such an archive.
 State load_state(const std::string& path);
 
+/// A weights archive to import (transfer.import), its tensors under ptlab's names.
+struct Archive {
+  State state;
+  bool torchvision = false;  ///< read as torchvision's ResNet layout: names mapped (torchvision.hpp)
+};
+
+/// load_state, then, when the names are in torchvision's ResNet layout (is_torchvision_resnet),
+/// each name mapped to ptlab's (from_torchvision_resnet). Throws as load_state.
+Archive load_archive(const std::string& path);
+
 }  // namespace ptlab::transfer::deep
