@@ -198,14 +198,18 @@ TEST(DeepConfig, CanonicalTextAndRunHashesArePinned) {
 
 TEST(DeepConfig, OneSchemaDrivesParsingCanonicalTextAndCommentedDefaults) {
   const auto& keys = experiment::deep_config_keys();
-  ASSERT_EQ(keys.size(), 2u + 2u * 12u + 1u + 1u + 8u + 4u);  // …, downstream.l2sp, transfer incl. shrink/perturb, …
+  // data (6), both stages' keys, downstream.l2sp, model (arch, stem), transfer incl. shrink/perturb, run.
+  ASSERT_EQ(keys.size(), 6u + 2u * 12u + 1u + 2u + 8u + 4u);
   const experiment::DeepSpec d;
   const std::string text = experiment::deep_canonical_toml(d);
   // Each key once, in schema order, under its section.
   std::size_t at = 0;
   for (const auto& k : keys) {
     // Hashed only when set (L2SpIsADownstreamKeyHashedOnlyWhenSet), so absent from the default text.
-    if (k.path == "downstream.l2sp" || k.path == "transfer.shrink" || k.path == "transfer.perturb") continue;
+    if (k.path == "downstream.l2sp" || k.path == "transfer.shrink" || k.path == "transfer.perturb" ||
+        k.path == "data.downstream_dataset" || k.path == "data.downstream_dir" || k.path == "data.size" ||
+        k.path == "data.channels" || k.path == "model.stem")
+      continue;
     const std::string section = k.path.substr(0, k.path.find('.'));
     const std::string line = "\n" + k.path.substr(section.size() + 1) + " = ";
     const auto header = text.find("[" + section + "]\n");
@@ -311,7 +315,7 @@ TEST(DeepConfig, SweepAxisTypesComeFromTheSchema) {
     } catch (const core::InputError&) {
     }
   }
-  EXPECT_EQ(typed, 2 + 2 * 11 + 1 + 1 + 6);  // all but classes, alphas, blocks and the four run keys
+  EXPECT_EQ(typed, 6 + 2 * 11 + 1 + 2 + 6);  // all but classes, alphas, blocks and the four run keys
   try {
     experiment::deep_key_type("upstream.epohcs");
     ADD_FAILURE();
@@ -360,4 +364,26 @@ TEST(DeepConfig, ShrinkAndPerturbAreHashedOnlyWhenSet) {
   EXPECT_EQ(experiment::parse_deep_config(experiment::deep_canonical_toml(set), "again"), set);
   EXPECT_THROW(experiment::parse_deep_config("[transfer]\nshrink = 1.5\n", "d"), core::InputError);
   EXPECT_THROW(experiment::parse_deep_config("[transfer]\nperturb = -1\n", "d"), core::InputError);
+}
+
+// model.stem, added after studies existed, is hashed only away from "small"; "imagenet" is
+// resnet18's (torchvision's stem) and refused for other architectures with one line.
+TEST(DeepConfig, StemIsHashedOnlyWhenSetAndIsResnet18s) {
+  const experiment::DeepSpec plain;
+  EXPECT_EQ(experiment::deep_canonical_toml(plain).find("stem"), std::string::npos);
+  EXPECT_NE(experiment::deep_canonical_toml(plain, true).find("stem = \"small\""), std::string::npos);
+  const auto set = experiment::parse_deep_config("[model]\narch = \"resnet18\"\nstem = \"imagenet\"\n", "d");
+  EXPECT_EQ(set.stem, experiment::DeepStem::imagenet);
+  EXPECT_NE(experiment::deep_canonical_toml(set).find("[model]\narch = \"resnet18\"\nstem = \"imagenet\"\n"),
+            std::string::npos) << experiment::deep_canonical_toml(set);
+  auto small18 = set;
+  small18.stem = experiment::DeepStem::small;
+  EXPECT_NE(experiment::deep_run_hash(set), experiment::deep_run_hash(small18));
+  EXPECT_EQ(experiment::parse_deep_config(experiment::deep_canonical_toml(set), "again"), set);
+  EXPECT_EQ(experiment::with_overrides(small18, {"model.stem=imagenet"}), set);
+  EXPECT_EQ(error_of("[model]\nstem = \"imagenet\"\n"),
+            "deep.toml:2: model.stem: expected \"small\" for arch = \"resnet8\" (the \"imagenet\" stem is resnet18's, "
+            "as in torchvision)");
+  EXPECT_EQ(error_of("[model]\narch = \"resnet18\"\nstem = \"large\"\n"),
+            "deep.toml:3: model.stem: expected one of \"small\", \"imagenet\"");
 }
