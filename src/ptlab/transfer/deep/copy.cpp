@@ -262,15 +262,21 @@ State load_state(const std::string& path) {
   const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (const int signal = signal_reading_in_child(bytes); signal != 0)
     throw core::InputError(fmt::format("{}: not a weights archive (LibTorch's reader crashed on it: {}); expected a file "
-                                       "from ptlab or torch.save(model.state_dict(), path)", path, strsignal(signal)));
+                                       "from ptlab or torch.save(dict(model.state_dict()), path)", path, strsignal(signal)));
   c10::IValue value;
   try {
     value = torch::pickle_load(bytes);
   } catch (const std::exception& e) {
     std::string why = e.what();
     why = why.substr(0, why.find('\n'));
+    // LibTorch 1.13's reader turns collections.OrderedDict into None, so the OrderedDict that
+    // model.state_dict() returns fails at its first entries; a plain dict of it reads.
+    if (why.find("Expected GenericDict but got None") != std::string::npos)
+      throw core::InputError(fmt::format("{}: holds an OrderedDict (what model.state_dict() returns), which LibTorch "
+                                         "1.13 cannot read; expected a plain dict: torch.save(dict(model.state_dict()), "
+                                         "path)", path));
     throw core::InputError(fmt::format("{}: not a weights archive ({}); expected a file from ptlab or "
-                                       "torch.save(model.state_dict(), path)", path, why));
+                                       "torch.save(dict(model.state_dict()), path)", path, why));
   }
   if (!value.isGenericDict())
     throw core::InputError(fmt::format("{}: holds a {}; expected a name → tensor dictionary", path, value.tagKind()));
