@@ -8,12 +8,17 @@
 #include "ptlab/train/deep/trainer.hpp"
 #include "ptlab/model/deep/models.hpp"
 #include "ptlab/transfer/deep/copy.hpp"
+#include "ptlab/transfer/deep/torchvision.hpp"
+#include "ptlab/experiment/deep/stage.hpp"
 #include "support/image_files.hpp"
+#include "support/png_files.hpp"
 #include "support/temp_dir.hpp"
 #include "ptlab/experiment/deep_run.hpp"
 #include "ptlab/data/images.hpp"
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include <sys/wait.h>
 
 #include <algorithm>
 #include <fstream>
@@ -393,4 +398,268 @@ TEST(DeepModels, FeaturesAreWhatTheHeadMapsToLogits) {
     ASSERT_TRUE(head) << arch;
     EXPECT_TRUE(torch::equal(head->as<torch::nn::Linear>()->forward(f), m->forward(x))) << arch;
   }
+}
+
+// torchvision's ResNet names map to ours and back: a pure function on names.
+TEST(DeepTransfer, TorchvisionResnetNamesMapToOurs) {
+  const std::vector<std::pair<std::string, std::string>> pairs = {
+      {"conv1.weight", "stem.0.weight"},
+      {"bn1.running_var", "stem.1.running_var"},
+      {"bn1.num_batches_tracked", "stem.1.num_batches_tracked"},
+      {"layer1.0.conv1.weight", "stage1.0.conv1.weight"},
+      {"layer1.1.bn2.bias", "stage1.1.bn2.bias"},
+      {"layer2.0.downsample.0.weight", "stage2.0.shortcut.0.weight"},
+      {"layer4.0.downsample.1.running_mean", "stage4.0.shortcut.1.running_mean"},
+      {"layer12.3.conv1.weight", "stage12.3.conv1.weight"},
+      {"layer1.0.bn1.conv1.weight", "stage1.0.bn1.conv1.weight"},  // only the leading conv1/bn1 are the stem's
+      {"fc.weight", "head.weight"},
+      {"fc.bias", "head.bias"},
+  };
+  for (const auto& [tv, ours] : pairs) {
+    EXPECT_EQ(td::from_torchvision_resnet(tv), ours) << tv;
+    EXPECT_EQ(td::to_torchvision_resnet(ours), tv) << ours;
+  }
+  // Outside the layout: unchanged.
+  for (const std::string n : {"layer.0.conv1.weight", "layerx.0.conv1.weight", "layer1", "conv1", "fc1.weight",
+                              "xconv1.weight", "downsample.0.weight", "module.conv1.weight", "stage1.0.conv1.weight"})
+    EXPECT_EQ(td::from_torchvision_resnet(n), n) << n;
+  EXPECT_TRUE(td::is_torchvision_resnet({"conv1.weight", "fc.bias", "layer1.0.conv1.weight"}));
+  EXPECT_FALSE(td::is_torchvision_resnet({"stem.0.weight", "stage1.0.conv1.weight", "conv1.weight"}));
+  EXPECT_FALSE(td::is_torchvision_resnet({}));
+}
+
+// torchvision's stem: 7 × 7 stride 2, then a 3 × 3 stride-2 max-pool, so a 64 × 64 image leaves the
+// stem at 16 × 16; resnet18 only.
+TEST(DeepModels, ImagenetStemQuartersTheImageAndIsResnet18s) {
+  torch::manual_seed(2);
+  auto m = md::make_model({"resnet18", 3, 5, 64, "imagenet"});
+  m->eval();
+  torch::NoGradGuard g;
+  const auto x = torch::randn({2, 3, 64, 64});
+  EXPECT_EQ(m->forward(x).sizes().vec(), (std::vector<std::int64_t>{2, 5}));
+  EXPECT_EQ(m->block_outputs(x).front().sizes().vec(), (std::vector<std::int64_t>{2, 64, 16, 16}));
+  EXPECT_EQ(td::state_of(*m).at("stem.0.weight").sizes().vec(), (std::vector<std::int64_t>{64, 3, 7, 7}));
+  EXPECT_EQ(td::state_of(*md::make_model({"resnet18", 3, 5, 64})).at("stem.0.weight").sizes().vec(),
+            (std::vector<std::int64_t>{64, 3, 3, 3}));
+  try {
+    md::make_model({"resnet8", 3, 5, 64, "imagenet"});
+    ADD_FAILURE() << "the imagenet stem was built for resnet8";
+  } catch (const core::InputError& e) {
+    EXPECT_EQ(std::string(e.what()), "model.stem = \"imagenet\": torchvision's ResNet stem is for resnet18 only; "
+                                     "expected \"small\" for resnet8");
+  }
+  EXPECT_THROW(md::make_model({"resnet18", 3, 5, 64, "large"}), core::InputError);
+}
+
+namespace {
+
+bool python_torch() { return std::system("/usr/bin/python3 -c 'import torch' > /dev/null 2>&1") == 0; }
+
+// A state_dict in torchvision's ResNet layout (resnet18: BasicBlocks [2, 2, 2, 2]; resnet50:
+// Bottlenecks [3, 4, 6, 3]) with torchvision's names and shapes, written by Python's torch.save
+// without torchvision: tensor k (1-based, in order) holds arange(n) / n + k, float32; each
+// BatchNorm's num_batches_tracked is the int64 scalar k. Saved as a plain dict, as users must
+// (LibTorch 1.13 reads no OrderedDict); argv[3] = "ordered" saves the OrderedDict itself.
+constexpr const char* kTorchvisionResnet = R"(import collections, sys, torch
+arch, out = sys.argv[1], sys.argv[2]
+sd = collections.OrderedDict()
+def put(name, *shape):
+    n = 1
+    for s in shape: n *= s
+    sd[name] = torch.arange(n, dtype=torch.float32).reshape(shape) / n + (len(sd) + 1)
+def bn(p, c):
+    for t in ("weight", "bias", "running_mean", "running_var"): put(p + "." + t, c)
+    sd[p + ".num_batches_tracked"] = torch.tensor(len(sd) + 1, dtype=torch.long)
+put("conv1.weight", 64, 3, 7, 7); bn("bn1", 64)
+blocks, expansion = ([2, 2, 2, 2], 1) if arch == "resnet18" else ([3, 4, 6, 3], 4)
+inp = 64
+for i, (w, n) in enumerate(zip([64, 128, 256, 512], blocks)):
+    for b in range(n):
+        p = "layer%d.%d" % (i + 1, b)
+        if expansion == 1:
+            put(p + ".conv1.weight", w, inp, 3, 3); bn(p + ".bn1", w)
+            put(p + ".conv2.weight", w, w, 3, 3); bn(p + ".bn2", w)
+        else:
+            put(p + ".conv1.weight", w, inp, 1, 1); bn(p + ".bn1", w)
+            put(p + ".conv2.weight", w, w, 3, 3); bn(p + ".bn2", w)
+            put(p + ".conv3.weight", w * 4, w, 1, 1); bn(p + ".bn3", w * 4)
+        if b == 0 and (i > 0 or inp != w * expansion):
+            put(p + ".downsample.0.weight", w * expansion, inp, 1, 1); bn(p + ".downsample.1", w * expansion)
+        inp = w * expansion
+put("fc.weight", 1000, inp); put("fc.bias", 1000)
+torch.save(sd if sys.argv[3:] == ["ordered"] else dict(sd), out)
+)";
+
+// What `ptlab ARGS` did: its exit status and its standard error.
+struct Exit {
+  int code;
+  std::string err;
+};
+
+}  // namespace
+
+class DeepImport : public ptlab::testing::TempDirTest {
+ protected:
+  // DIR/<arch>.pt in torchvision's layout (kTorchvisionResnet).
+  std::string torchvision_archive(const std::string& arch, const std::string& how = "plain") {
+    const std::string script = write("tv.py", kTorchvisionResnet);
+    const std::string out = path(arch + "_" + how + ".pt");
+    EXPECT_EQ(std::system(("/usr/bin/python3 " + script + " " + arch + " " + out + " " + how).c_str()), 0);
+    return out;
+  }
+  // A config on tiny IDX files (four classes) brought to 64 × 64 RGB, importing `archive` into
+  // model.arch = `arch` with model.stem = `stem`.
+  std::string config(const std::string& archive, const std::string& arch, const std::string& stem) {
+    ptlab::testing::write_idx(path("train-images-idx3-ubyte"), path("train-labels-idx1-ubyte"), ptlab::testing::corners(200, 1));
+    ptlab::testing::write_idx(path("t10k-images-idx3-ubyte"), path("t10k-labels-idx1-ubyte"), ptlab::testing::corners(40, 2));
+    return "[data]\ndataset = \"idx\"\ndir = \"" + dir_.string() + "\"\nsize = 64\nchannels = 3\n"
+           "[upstream]\nclasses = [0, 1]\nper_class = 0\n"
+           "[downstream]\nclasses = [2, 3]\nper_class = 2\nepochs = 1\nbatch_size = 4\n"
+           "[model]\narch = \"" + arch + "\"\nstem = \"" + stem + "\"\n"
+           "[transfer]\nalphas = [1.0]\nimport = \"" + archive + "\"\n[run]\nseeds = 1\nthreads = 2\n";
+  }
+  Exit ptlab_exe(const std::string& args) {
+    const int rc = std::system((std::string(PTLAB_EXE) + " " + args + " > " + path("out.txt") + " 2> " + path("err.txt")).c_str());
+    return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, read(path("err.txt"))};
+  }
+  static std::string error_of(const ptlab::experiment::DeepSpec& spec) {
+    try {
+      ptlab::experiment::check_deep(spec);
+    } catch (const core::InputError& e) {
+      return e.what();
+    }
+    return "";
+  }
+};
+
+TEST_F(DeepImport, TorchvisionResnet18ArchiveMatchesEveryTensorButTheHead) {
+  if (!python_torch()) GTEST_SKIP() << "Debian's python3-torch is not installed (scripts/install-deps.sh --tests)";
+  const std::string archive = torchvision_archive("resnet18");
+  const td::State raw = td::load_state(archive);
+  ASSERT_EQ(raw.size(), 122u);  // torchvision's resnet18 state_dict: 62 parameters, 20 BatchNorms × 3 buffers
+  const td::Archive mapped = td::load_archive(archive);
+  EXPECT_TRUE(mapped.torchvision);
+  ASSERT_EQ(mapped.state.size(), 122u);
+  // conv1.weight is the generator's first tensor: entry i is i / 9408 + 1 (9408 = 64·3·7·7).
+  EXPECT_EQ(mapped.state.at("stem.0.weight").flatten()[1].item<float>(), 1.0f / 9408.0f + 1.0f);
+  EXPECT_FALSE(mapped.state.count("conv1.weight"));
+  // model.state_dict() saved as it is (an OrderedDict): refused with the advice to save a dict.
+  const std::string ordered = torchvision_archive("resnet18", "ordered");
+  try {
+    td::load_state(ordered);
+    ADD_FAILURE() << "an OrderedDict archive was read";
+  } catch (const core::InputError& e) {
+    EXPECT_EQ(std::string(e.what()), ordered + ": holds an OrderedDict (what model.state_dict() returns), which "
+                                               "LibTorch 1.13 cannot read; expected a plain dict: "
+                                               "torch.save(dict(model.state_dict()), path)");
+  }
+
+  // resnet18 with torchvision's stem on 3 channels: everything matches; only fc (1000 classes
+  // there, 5 here) does not fit.
+  auto model = md::make_model({"resnet18", 3, 5, 64, "imagenet"});
+  const auto report = td::transfer(mapped.state, *model, model->blocks(), {.rule = td::Rule::all});
+  EXPECT_EQ(report.tensors.size(), 122u);
+  EXPECT_TRUE(report.unmatched_source.empty());
+  EXPECT_EQ(report.mis_shaped, (std::vector<std::string>{"head.bias", "head.weight"}));
+  EXPECT_EQ(std::count_if(report.tensors.begin(), report.tensors.end(), [](const auto& t) { return t.copied == t.total; }),
+            120);
+  EXPECT_EQ(report.total() - report.copied(), 5 * 512 + 5);
+  const auto after = td::state_of(*model);
+  for (const auto& [name, value] : raw) {
+    if (name.rfind("fc.", 0) == 0) continue;  // the head is never copied
+    EXPECT_TRUE(torch::equal(after.at(td::from_torchvision_resnet(name)), value)) << name;
+  }
+  // The small stem's 3 × 3 conv cannot take the 7 × 7 one; the rest still matches.
+  auto small = md::make_model({"resnet18", 3, 5, 64});
+  EXPECT_EQ(td::transfer(mapped.state, *small, small->blocks(), {.rule = td::Rule::all}).mis_shaped,
+            (std::vector<std::string>{"head.bias", "head.weight", "stem.0.weight"}));
+
+  // Through `ptlab deep`'s steps: checked, imported, and at α = 1 every tensor but the head
+  // inherited, with the layout said in the messages and the transfer report.
+  const auto spec = ptlab::experiment::parse_deep_config(config(archive, "resnet18", "imagenet"), "tv.toml");
+  EXPECT_EQ(error_of(spec), "");
+  std::vector<std::string> said;
+  const auto r = ptlab::experiment::run_deep(spec, {.message = [&](const std::string& m) { said.push_back(m); }});
+  ASSERT_EQ(r.records.size(), 1u);
+  ASSERT_FALSE(said.empty());
+  // The upstream net has 2 classes: its head (2 × 512 + 2) is the one tensor pair left out.
+  const std::int64_t body = report.total() - (5 * 512 + 5);
+  EXPECT_EQ(said.front(), fmt::format("seed 0: upstream imported from {} ({} of {} entries matched, 0 source tensors "
+                                      "unused, 2 mis-shaped; {})", archive, body, body + 2 * 512 + 2,
+                                      td::kTorchvisionResnetLayout));
+  EXPECT_EQ(r.transfer_report.rfind("source: " + archive + ", " + td::kTorchvisionResnetLayout + "\n", 0), 0u)
+      << r.transfer_report;
+  const std::int64_t down_total = body + 2 * 512 + 2;  // the downstream head has 2 classes too
+  EXPECT_EQ(r.records[0].copied_fraction, static_cast<double>(down_total - (2 * 512 + 2)) / static_cast<double>(down_total));
+  // The downstream model at α = 1 starts from the archive's values (fresh head).
+  const auto data = ptlab::experiment::deep::load(spec);
+  const auto up = ptlab::experiment::deep::prepare_upstream(spec, data, 0, torch::Device(torch::kCPU), "");
+  EXPECT_EQ(up.layout, td::kTorchvisionResnetLayout);
+  auto down = ptlab::experiment::deep::fresh_downstream(spec, data, 2, 0, torch::Device(torch::kCPU));
+  const auto inherited = ptlab::experiment::deep::inherit(spec, 1.0, up.source, *down, 0, {});
+  EXPECT_EQ(inherited.report.copied(), down_total - (2 * 512 + 2));
+  const auto down_state = td::state_of(*down);
+  for (const auto& [name, value] : raw) {
+    if (name.rfind("fc.", 0) == 0) continue;  // the head is never copied
+    EXPECT_TRUE(torch::equal(down_state.at(td::from_torchvision_resnet(name)), value)) << name;
+  }
+}
+
+TEST_F(DeepImport, TorchvisionArchivesOfAnotherArchitectureAreRefusedBeforeTraining) {
+  if (!python_torch()) GTEST_SKIP() << "Debian's python3-torch is not installed (scripts/install-deps.sh --tests)";
+  // resnet50 (Bottleneck blocks): names and shapes that resnet18 does not have.
+  const std::string r50 = torchvision_archive("resnet50");
+  const std::string e50 = error_of(ptlab::experiment::parse_deep_config(config(r50, "resnet18", "imagenet"), "a.toml"));
+  EXPECT_EQ(e50.rfind("transfer.import " + r50 + ": a torchvision ResNet archive that does not fit model.arch = "
+                      "\"resnet18\" (", 0), 0u) << e50;
+  EXPECT_NE(e50.find("source tensors unmatched, e.g. layer1.0.bn3.bias; "), std::string::npos) << e50;
+  EXPECT_NE(e50.find(" mis-shaped, e.g. layer1.0.conv1.weight: 64x64x1x1, the model's 64x64x3x3); expected "
+                     "torchvision's resnet18 weights (torchvision.models.resnet18().state_dict()) with model.arch = "
+                     "\"resnet18\""), std::string::npos) << e50;
+  EXPECT_EQ(std::count(e50.begin(), e50.end(), '\n'), 0);
+  // resnet18's weights into resnet8: refused by `ptlab deep` with one line, exit 2, no study written.
+  const std::string r18 = torchvision_archive("resnet18");
+  const std::string cfg = write("r8.toml", config(r18, "resnet8", "small"));
+  const std::string e8 = error_of(ptlab::experiment::load_deep_config(cfg));
+  EXPECT_EQ(e8.rfind("transfer.import " + r18 + ": a torchvision ResNet archive that does not fit model.arch = "
+                     "\"resnet8\" (", 0), 0u) << e8;
+  const Exit cli = ptlab_exe("deep " + cfg + " --store " + path("r8.db") + " --checkpoints " + path("ck"));
+  EXPECT_EQ(cli.code, 2) << cli.err;
+  EXPECT_EQ(cli.err, "ptlab: " + e8 + "\n");
+  EXPECT_FALSE(std::filesystem::exists(path("r8.db")));
+  EXPECT_FALSE(std::filesystem::exists(path("ck")));
+  // An archive whose only matches are BatchNorm counters (num_batches_tracked) matches nothing.
+  auto vgg = md::make_model({"vgg11", 3, 5, 64});
+  td::State counters;
+  for (const auto& [name, value] : td::state_of(*vgg))
+    if (value.dim() == 0) counters["stem." + name] = value;  // unmatched names
+  counters["stage1.0.bn1.num_batches_tracked"] = torch::tensor(3, torch::kLong);
+  counters["stage1.0.conv1.weight"] = torch::zeros({2, 2});
+  c10::Dict<std::string, torch::Tensor> dict;
+  for (const auto& [name, value] : counters) dict.insert(name, value);
+  const std::vector<char> bytes = torch::pickle_save(dict);
+  std::ofstream(path("counters.pt"), std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  const std::string ec = error_of(ptlab::experiment::parse_deep_config(config(path("counters.pt"), "resnet8", "small"), "c.toml"));
+  EXPECT_EQ(ec.rfind("transfer.import " + path("counters.pt") + ": no tensor matches a resnet8 model (", 0), 0u) << ec;
+  EXPECT_NE(ec.find("mis-shaped, e.g. stage1.0.conv1.weight: 2x2, the model's 16x16x3x3); expected weights of this "
+                    "architecture"), std::string::npos) << ec;
+}
+
+// `ptlab deep` on an image folder whose splits differ in size (data.size = 0): one line, exit 2,
+// nothing written, before any training.
+TEST_F(DeepImport, DeepOnAFolderWithSplitsOfTwoSizesIsOneLine) {
+  for (const char* cls : {"a", "b", "c"}) {
+    ptlab::testing::write_png(dir_ / "img/train" / cls / "1.png", 4, 4, 1, ptlab::testing::grey_ramp(4, 4, 0));
+    ptlab::testing::write_png(dir_ / "img/test" / cls / "1.png", 5, 5, 1, ptlab::testing::grey_ramp(5, 5, 0));
+  }
+  const std::string cfg = write("folder.toml", "[data]\ndataset = \"folder\"\ndir = \"" + path("img") +
+                                                   "\"\n[upstream]\nclasses = [0, 1]\nper_class = 0\n[downstream]\n"
+                                                   "classes = [1, 2]\nper_class = 0\n[run]\nseeds = 1\n");
+  const Exit cli = ptlab_exe("deep " + cfg + " --store " + path("f.db"));
+  EXPECT_EQ(cli.code, 2) << cli.err;
+  EXPECT_EQ(cli.err, "ptlab: " + path("img") + ": train/ images are 4 × 4 pixels, test/ images 5 × 5; expected one size "
+                                              "for both splits, or set data.size to resize\n");
+  EXPECT_FALSE(std::filesystem::exists(path("f.db")));
+  // With data.size they are one size: the same config passes the checks.
+  EXPECT_EQ(error_of(ptlab::experiment::load_deep_config(cfg, {"data.size=4"})), "");
 }

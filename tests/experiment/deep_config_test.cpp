@@ -200,8 +200,8 @@ TEST(DeepConfig, CanonicalTextAndRunHashesArePinned) {
 TEST(DeepConfig, OneSchemaDrivesParsingCanonicalTextAndCommentedDefaults) {
   const auto& keys = experiment::deep_config_keys();
   // data (6), two stages (12 each), the downstream-only keys (l2sp, val_fraction, select_epoch,
-  // probe_epochs, block_lr), model (1), transfer (9), run (4).
-  ASSERT_EQ(keys.size(), 6u + 2u * 12u + 5u + 1u + 9u + 4u);
+  // probe_epochs, block_lr), model (arch, stem), transfer (9), run (4).
+  ASSERT_EQ(keys.size(), 6u + 2u * 12u + 5u + 2u + 9u + 4u);
   const experiment::DeepSpec d;
   const std::string text = experiment::deep_canonical_toml(d);
   // Each key once, in schema order, under its section.
@@ -324,7 +324,7 @@ TEST(DeepConfig, SweepAxisTypesComeFromTheSchema) {
     }
   }
   // All but the lists (classes, block_lr, alphas, blocks) and the four run keys.
-  EXPECT_EQ(typed, 6 + 2 * 11 + 4 + 1 + 7);
+  EXPECT_EQ(typed, 6 + 2 * 11 + 4 + 2 + 7);
   try {
     experiment::deep_key_type("upstream.epohcs");
     ADD_FAILURE();
@@ -418,4 +418,26 @@ TEST(DeepConfig, ValidationAndBaselineKeysAreHashedOnlyWhenSetAndCheckedTogether
             "d.toml:2: downstream.block_lr: expected an array of numbers in [0, 1000]");
   EXPECT_EQ(message("[upstream]\nval_fraction = 0.2\n"), "d.toml:2: unknown key 'upstream.val_fraction' (did you mean "
                                                           "'downstream.val_fraction'?)");
+}
+
+// model.stem, added after studies existed, is hashed only away from "small"; "imagenet" is
+// resnet18's (torchvision's stem) and refused for other architectures with one line.
+TEST(DeepConfig, StemIsHashedOnlyWhenSetAndIsResnet18s) {
+  const experiment::DeepSpec plain;
+  EXPECT_EQ(experiment::deep_canonical_toml(plain).find("stem"), std::string::npos);
+  EXPECT_NE(experiment::deep_canonical_toml(plain, true).find("stem = \"small\""), std::string::npos);
+  const auto set = experiment::parse_deep_config("[model]\narch = \"resnet18\"\nstem = \"imagenet\"\n", "d");
+  EXPECT_EQ(set.stem, experiment::DeepStem::imagenet);
+  EXPECT_NE(experiment::deep_canonical_toml(set).find("[model]\narch = \"resnet18\"\nstem = \"imagenet\"\n"),
+            std::string::npos) << experiment::deep_canonical_toml(set);
+  auto small18 = set;
+  small18.stem = experiment::DeepStem::small;
+  EXPECT_NE(experiment::deep_run_hash(set), experiment::deep_run_hash(small18));
+  EXPECT_EQ(experiment::parse_deep_config(experiment::deep_canonical_toml(set), "again"), set);
+  EXPECT_EQ(experiment::with_overrides(small18, {"model.stem=imagenet"}), set);
+  EXPECT_EQ(error_of("[model]\nstem = \"imagenet\"\n"),
+            "deep.toml:2: model.stem: expected \"small\" for arch = \"resnet8\" (the \"imagenet\" stem is resnet18's, "
+            "as in torchvision)");
+  EXPECT_EQ(error_of("[model]\narch = \"resnet18\"\nstem = \"large\"\n"),
+            "deep.toml:3: model.stem: expected one of \"small\", \"imagenet\"");
 }

@@ -22,6 +22,8 @@
 #include "ptlab/core/error.hpp"
 #include "ptlab/experiment/config.hpp"
 #include "ptlab/experiment/sweep.hpp"
+#include "ptlab/store/checkpoint.hpp"
+#include "ptlab/experiment/deep_config.hpp"
 #include "ptlab/store/export.hpp"
 #include "ptlab/store/record_json.hpp"
 #include "support/study_runs.hpp"
@@ -565,4 +567,23 @@ TEST_F(StudyTest, SigintOrSigtermDuringRunOutLeavesNoOutputAndARerunWritesIt) {
     ASSERT_EQ(std::system(rerun.c_str()), 0);
     EXPECT_TRUE(fs::exists(fs::path(out) / "summary.json"));
   }
+}
+
+// An upstream checkpoint is named by what its training depends on: the image shape (data.size,
+// data.channels) and model.stem too, each hashed only away from its default so that checkpoints
+// written before these keys keep their names; downstream keys leave the name alone.
+TEST(Checkpoint, NamedByEverythingTheUpstreamDependsOn) {
+  namespace x = ptlab::experiment;
+  const x::DeepSpec plain;
+  const auto name = [](const x::DeepSpec& s) { return ptlab::store::checkpoint_of(s, "ck", 0).weights.filename().string(); };
+  EXPECT_EQ(name(plain), "upstream-" + x::deep_run_hash(plain) + "-seed0.pt");
+  EXPECT_EQ(name(plain), "upstream-1c7b3b243061b390-seed0.pt");  // the default's pinned run hash
+  x::DeepSpec down = plain;
+  down.downstream.lr = 0.2;
+  down.alphas = {1.0};
+  EXPECT_EQ(name(down), name(plain));
+  std::set<std::string> names{name(plain)};
+  for (const char* set : {"data.size=32", "data.channels=3", "model.arch=resnet18"}) names.insert(name(x::with_overrides(plain, {set})));
+  names.insert(name(x::with_overrides(plain, {"model.arch=resnet18", "model.stem=imagenet"})));
+  EXPECT_EQ(names.size(), 5u);
 }

@@ -24,7 +24,7 @@ TrainTest load_opencv_digits(const std::string& dir = "");
 /// scikit-learn's digits.csv.gz: one digit per line, 64 grey levels in [0, 16] (8 × 8, row-major)
 /// then the label in [0, 9]. Grey levels are scaled to [0, 255] as round(v · 255 / 16). Split: of
 /// each class's digits in file order, every fourth (index 3, 7, …) tests, the others train
-/// (1350 / 447 for the shipped file). `dir` "" = kSklearnDigitsDir. Throws core::InputError naming
+/// (1352 / 445 for the shipped file: a class of c digits tests ⌊c/4⌋). `dir` "" = kSklearnDigitsDir. Throws core::InputError naming
 /// the file and line for a missing file, a line without 65 integers or a value out of range.
 TrainTest load_sklearn_digits(const std::string& dir = "");
 

@@ -94,7 +94,10 @@ ImageSet read_image_folder(const std::string& dir, const ImageShape& shape, std:
   const fs::path* first = nullptr;
   for (std::size_t c = 0; c < files.size(); ++c)
     for (const auto& f : files[c]) {
-      const Decoded d = decode(f, out.channels);
+      // Decoded at its own channel count (alpha dropped), then converted by convert_channels:
+      // stb's own RGB → grey is an integer approximation (77 R + 150 G + 29 B) / 256, not the
+      // BT.601 luma every other data set gets (image_ops.hpp).
+      const Decoded d = decode(f, stored_channels(f));
       if (first == nullptr) {
         first = &f;
         if (shape.size == 0 && d.width != d.height)
@@ -107,13 +110,14 @@ ImageSet read_image_folder(const std::string& dir, const ImageShape& shape, std:
                                            "set data.size to resize", f.string(), d.width, d.height, out.width,
                                            out.height, first->string()));
       }
-      // Interleaved HWC → planar CHW, then to the set's size.
-      ImageSet one{1, out.channels, d.height, d.width, {}, {0}, 1};
+      // Interleaved HWC → planar CHW, then to the set's channels and size.
+      ImageSet one{1, d.channels, d.height, d.width, {}, {0}, 1};
       one.pixels.resize(one.image_size());
       const std::size_t plane = static_cast<std::size_t>(d.height) * d.width;
       for (std::size_t k = 0; k < plane; ++k)
-        for (int ch = 0; ch < out.channels; ++ch)
-          one.pixels[static_cast<std::size_t>(ch) * plane + k] = d.pixels.get()[k * out.channels + ch];
+        for (int ch = 0; ch < d.channels; ++ch)
+          one.pixels[static_cast<std::size_t>(ch) * plane + k] = d.pixels.get()[k * d.channels + ch];
+      one = convert_channels(one, out.channels);
       if (shape.size > 0) one = resize_images(one, shape.size);
       out.pixels.insert(out.pixels.end(), one.pixels.begin(), one.pixels.end());
       out.labels.push_back(static_cast<int>(c));
@@ -135,6 +139,12 @@ TrainTest load_image_folder(const std::string& dir, const ImageShape& shape) {
   if (train_names != test_names)
     throw core::InputError(fmt::format("{}: train/ has class folders {}, test/ has {}; expected the same class folders "
                                        "in both", dir, fmt::join(train_names, ", "), fmt::join(test_names, ", ")));
+  // Each split has one size (read_image_folder checks that), but the two may differ when nothing
+  // resizes them: one model takes both.
+  if (t.train.height != t.test.height || t.train.width != t.test.width)
+    throw core::InputError(fmt::format("{}: train/ images are {} × {} pixels, test/ images {} × {}; expected one size "
+                                       "for both splits, or set data.size to resize", dir, t.train.width,
+                                       t.train.height, t.test.width, t.test.height));
   return t;
 }
 

@@ -17,7 +17,8 @@ const std::vector<std::string>& image_extensions();
 
 /// The images of the class folders of `dir`, in class order then file-name order. `shape.channels`
 /// 0 takes the first image's (grey or grey + alpha → 1, else 3) and converts the others to it; 1 or
-/// 3 converts all. `shape.size` 0 keeps the stored size (every image must then have the first
+/// 3 converts all (as convert_channels: grey → RGB repeats, RGB → grey is the BT.601 luma; alpha is
+/// dropped). `shape.size` 0 keeps the stored size (every image must then have the first
 /// one's size and be square); > 0 resizes each image to size × size. `class_names`, when given,
 /// receives the class folders' names. Throws core::InputError, one line naming the file or folder
 /// and what was expected, for: a missing or unreadable folder, no class folders, a class folder
@@ -27,7 +28,8 @@ ImageSet read_image_folder(const std::string& dir, const ImageShape& shape, std:
 
 /// Both splits of an image-folder data set: DIR/train and DIR/test, with the same class folders
 /// (checked by name), in `shape` (the test split takes the train split's channels when
-/// shape.channels is 0). Throws as read_image_folder, and for splits whose class folders differ.
+/// shape.channels is 0). Throws as read_image_folder, for splits whose class folders differ, and
+/// (shape.size 0) for splits whose images differ in size.
 TrainTest load_image_folder(const std::string& dir, const ImageShape& shape);
 
 }  // namespace ptlab::data

@@ -240,6 +240,12 @@ const std::vector<Key>& schema() {
     k.push_back(choice<S>("model.arch", &S::arch,
                           "resnet8, resnet20 (CIFAR ResNets), resnet18, vgg11, vgg16 (with BatchNorm), vit (a small "
                           "ViT); model/deep/models.hpp"));
+    // Added after studies existed: out of the hashed text at its default (the stem from before).
+    Key stem = choice<S>("model.stem", &S::stem,
+                         "resnet18's stem: small (3 × 3 stride 1, for small images) or imagenet (torchvision's 7 × 7 "
+                         "stride 2 and a max-pool: its resnet18 weights import whole)");
+    stem.unhashed = [](const S& t) { return t.stem == DeepStem::small; };
+    k.push_back(std::move(stem));
     k.push_back(choice<S>("transfer.rule", &S::rule,
                           "channel: ⌊α·C⌋ output channels of every tensor; entry: a fraction α of the entries; "
                           "blocks: the first k blocks whole (AnB)"));
@@ -368,6 +374,9 @@ void check_rules(const DeepSpec& d, const Reader& r) {
   if (!d.downstream_dataset && !d.downstream_dir.empty())
     r.fail("data.downstream_dir", "\"\" unless data.downstream_dataset names the downstream data set");
   if (d.channels == 2) r.fail("data.channels", "0 (as stored), 1 (grey) or 3 (RGB)");
+  if (d.stem != DeepStem::small && d.arch != DeepArch::resnet18)
+    r.fail("model.stem", fmt::format("\"small\" for arch = \"{}\" (the \"imagenet\" stem is resnet18's, as in "
+                                     "torchvision)", to_string(d.arch)));
   for (const auto& [s, t] : {std::pair{"upstream", &d.upstream}, std::pair{"downstream", &d.downstream}}) {
     const std::string stage = s;
     if (stage == "downstream" && t->task != DeepTask::classes)

@@ -23,6 +23,10 @@ namespace ptlab::experiment {
 
 enum class DeepDataset { fashion_mnist, idx, cifar10, cifar100, folder, opencv_digits, sklearn_digits };
 enum class DeepArch { resnet8, resnet20, resnet18, vgg11, vgg16, vit };
+enum class DeepStem {
+  small,     ///< 3 × 3 stride-1 conv, BatchNorm, ReLU (small images; every architecture)
+  imagenet,  ///< torchvision's: 7 × 7 stride-2 conv, BatchNorm, ReLU, 3 × 3 stride-2 max-pool (resnet18)
+};
 enum class DeepRule {
   channel,  ///< ⌊α·C⌋ output channels of every tensor
   entry,    ///< a random fraction α of the entries of every tensor
@@ -54,6 +58,10 @@ struct DeepNames<DeepDataset> {
 template <>
 struct DeepNames<DeepArch> {
   static constexpr std::array<std::string_view, 6> names = {"resnet8", "resnet20", "resnet18", "vgg11", "vgg16", "vit"};
+};
+template <>
+struct DeepNames<DeepStem> {
+  static constexpr std::array<std::string_view, 2> names = {"small", "imagenet"};
 };
 template <>
 struct DeepNames<DeepRule> {
@@ -141,6 +149,9 @@ struct DeepSpec {
   DeepTrainSpec downstream = deep_stage({5, 6, 7, 8, 9}, 100, 8);
   std::string import_weights;             ///< a weights archive to use instead of upstream training
   DeepArch arch = DeepArch::resnet8;
+  /// The ResNet-18 stem: small, or imagenet (torchvision's, so that its resnet18 weights import
+  /// whole, transfer.import). ModelSpec::stem.
+  DeepStem stem = DeepStem::small;
   DeepRule rule = DeepRule::channel;
   /// Channel rule: which ⌊α·C⌋ channels. random (seeded) or activation: the channels whose
   /// outputs in the upstream model are largest on the downstream training images (mean |a|).
@@ -167,8 +178,8 @@ struct DeepSpec {
 };
 
 /// The canonical TOML text of a spec: every key of the schema, fixed order, shortest round-trip
-/// numbers; parse_deep_config(deep_canonical_toml(s)) == s. downstream.l2sp, added later, is left
-/// out while 0, so earlier configs keep their run hash. With `comments`, each key carries its
+/// numbers; parse_deep_config(deep_canonical_toml(s)) == s. Keys added later (downstream.l2sp,
+/// data.size, model.stem, …) are left out at their defaults, so earlier configs keep their run hash. With `comments`, each key carries its
 /// comment and allowed values (what `ptlab config --default --deep` prints); the values are the same.
 std::string deep_canonical_toml(const DeepSpec& spec, bool comments = false);
 

@@ -134,7 +134,9 @@ std::vector<Indexed> run_settings(const DeepSpec& spec, const std::vector<DeepSp
       auto model = deep::fresh_downstream(spec, data, down.train.classes, seed, device);
       const deep::Inherited inherited = deep::inherit(cand, setting, upstream.source, *model, seed, scores[cand.select]);
       const auto& report = inherited.report;
-      if (result.transfer_report.empty() && setting > 0) result.transfer_report = report.text();
+      if (result.transfer_report.empty() && setting > 0)
+        result.transfer_report = (upstream.layout.empty() ? "" : "source: " + spec.import_weights + ", " + upstream.layout + "\n") +
+                                 report.text();
       const auto options_c = deep::downstream_options(cand, seed);
       // Nothing inherited (α = 0, k = 0) and trained as scratch is: the model is the scratch
       // run's initialisation, trained with the same options, seed and shuffles, so its run *is*
@@ -214,14 +216,7 @@ void check_deep(const DeepSpec& spec) {
                                            spec.downstream.val_fraction, c, n, held == 0 ? "validation" : "training",
                                            1.0 / static_cast<double>(n)));
     }
-  if (!spec.import_weights.empty()) {
-    const auto report = transfer::deep::transfer(transfer::deep::load_state(spec.import_weights), *upstream,
-                                                 upstream->blocks(), {.rule = transfer::deep::Rule::all});
-    if (report.copied() == 0)
-      throw core::InputError(fmt::format("transfer.import {}: no tensor matches a {} model ({} source tensors unmatched, "
-                                         "{} mis-shaped); expected weights of this architecture", spec.import_weights,
-                                         to_string(spec.arch), report.unmatched_source.size(), report.mis_shaped.size()));
-  }
+  if (!spec.import_weights.empty()) deep::import_upstream(spec, *upstream);  // throws when it does not fit
 }
 
 DeepResult run_deep(const DeepSpec& spec, const DeepRunOptions& options) {

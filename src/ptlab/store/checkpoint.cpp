@@ -24,6 +24,11 @@ Checkpoint checkpoint_of(const experiment::DeepSpec& spec, const std::string& di
   u.dir = spec.dir;
   u.upstream = spec.upstream;
   u.arch = spec.arch;
+  // What else shapes the upstream model and its images (left out of the hash at their defaults,
+  // so earlier checkpoints keep their names).
+  u.stem = spec.stem;
+  u.size = spec.size;
+  u.channels = spec.channels;
   const std::string stem = fmt::format("upstream-{}-seed{}", experiment::deep_run_hash(u), seed);
   return {fs::path(dir) / (stem + ".pt"), fs::path(dir) / (stem + ".csv")};
 }

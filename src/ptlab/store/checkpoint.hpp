@@ -19,7 +19,8 @@ struct Checkpoint {
   bool complete() const;
 };
 
-/// The checkpoint of `spec`'s upstream stage at `seed` in `dir`.
+/// The checkpoint of `spec`'s upstream stage at `seed` in `dir`: named by the hash of what the
+/// upstream depends on (data set, data.size and data.channels, [upstream], model.arch and model.stem).
 Checkpoint checkpoint_of(const experiment::DeepSpec& spec, const std::string& dir, std::uint64_t seed);
 
 /// Reads a checkpoint's curve. Throws core::InputError naming the file for a malformed line or an

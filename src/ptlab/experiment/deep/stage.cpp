@@ -1,6 +1,7 @@
 #include "ptlab/experiment/deep/stage.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <ATen/CPUGeneratorImpl.h>
 
@@ -14,6 +15,7 @@
 #include "ptlab/data/digits.hpp"
 #include "ptlab/data/image_task.hpp"
 #include "ptlab/store/checkpoint.hpp"
+#include "ptlab/transfer/deep/torchvision.hpp"
 
 namespace ptlab::experiment::deep {
 namespace {
@@ -163,7 +165,7 @@ torch::Device resolve_device(DeepDevice device) {
 
 model::deep::ModelSpec model_spec(const DeepSpec& spec, const StageData& data, int classes) {
   const data::ImageSet& train = data.upstream().train;  // both stages have this shape (load checks it)
-  return {to_string(spec.arch), train.channels, classes, train.height};
+  return {to_string(spec.arch), train.channels, classes, train.height, to_string(spec.stem)};
 }
 
 std::shared_ptr<model::deep::Net> fresh(const model::deep::ModelSpec& m, std::uint64_t seed, core::Stream stream,
@@ -179,6 +181,79 @@ std::shared_ptr<model::deep::Net> fresh_downstream(const DeepSpec& spec, const S
   return fresh(model_spec(spec, data, classes), seed, core::Stream::downstream_init, device);
 }
 
+namespace {
+
+std::string shape_text(const std::vector<std::int64_t>& shape) {
+  return shape.empty() ? std::string("scalar") : fmt::format("{}", fmt::join(shape, "x"));
+}
+
+// The target tensor of a report by name (it lists every target tensor).
+const transfer::deep::TensorReport& tensor_report(const transfer::deep::Report& r, const std::string& name) {
+  const auto it = std::find_if(r.tensors.begin(), r.tensors.end(), [&](const auto& t) { return t.name == name; });
+  PTLAB_ASSERT(it != r.tensors.end());
+  return *it;
+}
+
+bool is_head(const std::string& name) { return name.rfind("head.", 0) == 0; }
+
+// What did not fit, for messages: "3 source tensors unmatched, e.g. X; 2 mis-shaped, e.g. Y: AxB,
+// the model's CxD". `original` names a tensor as the archive did.
+std::string misfit(const transfer::deep::State& source, const transfer::deep::Report& r,
+                   const std::vector<std::string>& unmatched, const std::vector<std::string>& mis_shaped,
+                   const std::function<std::string(const std::string&)>& original) {
+  std::string out = fmt::format("{} source tensors unmatched", unmatched.size());
+  if (!unmatched.empty()) out += ", e.g. " + original(unmatched.front());
+  out += fmt::format("; {} mis-shaped", mis_shaped.size());
+  if (!mis_shaped.empty()) {
+    const std::string& n = mis_shaped.front();
+    out += fmt::format(", e.g. {}: {}, the model's {}", original(n), shape_text(source.at(n).sizes().vec()),
+                       shape_text(tensor_report(r, n).shape));
+  }
+  return out;
+}
+
+}  // namespace
+
+Imported import_upstream(const DeepSpec& spec, model::deep::Net& net) {
+  const std::string& path = spec.import_weights;
+  transfer::deep::Archive archive = transfer::deep::load_archive(path);
+  Imported out{std::move(archive.state), {}, ""};
+  out.report = transfer::deep::transfer(out.source, net, net.blocks(), {.rule = transfer::deep::Rule::all, .copy_head = true});
+  const transfer::deep::Report& r = out.report;
+  const std::string arch = to_string(spec.arch);
+  if (archive.torchvision) {
+    // The head never transfers (other labels), and the stem conv fits only model.stem =
+    // "imagenet" on 3 channels: both may differ; anything else means another architecture.
+    std::vector<std::string> mis_shaped;
+    for (const auto& n : r.mis_shaped)
+      if (!is_head(n) && n != "stem.0.weight") mis_shaped.push_back(n);
+    if (!r.unmatched_source.empty() || !mis_shaped.empty())
+      throw core::InputError(fmt::format(
+          "transfer.import {}: a torchvision ResNet archive that does not fit model.arch = \"{}\" ({}); expected "
+          "torchvision's resnet18 weights (torchvision.models.resnet18().state_dict()) with model.arch = \"resnet18\"",
+          path, arch, misfit(out.source, r, r.unmatched_source, mis_shaped, transfer::deep::to_torchvision_resnet)));
+    out.layout = transfer::deep::kTorchvisionResnetLayout;
+    if (std::find(r.mis_shaped.begin(), r.mis_shaped.end(), "stem.0.weight") != r.mis_shaped.end())
+      out.layout += fmt::format("; conv1.weight ({}) not copied: the model's stem conv is {} (model.stem = \"imagenet\" "
+                                "and data.channels = 3 take it)",
+                                shape_text(out.source.at("stem.0.weight").sizes().vec()),
+                                shape_text(tensor_report(r, "stem.0.weight").shape));
+    return out;
+  }
+  // Counters (BatchNorm's num_batches_tracked, 0-dim) match any BatchNorm, and a head's bias any
+  // head of as many classes: neither is a match (the head is never transferred).
+  const bool any = std::any_of(r.tensors.begin(), r.tensors.end(),
+                               [](const auto& t) { return t.copied > 0 && !t.shape.empty() && !is_head(t.name); });
+  if (!any)
+    throw core::InputError(fmt::format("transfer.import {}: no tensor matches a {} model ({}); expected weights of this "
+                                       "architecture (a ptlab checkpoint, or a state_dict with ptlab's names or "
+                                       "torchvision's ResNet names)",
+                                       path, arch,
+                                       misfit(out.source, r, r.unmatched_source, r.mis_shaped,
+                                              [](const std::string& n) { return n; })));
+  return out;
+}
+
 Upstream prepare_upstream(const DeepSpec& spec, const StageData& data, std::uint64_t seed,
                           const torch::Device& device, const std::string& checkpoints,
                           const std::function<void(int, int, int)>& progress) {
@@ -188,13 +263,15 @@ Upstream prepare_upstream(const DeepSpec& spec, const StageData& data, std::uint
   u.accuracy = std::numeric_limits<double>::quiet_NaN();
   const store::Checkpoint checkpoint = checkpoints.empty() ? store::Checkpoint{} : store::checkpoint_of(spec, checkpoints, seed);
   if (!spec.import_weights.empty()) {
-    u.source = transfer::deep::load_state(spec.import_weights);
     // Into the upstream model too, for activation scores (a head of another shape stays fresh).
-    const auto report = transfer::deep::transfer(u.source, *u.net, u.net->blocks(),
-                                                 {.rule = transfer::deep::Rule::all, .copy_head = true});
+    Imported imported = import_upstream(spec, *u.net);
+    const auto& report = imported.report;
     u.message = fmt::format("seed {}: upstream imported from {} ({} of {} entries matched, {} source tensors unused, {} "
-                            "mis-shaped)", seed, spec.import_weights, report.copied(), report.total(),
-                            report.unmatched_source.size(), report.mis_shaped.size());
+                            "mis-shaped{})", seed, spec.import_weights, report.copied(), report.total(),
+                            report.unmatched_source.size(), report.mis_shaped.size(),
+                            imported.layout.empty() ? "" : "; " + imported.layout);
+    u.source = std::move(imported.source);
+    u.layout = std::move(imported.layout);
   } else if (!checkpoint.weights.empty() && present(checkpoint.weights)) {
     if (!present(checkpoint.curve))
       throw core::InputError(fmt::format("{}: incomplete checkpoint (its .csv is missing); expected both files "

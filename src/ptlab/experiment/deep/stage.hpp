@@ -80,6 +80,23 @@ std::shared_ptr<model::deep::Net> fresh(const model::deep::ModelSpec& m, std::ui
 std::shared_ptr<model::deep::Net> fresh_downstream(const DeepSpec& spec, const StageData& data, int classes,
                                                    std::uint64_t seed, const torch::Device& device);
 
+/// The archive of transfer.import as the upstream: read, and copied whole into the upstream net.
+struct Imported {
+  transfer::deep::State source;   ///< the archive's tensors under ptlab's names
+  transfer::deep::Report report;  ///< what was copied into the net (rule all, head included where it fits)
+  /// "" for an archive with ptlab's names; else one line: read as torchvision's ResNet layout, and
+  /// why its stem conv was not copied when it was not (the model's stem or channels differ).
+  std::string layout;
+};
+
+/// Reads spec.import_weights (transfer::deep::load_archive: torchvision's ResNet layout is mapped
+/// to ptlab's names) and copies it into `net` (the upstream model of `spec`). Throws
+/// core::InputError, one line naming the file, the architecture and what was expected, when the
+/// archive does not fit `net`: no tensor (counters and the head aside) matches; or, in torchvision's layout, a
+/// tensor outside fc.* and the stem conv is unmatched or mis-shaped (another architecture, such as
+/// resnet50's, or model.arch other than resnet18).
+Imported import_upstream(const DeepSpec& spec, model::deep::Net& net);
+
 /// A seed's upstream model and the state transfer reads from.
 struct Upstream {
   std::shared_ptr<model::deep::Net> net;  ///< with the weights (an imported head of another shape stays fresh)
@@ -88,6 +105,7 @@ struct Upstream {
   std::vector<DeepEpoch> curve;           ///< empty when imported
   bool trained = false;                   ///< trained here (not read from a checkpoint or an archive)
   std::string message;                    ///< one line saying where it came from
+  std::string layout;                     ///< imported: Imported::layout ("" otherwise)
 };
 
 /// The upstream of `seed`: imported (transfer.import), read from the checkpoint in `checkpoints`

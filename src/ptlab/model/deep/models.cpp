@@ -44,8 +44,14 @@ TORCH_MODULE(BasicBlock);
 class ResNet final : public Net {
  public:
   ResNet(const ModelSpec& spec, const std::vector<int>& widths, const std::vector<int>& depths) {
-    stem_ = register_module("stem", nn::Sequential(conv3x3(spec.in_channels, widths[0]), nn::BatchNorm2d(widths[0]),
-                                                   nn::ReLU()));
+    // Names stem.0 (conv) and stem.1 (BatchNorm) in both stems: torchvision's conv1 and bn1.
+    stem_ = spec.stem == "imagenet"
+                ? register_module("stem", nn::Sequential(nn::Conv2d(nn::Conv2dOptions(spec.in_channels, widths[0], 7)
+                                                                        .stride(2).padding(3).bias(false)),
+                                                         nn::BatchNorm2d(widths[0]), nn::ReLU(),
+                                                         nn::MaxPool2d(nn::MaxPool2dOptions(3).stride(2).padding(1))))
+                : register_module("stem", nn::Sequential(conv3x3(spec.in_channels, widths[0]), nn::BatchNorm2d(widths[0]),
+                                                         nn::ReLU()));
     blocks_.names = {"stem"};
     int in = widths[0];
     for (std::size_t s = 0; s < widths.size(); ++s) {
@@ -245,6 +251,11 @@ std::shared_ptr<Net> make_model(const ModelSpec& spec) {
   if (spec.in_channels != 1 && spec.in_channels != 3)
     throw core::InputError(fmt::format("model: {} input channels; expected 1 or 3", spec.in_channels));
   if (spec.classes < 2) throw core::InputError(fmt::format("model: {} classes; expected at least 2", spec.classes));
+  if (spec.stem != "small" && spec.stem != "imagenet")
+    throw core::InputError(fmt::format("model.stem = \"{}\": expected \"small\" or \"imagenet\"", spec.stem));
+  if (spec.stem == "imagenet" && spec.arch != "resnet18")
+    throw core::InputError(fmt::format("model.stem = \"imagenet\": torchvision's ResNet stem is for resnet18 only; "
+                                       "expected \"small\" for {}", spec.arch));
   if (spec.arch == "resnet8") return std::make_shared<ResNet>(spec, std::vector<int>{16, 32, 64}, std::vector<int>{1, 1, 1});
   if (spec.arch == "resnet20") return std::make_shared<ResNet>(spec, std::vector<int>{16, 32, 64}, std::vector<int>{3, 3, 3});
   if (spec.arch == "resnet18")

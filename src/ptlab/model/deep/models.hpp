@@ -15,7 +15,10 @@ namespace ptlab::model::deep {
 /// Architectures:
 ///   resnet8, resnet20   CIFAR-style ResNet (He et al. 2016, §4.2): 3 stages of 1 or 3 basic blocks,
 ///                       16/32/64 channels
-///   resnet18            ResNet-18 (He et al. 2016) with a 3 × 3 stem for small images, 64…512 channels
+///   resnet18            ResNet-18 (He et al. 2016), 64…512 channels, with a 3 × 3 stride-1 stem for small
+///                       images (stem "small") or torchvision's ImageNet stem (stem "imagenet": 7 × 7
+///                       stride-2 padding-3 conv, BatchNorm, ReLU, 3 × 3 stride-2 padding-1 max-pool),
+///                       whose tensors take torchvision's resnet18 weights whole (transfer/deep/torchvision.hpp)
 ///   vgg11, vgg16        VGG-11/16 with BatchNorm (Simonyan & Zisserman 2015), global average pooling
 ///   vit                 a small ViT (Dosovitskiy et al. 2021; DeiT-tiny style, pre-norm): patch 4,
 ///                       width 96, depth 4, 3 heads
@@ -24,6 +27,7 @@ struct ModelSpec {
   int in_channels = 1;
   int classes = 10;
   int image_size = 28;  ///< H = W (ViT needs it for its position embedding; multiple of 4)
+  std::string stem = "small";  ///< "small" (every arch) or "imagenet" (resnet18 only; see above)
 };
 
 /// The model's blocks in forward order, for first-k transfer (AnB): e.g. resnet8
@@ -47,8 +51,8 @@ class Net : public torch::nn::Module {
   virtual std::vector<torch::Tensor> block_outputs(torch::Tensor x) = 0;
 };
 
-/// Builds the model; throws core::InputError for an unknown architecture or an image size ViT
-/// cannot patch.
+/// Builds the model; throws core::InputError for an unknown architecture or stem, the "imagenet"
+/// stem on another architecture than resnet18, or an image size ViT cannot patch.
 std::shared_ptr<Net> make_model(const ModelSpec& spec);
 
 /// The architectures make_model knows, in documentation order.

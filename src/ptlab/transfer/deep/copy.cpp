@@ -17,6 +17,7 @@
 #include "ptlab/core/error.hpp"
 #include "ptlab/core/hash.hpp"
 #include "ptlab/core/rng.hpp"
+#include "ptlab/transfer/deep/torchvision.hpp"
 
 namespace ptlab::transfer::deep {
 namespace {
@@ -261,15 +262,21 @@ State load_state(const std::string& path) {
   const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (const int signal = signal_reading_in_child(bytes); signal != 0)
     throw core::InputError(fmt::format("{}: not a weights archive (LibTorch's reader crashed on it: {}); expected a file "
-                                       "from ptlab or torch.save(model.state_dict(), path)", path, strsignal(signal)));
+                                       "from ptlab or torch.save(dict(model.state_dict()), path)", path, strsignal(signal)));
   c10::IValue value;
   try {
     value = torch::pickle_load(bytes);
   } catch (const std::exception& e) {
     std::string why = e.what();
     why = why.substr(0, why.find('\n'));
+    // LibTorch 1.13's reader turns collections.OrderedDict into None, so the OrderedDict that
+    // model.state_dict() returns fails at its first entries; a plain dict of it reads.
+    if (why.find("Expected GenericDict but got None") != std::string::npos)
+      throw core::InputError(fmt::format("{}: holds an OrderedDict (what model.state_dict() returns), which LibTorch "
+                                         "1.13 cannot read; expected a plain dict: torch.save(dict(model.state_dict()), "
+                                         "path)", path));
     throw core::InputError(fmt::format("{}: not a weights archive ({}); expected a file from ptlab or "
-                                       "torch.save(model.state_dict(), path)", path, why));
+                                       "torch.save(dict(model.state_dict()), path)", path, why));
   }
   if (!value.isGenericDict())
     throw core::InputError(fmt::format("{}: holds a {}; expected a name → tensor dictionary", path, value.tagKind()));
@@ -280,6 +287,16 @@ State load_state(const std::string& path) {
     s[entry.key().toStringRef()] = entry.value().toTensor();
   }
   return s;
+}
+
+Archive load_archive(const std::string& path) {
+  Archive a{load_state(path), false};
+  std::vector<std::string> names;
+  for (const auto& [name, tensor] : a.state) names.push_back(name);
+  if (!is_torchvision_resnet(names)) return a;
+  State mapped;
+  for (auto& [name, tensor] : a.state) mapped[from_torchvision_resnet(name)] = std::move(tensor);
+  return {std::move(mapped), true};
 }
 
 }  // namespace ptlab::transfer::deep

@@ -76,8 +76,20 @@ std::map<std::string, torch::Tensor> channel_scores(model::deep::Net& model, con
 /// Saves parameters and buffers as a name → tensor archive (torch::pickle_save). Python reads it
 /// with torch.load(path).
 void save_state(const torch::nn::Module& module, const std::string& path);
-/// Reads an archive written by save_state or by Python's torch.save(model.state_dict(), path).
-/// Throws core::InputError naming the file if it is missing or not such an archive.
+/// Reads an archive written by save_state or by Python's torch.save(dict(model.state_dict()), path).
+/// Throws core::InputError naming the file if it is missing or not such an archive; an OrderedDict
+/// (model.state_dict() saved as it is) is refused with that advice, since LibTorch 1.13's reader
+/// cannot build one.
 State load_state(const std::string& path);
+
+/// A weights archive to import (transfer.import), its tensors under ptlab's names.
+struct Archive {
+  State state;
+  bool torchvision = false;  ///< read as torchvision's ResNet layout: names mapped (torchvision.hpp)
+};
+
+/// load_state, then, when the names are in torchvision's ResNet layout (is_torchvision_resnet),
+/// each name mapped to ptlab's (from_torchvision_resnet). Throws as load_state.
+Archive load_archive(const std::string& path);
 
 }  // namespace ptlab::transfer::deep
