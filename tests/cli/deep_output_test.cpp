@@ -61,16 +61,17 @@ class DeepOutput : public ptlab::testing::TempDirTest {
     EXPECT_FALSE(fs::exists(path("out")));
     EXPECT_FALSE(fs::exists(path("s.db")));
   }
-  void skip_without_deep_half() {
-    if (!ptlab::experiment::deep_available()) GTEST_SKIP() << "built without LibTorch";
-  }
   std::string config_;
 };
 
 }  // namespace
 
+// GTEST_SKIP returns from the function it is in, so it must be in the test body itself.
+#define SKIP_WITHOUT_DEEP_HALF() \
+  if (!ptlab::experiment::deep_available()) GTEST_SKIP() << "built without LibTorch (the sanitizer build)"
+
 TEST_F(DeepOutput, OutWritesTheExperimentAndJsonPrintsTheSameSummary) {
-  skip_without_deep_half();
+  SKIP_WITHOUT_DEEP_HALF();
   const CliResult r = ptlab_cli({"deep", config_, "--out", path("out"), "--format", "json"});
   ASSERT_EQ(r.code, 0) << r.err;
   // config.toml reads back as the spec that ran.
@@ -176,7 +177,7 @@ TEST_F(DeepOutput, OutWritesTheExperimentAndJsonPrintsTheSameSummary) {
 }
 
 TEST_F(DeepOutput, TableOutEndsWithWhereTheResultsWent) {
-  skip_without_deep_half();
+  SKIP_WITHOUT_DEEP_HALF();
   const CliResult r = ptlab_cli({"deep", config_, "--seeds", "1", "--set", "transfer.alphas=[0.5]", "--out", path("runs/a")});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("transfer acc"), std::string::npos) << r.out;

@@ -111,10 +111,10 @@ TEST_F(ImageFolder, ChannelConversionRepeatsGreyAndTakesTheBt601Luma) {
   rgb.channels = 4;
   EXPECT_EQ(error_of([&] { data::convert_channels(rgb, 1); }),
             "images with 4 channels; expected 1 (grey) or 3 (RGB) to convert");
-  // channels 0: the first image's count, the others converted to it (grey first here).
   grey("mixed/a/g.png", 2, 40);
   write_png(dir_ / "mixed/b/p.png", 2, 2, 3, {255, 0, 0, 0, 255, 0, 0, 0, 255, 200, 100, 50});
-  const data::ImageSet mixed = data::read_image_folder(path("mixed"), {});
+  // A mix is converted only when data.channels asks for it.
+  const data::ImageSet mixed = data::read_image_folder(path("mixed"), {.channels = 1});
   EXPECT_EQ(mixed.channels, 1);
   EXPECT_EQ(image(mixed, 1), luma);
 }
@@ -155,10 +155,20 @@ TEST_F(ImageFolder, BothSplitsLoadInOneShape) {
   }
   EXPECT_EQ(t.train.labels, (std::vector<int>{0, 1}));
   EXPECT_EQ(t.test.labels, (std::vector<int>{0, 1, 1}));
-  // channels 0: the test split takes the train split's (grey), converting its RGB image.
-  const data::TrainTest g = data::load_image_folder(path("d"), {});
-  EXPECT_EQ(g.test.channels, 1);
-  EXPECT_EQ(image(g.test, 2), std::vector<std::uint8_t>(16, 9));
+  // channels 0: one channel count, or a one-line refusal (which count would win would depend on
+  // which file sorts first).
+  EXPECT_EQ(error_of([&] { data::load_image_folder(path("d"), {}); }),
+            path("d/test/dog/2.png") + ": a colour image among grey ones (as " + path("d/test/cat/1.png") +
+                "); expected one channel count, or set data.channels to 1 or 3 to convert");
+  // Each split of one count, but not the same one.
+  for (const char* cls : {"a", "b"}) {
+    grey(std::string("mix/train/") + cls + "/1.png", 4, 0);
+    write_png(dir_ / (std::string("mix/test/") + cls + "/1.png"), 4, 4, 3, std::vector<std::uint8_t>(48, 9));
+  }
+  EXPECT_EQ(error_of([&] { data::load_image_folder(path("mix"), {}); }),
+            path("mix") + ": train/ images have 1 channel, test/ images 3; expected one channel count, or set "
+                          "data.channels to 1 or 3 to convert");
+  EXPECT_EQ(data::load_image_folder(path("mix"), {.channels = 3}).train.channels, 3);
 }
 
 TEST_F(ImageFolder, BadFoldersAndFilesAreOneLineErrors) {

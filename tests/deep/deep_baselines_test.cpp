@@ -232,7 +232,7 @@ TEST_F(DeepValidation, BaselinesAreNamedPairedWithScratchAndRunFromTheCli) {
   for (const auto& b : baselines) names.push_back(b.name);
   EXPECT_EQ(names, (std::vector<std::string>{"alpha = 0", "alpha = 1", "norm-matched random (alpha = 1)",
                                              "shrink-perturb 0.5/0.1 (alpha = 1)", "L2-SP lambda 0.1 (alpha = 1)",
-                                             "linear probe (alpha = 1)", "LP-FT (1 probe epochs) (alpha = 1)",
+                                             "linear probe (alpha = 1)", "LP-FT (head only for 1 of 3 epochs) (alpha = 1)",
                                              "lr factors 0.1 to 1 by block (alpha = 1)"}));
   const auto& lr = baselines.back().spec.downstream.block_lr;
   ASSERT_EQ(lr.size(), 5u);

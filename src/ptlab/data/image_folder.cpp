@@ -98,6 +98,13 @@ ImageSet read_image_folder(const std::string& dir, const ImageShape& shape, std:
       // stb's own RGB → grey is an integer approximation (77 R + 150 G + 29 B) / 256, not the
       // BT.601 luma every other data set gets (image_ops.hpp).
       const Decoded d = decode(f, stored_channels(f));
+      // Without data.channels, one channel count: a grey image among colour ones is more likely a
+      // stray file than an intended conversion, and the count would depend on which sorts first.
+      if (shape.channels == 0 && d.channels != out.channels)
+        throw core::InputError(fmt::format("{}: {} image among {} ones (as {}); expected one channel count, or set "
+                                           "data.channels to 1 or 3 to convert", f.string(),
+                                           d.channels == 1 ? "a grey" : "a colour", out.channels == 1 ? "grey" : "colour",
+                                           files.front().front().string()));
       if (first == nullptr) {
         first = &f;
         if (shape.size == 0 && d.width != d.height)
@@ -135,7 +142,11 @@ TrainTest load_image_folder(const std::string& dir, const ImageShape& shape) {
   TrainTest t;
   t.train = read_image_folder(dir + "/train", shape, &train_names);
   // The test split in the train split's shape: same channels, and the same size when resizing.
-  t.test = read_image_folder(dir + "/test", {shape.size, t.train.channels}, &test_names);
+  t.test = read_image_folder(dir + "/test", shape, &test_names);
+  if (t.test.channels != t.train.channels)
+    throw core::InputError(fmt::format("{}: train/ images have {} channel{}, test/ images {}; expected one channel count, "
+                                       "or set data.channels to 1 or 3 to convert", dir, t.train.channels,
+                                       t.train.channels == 1 ? "" : "s", t.test.channels));
   if (train_names != test_names)
     throw core::InputError(fmt::format("{}: train/ has class folders {}, test/ has {}; expected the same class folders "
                                        "in both", dir, fmt::join(train_names, ", "), fmt::join(test_names, ", ")));

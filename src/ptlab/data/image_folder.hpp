@@ -16,14 +16,14 @@ namespace ptlab::data {
 const std::vector<std::string>& image_extensions();
 
 /// The images of the class folders of `dir`, in class order then file-name order. `shape.channels`
-/// 0 takes the first image's (grey or grey + alpha → 1, else 3) and converts the others to it; 1 or
-/// 3 converts all (as convert_channels: grey → RGB repeats, RGB → grey is the BT.601 luma; alpha is
+/// 0 takes the first image's (grey or grey + alpha → 1, else 3) and requires every image to have
+/// it; 1 or 3 converts all (as convert_channels: grey → RGB repeats, RGB → grey is the BT.601 luma; alpha is
 /// dropped). `shape.size` 0 keeps the stored size (every image must then have the first
 /// one's size and be square); > 0 resizes each image to size × size. `class_names`, when given,
 /// receives the class folders' names. Throws core::InputError, one line naming the file or folder
 /// and what was expected, for: a missing or unreadable folder, no class folders, a class folder
-/// with no images, a file that does not decode, or (size 0) an image of another size or a
-/// non-square one.
+/// with no images, a file that does not decode, (channels 0) an image of another channel count, or
+/// (size 0) an image of another size or a non-square one.
 ImageSet read_image_folder(const std::string& dir, const ImageShape& shape, std::vector<std::string>* class_names = nullptr);
 
 /// Both splits of an image-folder data set: DIR/train and DIR/test, with the same class folders

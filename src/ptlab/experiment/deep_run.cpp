@@ -66,6 +66,22 @@ bool shares_runs(const DeepSpec& base, const DeepSpec& c) {
   return x == base;
 }
 
+// What a transfer run does beyond its rule and setting, for its log line (", linear probe"; "" for
+// plain inheritance), so that candidates of one setting can be told apart in a log.
+std::string variant(const DeepSpec& c) {
+  std::string out;
+  if (c.norm_matched) out += ", norm-matched";
+  if (c.shrink != 1.0 || c.perturb != 0.0) out += fmt::format(", shrink {:g} perturb {:g}", c.shrink, c.perturb);
+  if (c.downstream.l2sp > 0) out += fmt::format(", L2-SP {:g}", c.downstream.l2sp);
+  if (c.downstream.probe_epochs > 0)
+    out += c.downstream.probe_epochs == c.downstream.epochs ? std::string(", linear probe")
+                                                            : fmt::format(", LP-FT {}", c.downstream.probe_epochs);
+  if (!c.downstream.block_lr.empty()) out += ", lr factors per block";
+  if (c.select == DeepSelect::activation) out += ", most active channels";
+  if (c.freeze) out += ", frozen";
+  return out;
+}
+
 // A record's index among the candidates, in the order the runs finish.
 struct Indexed {
   std::size_t candidate;
@@ -169,9 +185,9 @@ std::vector<Indexed> run_settings(const DeepSpec& spec, const std::vector<DeepSp
       r.upstream_curve = upstream.curve;
       r.transfer_curve = curve;
       r.scratch_curve = scratch_curve;
-      say(fmt::format("seed {}: {} = {:g}: transfer {:.4f}, scratch {:.4f}, gain {:+.2f} points", seed,
-                      cand.rule == DeepRule::blocks ? "k" : "alpha", setting, r.transfer_accuracy, scratch_accuracy,
-                      r.gain()));
+      say(fmt::format("seed {}: {} = {:g}{}: transfer {:.4f}, scratch {:.4f}, gain {:+.2f} points", seed,
+                      cand.rule == DeepRule::blocks ? "k" : "alpha", setting, variant(cand), r.transfer_accuracy,
+                      scratch_accuracy, r.gain()));
       if (options.on_record) options.on_record(r);
       out.push_back({c, std::move(r)});
     }
@@ -209,6 +225,10 @@ void check_deep(const DeepSpec& spec) {
                                  ? spec.downstream.per_class
                                  : std::count(data.downstream().train.labels.begin(), data.downstream().train.labels.end(), c);
       const auto held = static_cast<std::int64_t>(std::floor(spec.downstream.val_fraction * static_cast<double>(n)));
+      if (n < 2)
+        throw core::InputError(fmt::format("downstream.val_fraction = {:g}: class {} has {} training image, too few to "
+                                           "hold any out; expected downstream.per_class ≥ 2 or val_fraction = 0",
+                                           spec.downstream.val_fraction, c, n));
       if (held == 0 || held == n)
         throw core::InputError(fmt::format("downstream.val_fraction = {:g}: class {} has {} training images, so "
                                            "its {} part would be empty; expected a fraction that leaves at least one "
@@ -264,7 +284,7 @@ std::vector<DeepBaseline> deep_baselines(const DeepSpec& spec) {
   add("L2-SP lambda 0.1", [](DeepSpec& s) { s.downstream.l2sp = 0.1; });
   add("linear probe", [](DeepSpec& s) { s.downstream.probe_epochs = s.downstream.epochs; });
   if (spec.downstream.epochs >= 2)
-    add(fmt::format("LP-FT ({} probe epochs)", spec.downstream.epochs / 2),
+    add(fmt::format("LP-FT (head only for {} of {} epochs)", spec.downstream.epochs / 2, spec.downstream.epochs),
         [](DeepSpec& s) { s.downstream.probe_epochs = s.downstream.epochs / 2; });
   add("lr factors 0.1 to 1 by block", [blocks](DeepSpec& s) {
     for (int b = 0; b < blocks; ++b)

@@ -95,13 +95,13 @@ std::string rows(const std::string& head, const std::vector<Row>& rows, bool val
   for (const Row& row : rows) width = std::max(width, row.label.size());
   std::string out = fmt::format("  {:>{}} {:>18} {:>18} {:>30}  {:<8}", head, width, "scratch acc ± sd",
                                 "transfer acc ± sd", "gain (points), 95% CI", "transfer");
-  out += validated ? fmt::format("{:>11} {:>12}\n", "scratch val", "transfer val") : "\n";
+  out += validated ? fmt::format("  {:>11} {:>12}\n", "scratch val", "transfer val") : "\n";
   for (const Row& row : rows) {
     const auto& x = *row.summary;
     out += fmt::format("  {:>{}} {:>18} {:>18} {:>30}  {:<8}", row.label, width, acc(x.scratch), acc(x.transfer),
                        gain_cell(x.gain),
                        meaningful(x.gain) ? experiment::verdict_short(experiment::ntg_verdict(ntg_of(x.gain))) : "?");
-    out += validated ? fmt::format("{:>11.4f} {:>12.4f}\n", x.scratch_val.mean, x.transfer_val.mean) : "\n";
+    out += validated ? fmt::format("  {:>11.4f} {:>12.4f}\n", x.scratch_val.mean, x.transfer_val.mean) : "\n";
   }
   return trim_line_ends(out);
 }
