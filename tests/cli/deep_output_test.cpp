@@ -159,7 +159,7 @@ TEST_F(DeepOutput, OutWritesTheExperimentAndJsonPrintsTheSameSummary) {
   EXPECT_EQ(table[0], std::string("seed,transfer.alpha,") + ptlab::report::kDeepRecordsCsvColumns);
   for (std::size_t i = 0; i < 2; ++i) {
     const auto cells = cells_of(table[i + 1]);
-    ASSERT_EQ(cells.size(), 8u) << table[i + 1];
+    ASSERT_EQ(cells.size(), 12u) << table[i + 1];  // validation cells empty: no validation set
     const json& rec = replaced["records"][i];
     EXPECT_EQ(cells[0], "0");
     EXPECT_EQ(std::stod(cells[1]), rec["setting"].get<double>());

@@ -136,6 +136,13 @@ TEST(DeepRecordsCsv, OneRowPerRecordUnderTheSettingKeyWithEmptyCellsForNaN) {
                        .scratch_accuracy = 0.5, .copied_fraction = 0.25, .wall_s = 1.5});
   EXPECT_EQ(report::deep_records_csv(r),
             "seed,transfer.k,upstream_test_accuracy,transfer_test_accuracy,scratch_test_accuracy,gain_points,"
-            "copied_fraction,wall_s\n"
-            "4,2,,0.75,0.5,25,0.25,1.5\n");
+            "copied_fraction,wall_s,transfer_val_accuracy,scratch_val_accuracy,transfer_epoch,scratch_epoch\n"
+            "4,2,,0.75,0.5,25,0.25,1.5,,,0,0\n");
+  // With a validation set: the validation accuracies and the reported epochs.
+  r.records[0].transfer_val_accuracy = 0.625;
+  r.records[0].scratch_val_accuracy = 0.5;
+  r.records[0].transfer_epoch = 20;
+  r.records[0].scratch_epoch = 30;
+  EXPECT_EQ(report::deep_records_csv(r).substr(report::deep_records_csv(r).find('\n') + 1),
+            "4,2,,0.75,0.5,25,0.25,1.5,0.625,0.5,20,30\n");
 }

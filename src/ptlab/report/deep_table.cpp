@@ -190,9 +190,10 @@ std::string deep_records_csv(const experiment::DeepResult& result) {
   const auto cell = [](double x) { return std::isfinite(x) ? fmt::format("{}", x) : std::string(); };
   std::string out = fmt::format("seed,{},{}\n", experiment::deep_setting_key(result.spec), kDeepRecordsCsvColumns);
   for (const auto& r : result.records)
-    out += fmt::format("{},{},{},{},{},{},{},{}\n", r.seed, r.setting, cell(r.upstream_accuracy),
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", r.seed, r.setting, cell(r.upstream_accuracy),
                        cell(r.transfer_accuracy), cell(r.scratch_accuracy), cell(r.gain()), cell(r.copied_fraction),
-                       cell(r.wall_s));
+                       cell(r.wall_s), cell(r.transfer_val_accuracy), cell(r.scratch_val_accuracy), r.transfer_epoch,
+                       r.scratch_epoch);
   return out;
 }
 

@@ -24,11 +24,13 @@ std::string deep_baselines_table(const experiment::DeepResult& result, const std
 /// Header of deep_records_csv after its setting column, which is named by the setting's key
 /// ("transfer.alpha" or "transfer.k", as `ptlab export` names it). Pinned by a test.
 inline constexpr const char* kDeepRecordsCsvColumns =
-    "upstream_test_accuracy,transfer_test_accuracy,scratch_test_accuracy,gain_points,copied_fraction,wall_s";
+    "upstream_test_accuracy,transfer_test_accuracy,scratch_test_accuracy,gain_points,copied_fraction,wall_s,"
+    "transfer_val_accuracy,scratch_val_accuracy,transfer_epoch,scratch_epoch";
 
 /// One row per (seed, setting) record, in record order, for pandas or R: "seed,KEY," +
 /// kDeepRecordsCsvColumns; accuracies in [0, 1], gain in points; NaN (an imported upstream's
-/// accuracy) is an empty cell.
+/// accuracy, validation accuracies without a validation set) is an empty cell. The epochs are
+/// those the accuracies come from (downstream.select_epoch); 0 when not recorded.
 std::string deep_records_csv(const experiment::DeepResult& result);
 
 }  // namespace ptlab::report
