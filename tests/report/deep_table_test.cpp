@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "ptlab/experiment/stats.hpp"
+#include "ptlab/store/deep_json.hpp"
 
 using namespace ptlab;
 
@@ -145,4 +146,17 @@ TEST(DeepRecordsCsv, OneRowPerRecordUnderTheSettingKeyWithEmptyCellsForNaN) {
   r.records[0].scratch_epoch = 30;
   EXPECT_EQ(report::deep_records_csv(r).substr(report::deep_records_csv(r).find('\n') + 1),
             "4,2,,0.75,0.5,25,0.25,1.5,0.625,0.5,20,30\n");
+}
+
+// summary.json (ptlab deep --out, --format json) carries the validation means and the choice.
+TEST(DeepTable, TheJsonSummaryHasTheValidationMeansAndTheChoice) {
+  const auto j = store::deep_to_json(with_validation(), store::Provenance{});
+  EXPECT_NEAR(j["summary"][1]["transfer_val"]["mean"].get<double>(), 2.0 / 3.0, 1e-12);
+  EXPECT_EQ(j["chosen_on_validation"]["settings"], (nlohmann::json{1.0, 1.0, 0.0}));
+  EXPECT_EQ(j["chosen_on_validation"]["seeds"], (nlohmann::json{0, 1, 2}));
+  EXPECT_NEAR(j["chosen_on_validation"]["gain_points"]["mean"].get<double>(), 11.0 / 3.0, 1e-9);
+  // Without a validation set neither appears.
+  const auto plain = store::deep_to_json(with_gains({{1.0, 2.0, 3.0}}), store::Provenance{});
+  EXPECT_FALSE(plain.contains("chosen_on_validation"));
+  EXPECT_FALSE(plain["summary"][0].contains("transfer_val"));
 }

@@ -9,13 +9,20 @@ using nlohmann::json;
 json deep_to_json(const experiment::DeepResult& result, const Provenance& provenance) {
   json records = json::array();
   for (const auto& r : result.records) records.push_back(deep_record_json(r));
+  const bool validated = result.spec.downstream.val_fraction > 0;
   json summary = json::array();
-  for (const auto& row : result.summary)
-    summary.push_back({{"setting", row.setting},
-                       {"scratch", stat_json(row.scratch)},
-                       {"transfer", stat_json(row.transfer)},
-                       {"gain_points", stat_json(row.gain)}});
-  return json{
+  for (const auto& row : result.summary) {
+    json s = {{"setting", row.setting},
+              {"scratch", stat_json(row.scratch)},
+              {"transfer", stat_json(row.transfer)},
+              {"gain_points", stat_json(row.gain)}};
+    if (validated) {
+      s["scratch_val"] = stat_json(row.scratch_val);
+      s["transfer_val"] = stat_json(row.transfer_val);
+    }
+    summary.push_back(std::move(s));
+  }
+  json out{
       {"schema_version", kSchemaVersion},
       {"kind", "deep"},
       {"config_hash", experiment::deep_run_hash(result.spec)},
@@ -28,6 +35,12 @@ json deep_to_json(const experiment::DeepResult& result, const Provenance& proven
       {"device", result.device},
       {"provenance", provenance_json(provenance)},
   };
+  if (validated) {
+    // The setting a practitioner would pick per seed on validation, and its test gain.
+    const experiment::DeepValidationChoice c = experiment::choose_by_validation(result.records);
+    out["chosen_on_validation"] = {{"seeds", c.seeds}, {"settings", c.settings}, {"gain_points", stat_json(c.gain)}};
+  }
+  return out;
 }
 
 }  // namespace ptlab::store
