@@ -170,8 +170,9 @@ const std::vector<Key>& schema() {
   static const std::vector<Key> keys = [] {
     std::vector<Key> k = {
         choice<S>("data.dataset", &S::dataset,
-                  "fashion-mnist (Debian's dataset-fashion-mnist), or the files in data.dir: idx (MNIST format), "
-                  "cifar10, cifar100 (binary versions)"),
+                  "fashion-mnist (Debian's dataset-fashion-mnist); opencv-digits, sklearn-digits (Debian's "
+                  "opencv-doc and python3-sklearn); or the files in data.dir: idx (MNIST format), cifar10, cifar100 "
+                  "(binary versions), folder (train/CLASS/*.png|jpg… and test/CLASS/…)"),
         text<S>("data.dir", &S::dir,
                 "the directory of the idx/cifar/folder files (required for them; the digits' default: Debian's)"),
     };
