@@ -8,6 +8,7 @@
 #include "ptlab/train/deep/trainer.hpp"
 #include "ptlab/model/deep/models.hpp"
 #include "ptlab/transfer/deep/copy.hpp"
+#include "ptlab/transfer/deep/pickle_dicts.hpp"
 #include "ptlab/transfer/deep/torchvision.hpp"
 #include "ptlab/experiment/deep/stage.hpp"
 #include "support/image_files.hpp"
@@ -182,6 +183,89 @@ TEST_F(DeepArchive, PythonTorchSaveAndLoadInterop) {
                             "'); sys.exit(0 if abs(d['head.weight'].sum().item() - (" + std::to_string(expected) +
                             ")) < 1e-4 and 'stage1.0.bn1.running_var' in d else 1)\"";
   EXPECT_EQ(std::system(check.c_str()), 0);
+}
+
+TEST_F(DeepArchive, ModelStateDictsAndCheckpointsFromPythonRead) {
+  if (std::system("/usr/bin/python3 -c 'import torch' > /dev/null 2>&1") != 0)
+    GTEST_SKIP() << "Debian's python3-torch is not installed (scripts/install-deps.sh --tests)";
+  // A real module's state_dict(): an OrderedDict with its _metadata (per-module versions), saved
+  // as it is, as a plain dict (the reference), in a training checkpoint next to an optimizer's
+  // state, alone in a one-entry dict, and next to a second state_dict.
+  const std::string script = write("save.py", R"(import sys, torch
+torch.manual_seed(0)
+m = torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3), torch.nn.BatchNorm2d(2), torch.nn.Linear(4, 3))
+sd = m.state_dict()
+assert type(sd).__name__ == "OrderedDict" and hasattr(sd, "_metadata")
+opt = torch.optim.SGD(m.parameters(), lr=0.1, momentum=0.9)
+m(torch.ones(1, 1, 6, 6)).sum().backward(); opt.step()
+sd = m.state_dict()
+d = sys.argv[1]
+torch.save(sd, d + "/ordered.pt")
+torch.save(dict(sd), d + "/plain.pt")
+torch.save({"epoch": 3, "state_dict": sd, "optimizer": opt.state_dict(), "best": 0.5}, d + "/checkpoint.pt")
+torch.save({"model": sd}, d + "/one.pt")
+torch.save({"model": sd, "model_ema": sd}, d + "/two.pt")
+)");
+  ASSERT_EQ(std::system(("/usr/bin/python3 " + script + " " + dir_.string()).c_str()), 0);
+  const td::State plain = td::load_state(path("plain.pt"));
+  ASSERT_EQ(plain.size(), 9u);  // conv weight, bias; BatchNorm weight, bias, 3 buffers; linear weight, bias
+  EXPECT_EQ(plain.at("1.num_batches_tracked").item<std::int64_t>(), 1);
+  for (const std::string name : {"ordered.pt", "checkpoint.pt", "one.pt"}) {
+    const td::State read = td::load_state(path(name));
+    ASSERT_EQ(read.size(), plain.size()) << name;
+    for (const auto& [key, value] : plain) {
+      ASSERT_TRUE(read.count(key)) << name << ": " << key;
+      EXPECT_TRUE(torch::equal(read.at(key), value)) << name << ": " << key;
+    }
+  }
+  try {
+    td::load_state(path("two.pt"));
+    ADD_FAILURE() << "a checkpoint with two state_dicts was read";
+  } catch (const core::InputError& e) {
+    EXPECT_EQ(std::string(e.what()), path("two.pt") + ": entries model, model_ema each hold a state_dict; expected a "
+                                                      "state_dict (name → tensor) or a checkpoint with exactly one");
+  }
+  ASSERT_EQ(std::system(("/usr/bin/python3 -c \"import torch; torch.save({'epoch': 3, 'lr': 0.1}, '" + path("none.pt") +
+                         "')\"").c_str()), 0);
+  try {
+    td::load_state(path("none.pt"));
+    ADD_FAILURE() << "a dictionary without tensors was read";
+  } catch (const core::InputError& e) {
+    EXPECT_EQ(std::string(e.what()), path("none.pt") + ": an entry is not name → tensor and none holds a state_dict; "
+                                                       "expected a state_dict (name → tensor) or a checkpoint with "
+                                                       "exactly one");
+  }
+}
+
+// The pickle rewrite on bytes (pickle_dicts.hpp), opcode by opcode.
+TEST(PickleDicts, OrderedDictsBecomeDictsAndTheirStateIsDropped) {
+  using td::readable_by_libtorch;
+  using namespace std::string_literals;  // the pickles hold NUL bytes
+  const std::string od = "ccollections\nOrderedDict\n"s;
+  const std::string tag = "ctorch.jit._pickle\nrestore_type_tag\n"s;
+  const std::string arg = "}X\x11\0\0\0Dict[str, Tensor]\x86"s;
+  // OrderedDict() BINPUT 0, MARK 'a' 1 SETITEMS, state {'v': 2} BUILD, STOP.
+  const std::string in = "\x80\x02"s + od + "q\x00)R(X\x01\0\0\0aK\x01u}q\x01X\x01\0\0\0vK\x02sb."s;
+  const auto out = readable_by_libtorch(in);
+  ASSERT_TRUE(out.has_value());
+  // The global renamed, its empty tuple replaced by restore_type_tag's arguments, the state and
+  // BUILD gone (the SETITEM inside the state goes with it).
+  EXPECT_EQ(*out, "\x80\x02"s + tag + "q\x00"s + arg + "R(X\x01\0\0\0aK\x01u."s);
+  // A pickle LibTorch reads as it is: nothing to rewrite.
+  EXPECT_FALSE(readable_by_libtorch("\x80\x02}q\x00(X\x01\0\0\0aK\x01u."s).has_value());
+  // A one-entry dictionary: SETITEM becomes MARK … SETITEMS.
+  EXPECT_EQ(readable_by_libtorch("\x80\x02}q\x00X\x01\0\0\0aK\x01s."s),
+            std::optional<std::string>("\x80\x02}q\x00(X\x01\0\0\0aK\x01u."s));
+  // A one-element list: APPEND becomes MARK … APPENDS.
+  EXPECT_EQ(readable_by_libtorch("\x80\x02]q\x00K\x07" "a."s), std::optional<std::string>("\x80\x02]q\x00(K\x07" "e."s));
+  // A later reference to a memo entry inside a dropped state: not followed.
+  EXPECT_FALSE(readable_by_libtorch("\x80\x02"s + od + ")R}q\x05" "bh\x05\x86."s).has_value());
+  // OrderedDict built from pairs (not what torch.save writes): not followed.
+  EXPECT_FALSE(readable_by_libtorch("\x80\x02"s + od + "]\x85R."s).has_value());
+  // Every truncation of the stream: not followed, never read past the end.
+  for (std::size_t n = 0; n < in.size(); ++n) EXPECT_FALSE(readable_by_libtorch(in.substr(0, n)).has_value()) << n;
+  // An opcode outside protocol 2 (FRAME, protocol 4): not followed.
+  EXPECT_FALSE(readable_by_libtorch("\x80\x04\x95\x01\0\0\0\0\0\0\0N."s).has_value());
 }
 
 namespace {
@@ -458,8 +542,8 @@ bool python_torch() { return std::system("/usr/bin/python3 -c 'import torch' > /
 // A state_dict in torchvision's ResNet layout (resnet18: BasicBlocks [2, 2, 2, 2]; resnet50:
 // Bottlenecks [3, 4, 6, 3]) with torchvision's names and shapes, written by Python's torch.save
 // without torchvision: tensor k (1-based, in order) holds arange(n) / n + k, float32; each
-// BatchNorm's num_batches_tracked is the int64 scalar k. Saved as a plain dict, as users must
-// (LibTorch 1.13 reads no OrderedDict); argv[3] = "ordered" saves the OrderedDict itself.
+// BatchNorm's num_batches_tracked is the int64 scalar k. Saved as a plain dict; argv[3] = "ordered"
+// saves the OrderedDict itself, with a _metadata as nn.Module.state_dict() sets.
 constexpr const char* kTorchvisionResnet = R"(import collections, sys, torch
 arch, out = sys.argv[1], sys.argv[2]
 sd = collections.OrderedDict()
@@ -487,6 +571,7 @@ for i, (w, n) in enumerate(zip([64, 128, 256, 512], blocks)):
             put(p + ".downsample.0.weight", w * expansion, inp, 1, 1); bn(p + ".downsample.1", w * expansion)
         inp = w * expansion
 put("fc.weight", 1000, inp); put("fc.bias", 1000)
+sd._metadata = collections.OrderedDict([("", {"version": 1}), ("bn1", {"version": 2})])
 torch.save(sd if sys.argv[3:] == ["ordered"] else dict(sd), out)
 )";
 
@@ -543,16 +628,11 @@ TEST_F(DeepImport, TorchvisionResnet18ArchiveMatchesEveryTensorButTheHead) {
   // conv1.weight is the generator's first tensor: entry i is i / 9408 + 1 (9408 = 64·3·7·7).
   EXPECT_EQ(mapped.state.at("stem.0.weight").flatten()[1].item<float>(), 1.0f / 9408.0f + 1.0f);
   EXPECT_FALSE(mapped.state.count("conv1.weight"));
-  // model.state_dict() saved as it is (an OrderedDict): refused with the advice to save a dict.
-  const std::string ordered = torchvision_archive("resnet18", "ordered");
-  try {
-    td::load_state(ordered);
-    ADD_FAILURE() << "an OrderedDict archive was read";
-  } catch (const core::InputError& e) {
-    EXPECT_EQ(std::string(e.what()), ordered + ": holds an OrderedDict (what model.state_dict() returns), which "
-                                               "LibTorch 1.13 cannot read; expected a plain dict: "
-                                               "torch.save(dict(model.state_dict()), path)");
-  }
+  // model.state_dict() saved as it is (an OrderedDict): the same tensors.
+  const td::Archive ordered = td::load_archive(torchvision_archive("resnet18", "ordered"));
+  EXPECT_TRUE(ordered.torchvision);
+  ASSERT_EQ(ordered.state.size(), mapped.state.size());
+  for (const auto& [name, value] : mapped.state) EXPECT_TRUE(torch::equal(ordered.state.at(name), value)) << name;
 
   // resnet18 with torchvision's stem on 3 channels: everything matches; only fc (1000 classes
   // there, 5 here) does not fit.

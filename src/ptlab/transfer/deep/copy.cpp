@@ -14,9 +14,14 @@
 #include <sstream>
 #include <thread>
 
+#include <caffe2/serialize/in_memory_adapter.h>
+#include <caffe2/serialize/inline_container.h>
+#include <torch/csrc/jit/serialization/unpickler.h>
+
 #include "ptlab/core/error.hpp"
 #include "ptlab/core/hash.hpp"
 #include "ptlab/core/rng.hpp"
+#include "ptlab/transfer/deep/pickle_dicts.hpp"
 #include "ptlab/transfer/deep/torchvision.hpp"
 
 namespace ptlab::transfer::deep {
@@ -220,6 +225,30 @@ void save_state(const torch::nn::Module& module, const std::string& path) {
 
 namespace {
 
+// torch::pickle_load's steps (torch/csrc/jit/serialization/pickle.cpp and import_read.cpp, 1.13):
+// the zip's data.pkl unpickled with tensor storages read from its data/ records, with the pickle
+// first made readable (pickle_dicts.hpp: torch.save's OrderedDicts and one-entry dictionaries).
+c10::IValue unpickle(const std::vector<char>& bytes) {
+  caffe2::serialize::PyTorchStreamReader zip(
+      std::make_shared<caffe2::serialize::MemoryReadAdapter>(bytes.data(), static_cast<off_t>(bytes.size())));
+  const auto [pickle_ptr, pickle_size] = zip.getRecord("data.pkl");
+  const std::string_view original(static_cast<const char*>(pickle_ptr.get()), pickle_size);
+  const std::optional<std::string> rewritten = readable_by_libtorch(original);
+  const std::string_view pickle = rewritten ? std::string_view(*rewritten) : original;
+  std::size_t read = 0;
+  torch::jit::Unpickler unpickler(
+      [&](char* buffer, std::size_t n) {
+        n = std::min(n, pickle.size() - read);
+        std::copy_n(pickle.data() + read, n, buffer);
+        read += n;
+        return n;
+      },
+      nullptr, nullptr, [&](const std::string& name) { return std::get<0>(zip.getRecord("data/" + name)); },
+      c10::nullopt);
+  unpickler.set_version(zip.version());
+  return unpickler.parse_ivalue();
+}
+
 // LibTorch 1.13's unpickler trusts the opcode stream of an archive: a malformed one can corrupt
 // the heap instead of throwing (found by tests/fuzz/weights_fuzz.cpp: a BUILD opcode on a short
 // stack ends in "free(): invalid size"). So an archive is first read in a forked child, which
@@ -234,7 +263,7 @@ int signal_reading_in_child(const std::vector<char>& bytes) {
     const int null = ::open("/dev/null", O_WRONLY);  // glibc's abort message is not ptlab's to print
     if (null >= 0) ::dup2(null, 2);
     try {
-      (void)torch::pickle_load(bytes);
+      (void)unpickle(bytes);
     } catch (...) {
     }
     ::_exit(0);
@@ -262,30 +291,42 @@ State load_state(const std::string& path) {
   const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (const int signal = signal_reading_in_child(bytes); signal != 0)
     throw core::InputError(fmt::format("{}: not a weights archive (LibTorch's reader crashed on it: {}); expected a file "
-                                       "from ptlab or torch.save(dict(model.state_dict()), path)", path, strsignal(signal)));
+                                       "from ptlab or torch.save(model.state_dict(), path)", path, strsignal(signal)));
   c10::IValue value;
   try {
-    value = torch::pickle_load(bytes);
+    value = unpickle(bytes);
   } catch (const std::exception& e) {
     std::string why = e.what();
     why = why.substr(0, why.find('\n'));
-    // LibTorch 1.13's reader turns collections.OrderedDict into None, so the OrderedDict that
-    // model.state_dict() returns fails at its first entries; a plain dict of it reads.
-    if (why.find("Expected GenericDict but got None") != std::string::npos)
-      throw core::InputError(fmt::format("{}: holds an OrderedDict (what model.state_dict() returns), which LibTorch "
-                                         "1.13 cannot read; expected a plain dict: torch.save(dict(model.state_dict()), "
-                                         "path)", path));
     throw core::InputError(fmt::format("{}: not a weights archive ({}); expected a file from ptlab or "
-                                       "torch.save(dict(model.state_dict()), path)", path, why));
+                                       "torch.save(model.state_dict(), path)", path, why));
   }
   if (!value.isGenericDict())
     throw core::InputError(fmt::format("{}: holds a {}; expected a name → tensor dictionary", path, value.tagKind()));
-  State s;
-  for (const auto& entry : value.toGenericDict()) {
-    if (!entry.key().isString() || !entry.value().isTensor())
-      throw core::InputError(fmt::format("{}: an entry is not name → tensor; expected a state_dict", path));
-    s[entry.key().toStringRef()] = entry.value().toTensor();
+  const auto is_state = [](const c10::IValue& v) {
+    if (!v.isGenericDict() || v.toGenericDict().empty()) return false;
+    for (const auto& entry : v.toGenericDict())
+      if (!entry.key().isString() || !entry.value().isTensor()) return false;
+    return true;
+  };
+  c10::IValue chosen = value;
+  if (!is_state(value)) {
+    // A training checkpoint ({'epoch': …, 'state_dict': model.state_dict(), 'optimizer': …}):
+    // the one entry that is a name → tensor dictionary is the model's.
+    std::vector<std::string> candidates;
+    for (const auto& entry : value.toGenericDict())
+      if (entry.key().isString() && is_state(entry.value())) {
+        candidates.push_back(entry.key().toStringRef());
+        chosen = entry.value();
+      }
+    if (candidates.size() != 1)
+      throw core::InputError(fmt::format(
+          "{}: {}; expected a state_dict (name → tensor) or a checkpoint with exactly one", path,
+          candidates.empty() ? std::string("an entry is not name → tensor and none holds a state_dict")
+                             : fmt::format("entries {} each hold a state_dict", fmt::join(candidates, ", "))));
   }
+  State s;
+  for (const auto& entry : chosen.toGenericDict()) s[entry.key().toStringRef()] = entry.value().toTensor();
   return s;
 }
 

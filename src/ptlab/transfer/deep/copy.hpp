@@ -76,10 +76,12 @@ std::map<std::string, torch::Tensor> channel_scores(model::deep::Net& model, con
 /// Saves parameters and buffers as a name → tensor archive (torch::pickle_save). Python reads it
 /// with torch.load(path).
 void save_state(const torch::nn::Module& module, const std::string& path);
-/// Reads an archive written by save_state or by Python's torch.save(dict(model.state_dict()), path).
-/// Throws core::InputError naming the file if it is missing or not such an archive; an OrderedDict
-/// (model.state_dict() saved as it is) is refused with that advice, since LibTorch 1.13's reader
-/// cannot build one.
+/// Reads an archive written by save_state or by Python's torch.save(model.state_dict(), path)
+/// (an OrderedDict or a dict; pickle_dicts.hpp makes the OrderedDict readable by LibTorch 1.13),
+/// or a training checkpoint whose entries include exactly one name → tensor dictionary (e.g.
+/// torch.save({'epoch': e, 'state_dict': model.state_dict()}, path)): that dictionary is read.
+/// Throws core::InputError naming the file if it is missing, not such an archive, or a checkpoint
+/// with no or several state_dicts.
 State load_state(const std::string& path);
 
 /// A weights archive to import (transfer.import), its tensors under ptlab's names.
