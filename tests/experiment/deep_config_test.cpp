@@ -269,6 +269,27 @@ TEST(DeepConfig, EnumNamesParsePrintAndExplain) {
             ptlab::train::deep::Optimizer::adamw);
 }
 
+TEST(DeepConfig, MessagesNameTheFilesLineThroughCommentsSweepsAndSet) {
+  const std::string text = "# a comment\n\n# another\n[upstream]\nclasses = [0, 1]\n\nper_class = \"lots\"\n";
+  const auto message = [&](const std::string& with, const std::vector<std::string>& sets) {
+    try {
+      experiment::parse_deep_sweep(text + with, "c.toml", sets);
+    } catch (const core::InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  const std::string expected = ": upstream.per_class: expected an integer in [0, 1000000]";
+  EXPECT_EQ(error_of(text), "deep.toml:7" + expected);
+  EXPECT_EQ(message("", {}), "c.toml:7" + expected);
+  // The [sweep] table is taken out of the file, not out of its lines.
+  EXPECT_EQ(message("[sweep]\n[[sweep.axis]]\nkey = \"downstream.lr\"\nvalues = [0.1, 0.2]\n", {}), "c.toml:7" + expected);
+  // --set: the file's keys keep their lines; a key set on the command line has none.
+  EXPECT_EQ(message("", {"downstream.epochs=2"}), "c.toml with --set:7" + expected);
+  EXPECT_EQ(message("", {"upstream.per_class=2", "upstream.epochs=0"}),
+            "c.toml with --set: upstream.epochs: expected an integer in [1, 10000]");
+}
+
 TEST(DeepConfig, UnknownKeysGetADidYouMeanAndCrossKeyRulesOneLine) {
   EXPECT_EQ(error_of("[upstream]\nepohcs = 3\n"), "deep.toml:2: unknown key 'upstream.epohcs' (did you mean 'upstream.epochs'?)");
   EXPECT_EQ(error_of("[run]\n\nzzzzzzzzzz = 1\n"),

@@ -419,7 +419,7 @@ std::string trim(const std::string& x) {
 }
 
 // --set section.key=value: applied to the parsed table, which is then validated as a whole
-// (line numbers then refer to the merged text, so messages name "SOURCE with --set").
+// (messages name "SOURCE with --set"; lines are the file's).
 DeepSpec apply_overrides(toml::table table, const std::string& source, const std::vector<std::string>& overrides) {
   for (const auto& o : overrides) {
     for (const char c : o)
@@ -442,9 +442,8 @@ DeepSpec apply_overrides(toml::table table, const std::string& source, const std
     if (sec == nullptr) throw core::InputError(fmt::format("--set {}: {} is not a section", o, section));
     sec->insert_or_assign(path.substr(section.size() + 1), *parsed["v"].node());
   }
-  std::ostringstream out;
-  out << table;
-  return parse_deep_config(out.str(), overrides.empty() ? source : source + " with --set");
+  // Validated in place: the file's keys keep their lines (a key set here has none).
+  return spec_of(table, overrides.empty() ? source : source + " with --set");
 }
 
 }  // namespace
@@ -455,8 +454,13 @@ DeepSpec parse_deep_config(const std::string& text, const std::string& source_na
 
 DeepSpec parse_deep_config(const std::string& text, const std::string& source_name,
                            const std::vector<std::string>& overrides) {
-  if (overrides.empty()) return parse_deep_config(text, source_name);
-  return apply_overrides(parse_toml(text, source_name), source_name, overrides);
+  return detail::deep_spec_from_table(parse_toml(text, source_name), source_name, overrides);
+}
+
+DeepSpec detail::deep_spec_from_table(toml::table table, const std::string& source_name,
+                                      const std::vector<std::string>& overrides) {
+  if (overrides.empty()) return spec_of(table, source_name);
+  return apply_overrides(std::move(table), source_name, overrides);
 }
 
 DeepSpec load_deep_config(const std::string& path, const std::vector<std::string>& overrides) {

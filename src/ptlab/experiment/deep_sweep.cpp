@@ -45,14 +45,12 @@ DeepSweepSpec parse_deep_sweep(const std::string& text, const std::string& sourc
   if (sweep_node != nullptr && !sweep_node->is_table())
     throw core::InputError(fmt::format("{}: sweep: expected a [sweep] table with [[sweep.axis]] entries", source_name));
   const toml::table& sweep = sweep_node != nullptr ? *sweep_node->as_table() : no_sweep;
-  toml::table base_table = table;
+  // The base config is the file without [sweep], parsed again rather than copied: toml++ drops the
+  // source lines on copies, and messages name the file's lines.
+  toml::table base_table = parse_toml(text, source_name);
   base_table.erase("sweep");
-  std::ostringstream rest;
-  rest << base_table;
   DeepSweepSpec out;
-  // Line numbers of the base config refer to the file only when nothing was removed from it.
-  const std::string base_name = !has_sweep ? source_name : source_name + " (without [sweep])";
-  out.base = parse_deep_config(rest.str(), base_name, overrides);
+  out.base = detail::deep_spec_from_table(std::move(base_table), source_name, overrides);
   out.seeds = out.base.seeds;
   if (!has_sweep) return out;
   const auto problem = [&](const std::string& key, const std::string& value) {
