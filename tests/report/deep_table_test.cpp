@@ -40,14 +40,41 @@ TEST(DeepTable, TwoSeedsGiveNoIntervalAndAnUndeterminedVerdict) {
       << t;
 }
 
+TEST(DeepTable, TheHeaderCountsInTheSingularForOne) {
+  experiment::DeepResult r = with_gains({{0.0}, {1.0}});
+  r.spec.seeds = 1;
+  r.threads = 1;
+  r.device = "cpu";
+  r.spec.upstream.epochs = 1;
+  r.spec.downstream.epochs = 1;
+  const std::string one = report::deep_table(r, "t");
+  EXPECT_NE(one.find("(1 seed, 1 thread on cpu, "), std::string::npos) << one;
+  EXPECT_NE(one.find("per class, 1 epoch)\n"), std::string::npos) << one;
+  EXPECT_EQ(one.find("1 epochs"), std::string::npos) << one;
+  r.spec.seeds = 2;
+  r.threads = 2;
+  r.spec.downstream.epochs = 30;
+  const std::string two = report::deep_table(r, "t");
+  EXPECT_NE(two.find("(2 seeds, 2 threads on cpu, "), std::string::npos) << two;
+  EXPECT_NE(two.find("per class, 30 epochs)\n"), std::string::npos) << two;
+}
+
 TEST(DeepTable, EnoughSeedsGiveTheIntervalAndTheBestSettingsVerdict) {
   const std::string t = report::deep_table(with_gains({{0.0, 0.0, 0.0}, {2.0, 3.0, 4.0}, {-1.0, 1.0, 0.5}}), "t");
   // {2, 3, 4}: mean 3, sd 1, t(0.975, 2) = 4.303: CI 3 ± 2.48.
   EXPECT_NE(t.find("+3.00 [+0.52, +5.48]"), std::string::npos) << t;
-  EXPECT_NE(t.find("verdict: at alpha = 0.5 (the largest mean gain of 3 settings): positive transfer (gain +3.00 points, "
+  EXPECT_NE(t.find("verdict: at alpha = 0.5 (the largest mean gain of 2 settings that differ from scratch): positive transfer (gain +3.00 points, "
                    "95% CI [+0.52, +5.48] > 0)"),
             std::string::npos)
       << t;
+  // When every α > 0 loses, the verdict is still about them, not about α = 0 (scratch itself).
+  const std::string worse = report::deep_table(with_gains({{0.0, 0.0, 0.0}, {-1.0, -2.0, -3.0}, {-4.0, -5.0, -6.0}}), "t");
+  EXPECT_NE(worse.find("verdict: at alpha = 0.5 (the largest mean gain of 2 settings that differ from scratch): no "
+                       "significant difference (gain -2.00 points, 95% CI [-4.48, +0.48] contains 0)"),
+            std::string::npos) << worse;
+  // Only α = 0: that row it is.
+  const std::string only = report::deep_table(with_gains({{0.0, 0.0, 0.0}}), "t");
+  EXPECT_NE(only.find("verdict: at alpha = 0 (the largest mean gain of 1 setting): "), std::string::npos) << only;
 }
 
 namespace {

@@ -54,12 +54,13 @@ std::string header(const experiment::DeepResult& r, const std::string& title) {
   const auto& s = r.spec;
   const auto& d = s.downstream;
   const auto count = [](int per_class) { return per_class > 0 ? fmt::format("{}", per_class) : std::string("all"); };
+  const auto many = [](int n, const char* what) { return fmt::format("{} {}{}", n, what, n == 1 ? "" : "s"); };
   const std::string upstream =
       !s.import_weights.empty()
           ? fmt::format("upstream imported from {}", s.import_weights)
-          : fmt::format("upstream {}classes {} ({} per class, {} epochs)",
+          : fmt::format("upstream {}classes {} ({} per class, {})",
                         s.upstream.task == experiment::DeepTask::rotation ? "rotation prediction on " : "", fmt::join(s.upstream.classes, ","),
-                        count(s.upstream.per_class), s.upstream.epochs);
+                        count(s.upstream.per_class), many(s.upstream.epochs, "epoch"));
   const bool cross = s.downstream_dataset && *s.downstream_dataset != s.dataset;
   // What the transfer runs do beyond copying (scratch never does any of it).
   std::string extras;
@@ -68,14 +69,15 @@ std::string header(const experiment::DeepResult& r, const std::string& title) {
   if (d.l2sp > 0) extras += fmt::format("; L2-SP lambda {:g}", d.l2sp);
   if (d.probe_epochs > 0)
     extras += d.probe_epochs == d.epochs ? std::string("; linear probe (head only)")
-                                         : fmt::format("; LP-FT ({} head-only epochs first)", d.probe_epochs);
+                                         : fmt::format("; LP-FT ({} first)", many(d.probe_epochs, "head-only epoch"));
   if (!d.block_lr.empty()) extras += fmt::format("; lr factors per block [{}]", fmt::join(d.block_lr, ", "));
   return fmt::format(
-      "{}  ({} seeds, {} threads on {}, {:.1f} s)\n  data: {}; {}; downstream {}classes {} ({} per class{}, {} "
-      "epochs)\n  model: {}; transfer: rule={}{}{}{}\n\n",
-      title, s.seeds, r.threads, r.device, r.wall_s, experiment::to_string(s.dataset), upstream,
+      "{}  ({}, {} on {}, {:.1f} s)\n  data: {}; {}; downstream {}classes {} ({} per class{}, {})\n"
+      "  model: {}; transfer: rule={}{}{}{}\n\n",
+      title, many(s.seeds, "seed"), many(r.threads, "thread"), r.device, r.wall_s, experiment::to_string(s.dataset), upstream,
       cross ? experiment::to_string(*s.downstream_dataset) + " " : "", fmt::join(d.classes, ","), count(d.per_class),
-      d.val_fraction > 0 ? fmt::format(", {:g} of them held out for validation", d.val_fraction) : "", d.epochs,
+      d.val_fraction > 0 ? fmt::format(", {:g} of them held out for validation", d.val_fraction) : "",
+      many(d.epochs, "epoch"),
       experiment::to_string(s.arch), experiment::to_string(s.rule),
       s.rule == experiment::DeepRule::blocks ? (s.freeze ? " frozen (AnB)" : " fine-tuned (AnB+)") : "",
       s.rule == experiment::DeepRule::channel
@@ -106,9 +108,21 @@ std::string rows(const std::string& head, const std::vector<Row>& rows, bool val
   return trim_line_ends(out);
 }
 
-// One verdict line, as `ptlab run` ends with: the row of the largest mean gain. It is the best of
-// several, so its interval is optimistic (chosen on the same test set).
-std::string verdict(const std::vector<Row>& rows) {
+// Whether every seed of the row scored exactly as scratch (α = 0 and k = 0 are the scratch run by
+// construction): such a row says nothing a verdict could use.
+bool same_as_scratch(const experiment::Stat& gain) {
+  return gain.n > 0 && gain.mean == 0.0 && (gain.n == 1 || gain.std == 0.0);
+}
+
+// One verdict line, as `ptlab run` ends with: the row of the largest mean gain among those that
+// differ from scratch (all rows when none does). It is the best of several, so its interval is
+// optimistic (chosen on the same test set).
+std::string verdict(const std::vector<Row>& all) {
+  std::vector<Row> rows;
+  for (const Row& row : all)
+    if (!same_as_scratch(row.summary->gain)) rows.push_back(row);
+  const bool left_out = !rows.empty() && rows.size() < all.size();
+  if (rows.empty()) rows = all;
   const Row* best = nullptr;
   for (const Row& row : rows)
     if (std::isfinite(row.summary->gain.mean) && (best == nullptr || row.summary->gain.mean > best->summary->gain.mean))
@@ -120,10 +134,10 @@ std::string verdict(const std::vector<Row>& rows) {
                        "at {}\n", g.n, g.n == 1 ? "" : "s", kMinSeedsForCi, g.mean, best->label);
   const experiment::Verdict v = experiment::ntg_verdict(ntg_of(g));
   const char* relation = v == experiment::Verdict::helps ? "> 0" : v == experiment::Verdict::hurts ? "< 0" : "contains 0";
-  return fmt::format("\nverdict: at {} (the largest mean gain of {} setting{}): {} (gain {:+.2f} points, 95% CI "
+  return fmt::format("\nverdict: at {} (the largest mean gain of {} setting{}{}): {} (gain {:+.2f} points, 95% CI "
                      "[{:+.2f}, {:+.2f}] {})\n",
-                     best->label, rows.size(), rows.size() == 1 ? "" : "s", experiment::verdict_text(v), g.mean,
-                     g.ci_low, g.ci_high, relation);
+                     best->label, rows.size(), rows.size() == 1 ? "" : "s", left_out ? " that differ from scratch" : "",
+                     experiment::verdict_text(v), g.mean, g.ci_low, g.ci_high, relation);
 }
 
 // The choice a practitioner can make without the test set: per seed, the setting of highest
