@@ -4,10 +4,10 @@
 # build-san/tests/fuzz/fuzz_NAME FILE). The weights harness needs LibTorch, whose headers do not
 # compile with clang 14: it runs from the main GCC build (build/) with ptlab's own mutator
 # (tests/fuzz/replay_main.cpp), without sanitizers; a finding is left in build/replay-finding.
-# Usage: scripts/fuzz.sh NAME SECONDS     NAME: config set axes idx cifar rows weights
+# Usage: scripts/fuzz.sh NAME SECONDS     NAME: config set axes idx cifar rows pickle weights
 set -euo pipefail
 cd "$(dirname "$0")/.."
-names="config set axes idx cifar rows weights"
+names="config set axes idx cifar rows pickle weights"
 if [ $# -ne 2 ] || ! [[ " $names " == *" $1 "* ]] || ! [[ "$2" =~ ^[1-9][0-9]*$ ]]; then
   echo "fuzz: usage: scripts/fuzz.sh NAME SECONDS, NAME one of: $names; SECONDS a positive integer" >&2
   exit 2
