@@ -72,6 +72,9 @@ TEST(DeepTable, EnoughSeedsGiveTheIntervalAndTheBestSettingsVerdict) {
   EXPECT_NE(worse.find("verdict: at alpha = 0.5 (the largest mean gain of 2 settings that differ from scratch): no "
                        "significant difference (gain -2.00 points, 95% CI [-4.48, +0.48] contains 0)"),
             std::string::npos) << worse;
+  const std::string one = report::deep_table(with_gains({{0.0, 0.0, 0.0}, {1.0, 2.0, 3.0}}), "t");
+  EXPECT_NE(one.find("verdict: at alpha = 0.5 (the largest mean gain of 1 setting that differs from scratch): "),
+            std::string::npos) << one;
   // Only α = 0: that row it is.
   const std::string only = report::deep_table(with_gains({{0.0, 0.0, 0.0}}), "t");
   EXPECT_NE(only.find("verdict: at alpha = 0 (the largest mean gain of 1 setting): "), std::string::npos) << only;

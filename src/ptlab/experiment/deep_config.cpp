@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <set>
 #include <sstream>
 #include <type_traits>
@@ -321,8 +322,12 @@ std::string unknown_key(const std::string& where, const std::string& path) {
 struct Reader {
   const toml::table& root;
   std::string source;
+  std::map<std::string, std::string> set_by;  ///< key → the --set argument that gave its value
 
+  // Where a key's value came from: the --set argument, else the file and its line (if it has one).
   [[noreturn]] void fail(const std::string& key, const toml::node* node, const std::string& expected) const {
+    if (const auto it = set_by.find(key); it != set_by.end())
+      throw core::InputError(fmt::format("--set {}: {}: expected {}", it->second, key, expected));
     const int line = node != nullptr ? static_cast<int>(node->source().begin.line) : 0;
     throw core::InputError(fmt::format("{}{}: {}: expected {}", source, line > 0 ? fmt::format(":{}", line) : "", key,
                                        expected));
@@ -401,9 +406,10 @@ void check_rules(const DeepSpec& d, const Reader& r) {
     r.fail("transfer.freeze", "false unless rule = \"blocks\" (AnB freezes whole blocks)");
 }
 
-DeepSpec spec_of(const toml::table& table, const std::string& source) {
+DeepSpec spec_of(const toml::table& table, const std::string& source,
+                 std::map<std::string, std::string> set_by = {}) {
   check_keys(table, source);
-  const Reader r{table, source};
+  const Reader r{table, source, std::move(set_by)};
   DeepSpec d;
   for (const Key& k : schema())
     if (const toml::node* n = r.at(k.name))
@@ -419,8 +425,9 @@ std::string trim(const std::string& x) {
 }
 
 // --set section.key=value: applied to the parsed table, which is then validated as a whole
-// (messages name "SOURCE with --set"; lines are the file's).
+// (a message names the --set argument of a key set there, else the file's line).
 DeepSpec apply_overrides(toml::table table, const std::string& source, const std::vector<std::string>& overrides) {
+  std::map<std::string, std::string> set_by;
   for (const auto& o : overrides) {
     for (const char c : o)
       if (static_cast<unsigned char>(c) < 0x20 && c != '\t')
@@ -441,9 +448,10 @@ DeepSpec apply_overrides(toml::table table, const std::string& source, const std
     auto* sec = table[section].as_table();
     if (sec == nullptr) throw core::InputError(fmt::format("--set {}: {} is not a section", o, section));
     sec->insert_or_assign(path.substr(section.size() + 1), *parsed["v"].node());
+    set_by[path] = o;
   }
   // Validated in place: the file's keys keep their lines (a key set here has none).
-  return spec_of(table, overrides.empty() ? source : source + " with --set");
+  return spec_of(table, source, std::move(set_by));
 }
 
 }  // namespace

@@ -215,8 +215,8 @@ bool is_deep_config(const std::string& path);
 /// core::InputError (one line "FILE:LINE: key: expected …", or "unknown key" with a did-you-mean).
 DeepSpec load_deep_config(const std::string& path, const std::vector<std::string>& overrides = {});
 DeepSpec parse_deep_config(const std::string& text, const std::string& source_name);
-/// As parse_deep_config, then `--set section.key=value` overrides, validated as a whole (value
-/// errors then name "SOURCE with --set" and a line of the merged text).
+/// As parse_deep_config, then `--set section.key=value` overrides, validated as a whole (an error
+/// at a key set there names its argument, "--set KEY=VALUE: KEY: expected …"; others the file's line).
 DeepSpec parse_deep_config(const std::string& text, const std::string& source_name,
                            const std::vector<std::string>& overrides);
 

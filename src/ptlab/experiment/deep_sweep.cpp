@@ -57,9 +57,10 @@ DeepSweepSpec parse_deep_sweep(const std::string& text, const std::string& sourc
     try {
       with_overrides(out.base, {key + "=" + value});
     } catch (const core::InputError& e) {
-      // "config with --set:LINE: KEY: expected …" → "KEY: expected …" (the line is of no file)
+      // "--set KEY=VALUE: KEY: expected …" or "config:LINE: OTHER: expected …" → "KEY: expected …"
+      // (the value is said here, and the line is of no file)
       std::string why = e.what();
-      if (why.rfind("config with --set:", 0) == 0) why = why.substr(why.find(": ") + 2);
+      if (why.rfind("--set ", 0) == 0 || why.rfind("config:", 0) == 0) why = why.substr(why.find(": ") + 2);
       return fmt::format("{} = {}: {}", key, value, why);
     }
     return std::string();

@@ -136,7 +136,7 @@ std::string verdict(const std::vector<Row>& all) {
   const char* relation = v == experiment::Verdict::helps ? "> 0" : v == experiment::Verdict::hurts ? "< 0" : "contains 0";
   return fmt::format("\nverdict: at {} (the largest mean gain of {} setting{}{}): {} (gain {:+.2f} points, 95% CI "
                      "[{:+.2f}, {:+.2f}] {})\n",
-                     best->label, rows.size(), rows.size() == 1 ? "" : "s", left_out ? " that differ from scratch" : "",
+                     best->label, rows.size(), rows.size() == 1 ? "" : "s", !left_out ? "" : rows.size() == 1 ? " that differs from scratch" : " that differ from scratch",
                      experiment::verdict_text(v), g.mean, g.ci_low, g.ci_high, relation);
 }
 

@@ -217,7 +217,7 @@ std::string misfit(const transfer::deep::State& source, const transfer::deep::Re
 Imported import_upstream(const DeepSpec& spec, model::deep::Net& net) {
   const std::string& path = spec.import_weights;
   transfer::deep::Archive archive = transfer::deep::load_archive(path);
-  Imported out{std::move(archive.state), {}, ""};
+  Imported out{std::move(archive.state), {}, archive.note};
   out.report = transfer::deep::transfer(out.source, net, net.blocks(), {.rule = transfer::deep::Rule::all, .copy_head = true});
   const transfer::deep::Report& r = out.report;
   const std::string arch = to_string(spec.arch);
@@ -232,7 +232,7 @@ Imported import_upstream(const DeepSpec& spec, model::deep::Net& net) {
           "transfer.import {}: a torchvision ResNet archive that does not fit model.arch = \"{}\" ({}); expected "
           "torchvision's resnet18 weights (torchvision.models.resnet18().state_dict()) with model.arch = \"resnet18\"",
           path, arch, misfit(out.source, r, r.unmatched_source, mis_shaped, transfer::deep::to_torchvision_resnet)));
-    out.layout = transfer::deep::kTorchvisionResnetLayout;
+    out.layout = std::string(transfer::deep::kTorchvisionResnetLayout) + (archive.note.empty() ? "" : "; " + archive.note);
     if (std::find(r.mis_shaped.begin(), r.mis_shaped.end(), "stem.0.weight") != r.mis_shaped.end())
       out.layout += fmt::format("; conv1.weight ({}) not copied: the model's stem conv is {} (model.stem = \"imagenet\" "
                                 "and data.channels = 3 take it)",

@@ -283,31 +283,88 @@ int signal_reading_in_child(const std::vector<char>& bytes) {
 
 }  // namespace
 
+namespace {
+
+constexpr const char* kExpectedArchive = "expected a file from ptlab or torch.save(model.state_dict(), path)";
+
+// What an IValue is, in Python's words, for messages.
+std::string python_kind(const c10::IValue& v) {
+  if (v.isTensor()) return "a tensor";
+  if (v.isGenericDict()) return v.toGenericDict().empty() ? "an empty dict" : "a dict";
+  if (v.isList()) return "a list";
+  if (v.isTuple()) return "a tuple";
+  if (v.isString()) return "a string";
+  if (v.isInt()) return "an int";
+  if (v.isDouble()) return "a float";
+  if (v.isBool()) return "a bool";
+  if (v.isNone()) return "None";
+  return std::string("a ") + v.tagKind();
+}
+
+// LibTorch's reason for refusing an archive, as one line a user can act on.
+std::string unpickling_problem(std::string why) {
+  why = why.substr(0, why.find('\n'));
+  // "[enforce fail at inline_container.cc:129] . file in archive is not in a subdirectory": a zip
+  // of something else.
+  if (why.rfind("[enforce fail", 0) == 0) {
+    const std::size_t dot = why.find("] . ");
+    return "a zip file, but not torch.save's: " + (dot == std::string::npos ? why : why.substr(dot + 4));
+  }
+  for (const std::string prefix : {"Unpickler found unknown type ", "Unknown pickler class id"}) {
+    if (why.rfind(prefix, 0) != 0) continue;
+    const std::string type = why.substr(prefix.size());
+    if (type == "torch._utils._rebuild_parameter")
+      return "it holds nn.Parameter objects; save tensors: {name: p.detach() for name, p in ...}";
+    if (type.rfind("__torch__.", 0) == 0) return "a TorchScript file (torch.jit.save), not a state_dict";
+    return fmt::format("it holds a Python object of type {} (a pickled module or class?), which LibTorch cannot read; "
+                       "save model.state_dict()", type);
+  }
+  return why;
+}
+
+}  // namespace
+
 State load_state(const std::string& path) {
   std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw core::InputError(fmt::format("{}: is a directory; expected a weights archive (ptlab or torch.save)", path));
   if (!std::filesystem::is_regular_file(path, ec))
     throw core::InputError(fmt::format("{}: no such file; expected a weights archive (ptlab or torch.save)", path));
   std::ifstream in(path, std::ios::binary);
   const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (bytes.empty()) throw core::InputError(fmt::format("{}: empty file; {}", path, kExpectedArchive));
+  // torch.save writes a zip ("PK"); before PyTorch 1.6 (or with _use_new_zipfile_serialization =
+  // False) a bare pickle stream, which LibTorch does not read.
+  if (bytes.size() < 2 || bytes[0] != 'P' || bytes[1] != 'K') {
+    if (static_cast<unsigned char>(bytes[0]) == 0x80)
+      throw core::InputError(fmt::format("{}: torch.save's legacy format (_use_new_zipfile_serialization=False or "
+                                         "PyTorch < 1.6), which LibTorch cannot read; expected the zip format: load it "
+                                         "in Python and torch.save it again with the defaults", path));
+    throw core::InputError(fmt::format("{}: not a weights archive (not a zip file); {}", path, kExpectedArchive));
+  }
   if (const int signal = signal_reading_in_child(bytes); signal != 0)
-    throw core::InputError(fmt::format("{}: not a weights archive (LibTorch's reader crashed on it: {}); expected a file "
-                                       "from ptlab or torch.save(model.state_dict(), path)", path, strsignal(signal)));
+    throw core::InputError(fmt::format("{}: not a weights archive (LibTorch's reader crashed on it: {}); {}", path,
+                                       strsignal(signal), kExpectedArchive));
   c10::IValue value;
   try {
     value = unpickle(bytes);
   } catch (const std::exception& e) {
-    std::string why = e.what();
-    why = why.substr(0, why.find('\n'));
-    throw core::InputError(fmt::format("{}: not a weights archive ({}); expected a file from ptlab or "
-                                       "torch.save(model.state_dict(), path)", path, why));
+    throw core::InputError(
+        fmt::format("{}: not a weights archive ({}); {}", path, unpickling_problem(e.what()), kExpectedArchive));
   }
   if (!value.isGenericDict())
-    throw core::InputError(fmt::format("{}: holds a {}; expected a name → tensor dictionary", path, value.tagKind()));
+    throw core::InputError(fmt::format("{}: holds {}; expected a name → tensor dictionary (a state_dict)", path,
+                                       python_kind(value)));
+  // A state_dict: string keys, tensor values, and at least one tensor that is not a scalar (a
+  // dict of scalar tensors is a checkpoint's metrics, not a model).
   const auto is_state = [](const c10::IValue& v) {
-    if (!v.isGenericDict() || v.toGenericDict().empty()) return false;
-    for (const auto& entry : v.toGenericDict())
+    if (!v.isGenericDict()) return false;
+    bool shaped = false;
+    for (const auto& entry : v.toGenericDict()) {
       if (!entry.key().isString() || !entry.value().isTensor()) return false;
-    return true;
+      shaped = shaped || entry.value().toTensor().dim() > 0;
+    }
+    return shaped;
   };
   c10::IValue chosen = value;
   if (!is_state(value)) {
@@ -319,11 +376,25 @@ State load_state(const std::string& path) {
         candidates.push_back(entry.key().toStringRef());
         chosen = entry.value();
       }
-    if (candidates.size() != 1)
-      throw core::InputError(fmt::format(
-          "{}: {}; expected a state_dict (name → tensor) or a checkpoint with exactly one", path,
-          candidates.empty() ? std::string("an entry is not name → tensor and none holds a state_dict")
-                             : fmt::format("entries {} each hold a state_dict", fmt::join(candidates, ", "))));
+    if (candidates.size() > 1)
+      throw core::InputError(fmt::format("{}: entries {} each hold a state_dict; expected a checkpoint with exactly one "
+                                         "(save the one to import: torch.save(ckpt['{}'], path))",
+                                         path, fmt::join(candidates, ", "), candidates.front()));
+    if (candidates.empty()) {
+      // Name what is in the way: the first entry that is not name → tensor.
+      std::string first;
+      for (const auto& entry : value.toGenericDict()) {
+        if (entry.key().isString() && entry.value().isTensor()) continue;
+        first = entry.key().isString() ? fmt::format("entry '{}' is {}", entry.key().toStringRef(), python_kind(entry.value()))
+                                       : fmt::format("a key is {}", python_kind(entry.key()));
+        break;
+      }
+      if (value.toGenericDict().empty()) first = "the dictionary is empty";
+      else if (first.empty()) first = "its tensors are all scalars";
+      throw core::InputError(fmt::format("{}: {}, and no entry holds a state_dict; expected a state_dict (name → "
+                                         "tensor) or a checkpoint with exactly one",
+                                         path, first));
+    }
   }
   State s;
   for (const auto& entry : chosen.toGenericDict()) s[entry.key().toStringRef()] = entry.value().toTensor();
@@ -331,13 +402,21 @@ State load_state(const std::string& path) {
 }
 
 Archive load_archive(const std::string& path) {
-  Archive a{load_state(path), false};
+  Archive a{load_state(path), false, ""};
+  // nn.DataParallel and DistributedDataParallel save every name under "module.".
+  constexpr std::string_view kWrapped = "module.";
+  if (std::all_of(a.state.begin(), a.state.end(), [&](const auto& e) { return e.first.rfind(kWrapped, 0) == 0; })) {
+    State unwrapped;
+    for (auto& [name, tensor] : a.state) unwrapped[name.substr(kWrapped.size())] = std::move(tensor);
+    a.state = std::move(unwrapped);
+    a.note = "the \"module.\" prefix of nn.DataParallel removed from every name";
+  }
   std::vector<std::string> names;
   for (const auto& [name, tensor] : a.state) names.push_back(name);
   if (!is_torchvision_resnet(names)) return a;
   State mapped;
   for (auto& [name, tensor] : a.state) mapped[from_torchvision_resnet(name)] = std::move(tensor);
-  return {std::move(mapped), true};
+  return {std::move(mapped), true, a.note};
 }
 
 }  // namespace ptlab::transfer::deep

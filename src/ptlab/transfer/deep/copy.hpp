@@ -88,10 +88,12 @@ State load_state(const std::string& path);
 struct Archive {
   State state;
   bool torchvision = false;  ///< read as torchvision's ResNet layout: names mapped (torchvision.hpp)
+  std::string note;          ///< how the names were read otherwise, e.g. a "module." prefix removed; "" if as saved
 };
 
-/// load_state, then, when the names are in torchvision's ResNet layout (is_torchvision_resnet),
-/// each name mapped to ptlab's (from_torchvision_resnet). Throws as load_state.
+/// load_state; when every name starts with "module." (nn.DataParallel), that prefix removed; then,
+/// when the names are in torchvision's ResNet layout (is_torchvision_resnet), each name mapped to
+/// ptlab's (from_torchvision_resnet). Throws as load_state.
 Archive load_archive(const std::string& path);
 
 }  // namespace ptlab::transfer::deep
