@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <unistd.h>
+#include <fstream>
 #include <set>
 
 #include "ptlab/core/error.hpp"
@@ -291,6 +293,26 @@ TEST(DeepConfig, MessagesNameTheFilesLineThroughCommentsSweepsAndSet) {
   // A cross-key rule broken by a --set value names that argument.
   EXPECT_EQ(message("", {"upstream.per_class=2", "transfer.freeze=true"}),
             "--set transfer.freeze=true: transfer.freeze: expected false unless rule = \"blocks\" (AnB freezes whole blocks)");
+}
+
+TEST(DeepConfig, RelativePathsAreTheConfigFilesOrTheWorkingDirectorysForSet) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("ptlab_paths_" + std::to_string(::getpid()));
+  fs::create_directories(dir / "sub");
+  const std::string cfg = (dir / "sub" / "c.toml").string();
+  std::ofstream(cfg) << "[data]\ndataset = \"idx\"\ndir = \"../images\"\n[transfer]\nimport = \"w.pt\"\n";
+  const auto spec = experiment::load_deep_config(cfg);
+  EXPECT_EQ(spec.dir, (dir / "images").string());
+  EXPECT_EQ(spec.import_weights, (dir / "sub" / "w.pt").string());
+  // The same through the sweep reader (what `ptlab deep` uses).
+  EXPECT_EQ(experiment::load_deep_sweep(cfg).base.dir, (dir / "images").string());
+  // --set: against the working directory; absolute paths stay as they are.
+  const auto set = experiment::load_deep_config(cfg, {"transfer.import=x.pt", "data.dir=/data/images"});
+  EXPECT_EQ(set.import_weights, (fs::current_path() / "x.pt").string());
+  EXPECT_EQ(set.dir, "/data/images");
+  // Text parsed without a file keeps what it says.
+  EXPECT_EQ(experiment::parse_deep_config("[data]\ndataset = \"idx\"\ndir = \"images\"\n", "t.toml").dir, "images");
+  fs::remove_all(dir);
 }
 
 TEST(DeepConfig, UnknownKeysGetADidYouMeanAndCrossKeyRulesOneLine) {

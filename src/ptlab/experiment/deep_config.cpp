@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <set>
@@ -472,7 +473,24 @@ DeepSpec detail::deep_spec_from_table(toml::table table, const std::string& sour
 }
 
 DeepSpec load_deep_config(const std::string& path, const std::vector<std::string>& overrides) {
-  return parse_deep_config(detail::read_text(path), path, overrides);
+  return with_paths_resolved(parse_deep_config(detail::read_text(path), path, overrides), path, overrides);
+}
+
+DeepSpec with_paths_resolved(DeepSpec spec, const std::string& config_path, const std::vector<std::string>& overrides) {
+  namespace fs = std::filesystem;
+  const auto resolve = [&](std::string& value, const std::string& key) {
+    if (value.empty() || fs::path(value).is_absolute()) return;
+    const bool set_here = std::any_of(overrides.begin(), overrides.end(),
+                                      [&](const std::string& o) { return trim(o.substr(0, o.find('='))) == key; });
+    const fs::path base = set_here ? fs::path() : fs::path(config_path).parent_path();
+    std::error_code ec;
+    const fs::path absolute = fs::absolute(base / value, ec);
+    if (!ec) value = absolute.lexically_normal().string();
+  };
+  resolve(spec.dir, "data.dir");
+  resolve(spec.downstream_dir, "data.downstream_dir");
+  resolve(spec.import_weights, "transfer.import");
+  return spec;
 }
 
 DeepSpec with_overrides(const DeepSpec& spec, const std::vector<std::string>& overrides) {

@@ -211,9 +211,15 @@ DeepSpec with_overrides(const DeepSpec& spec, const std::vector<std::string>& ov
 /// theory config. False for unreadable or invalid files (the theory reader then reports them).
 bool is_deep_config(const std::string& path);
 
-/// Reads a deep config (TOML). Keys the file omits keep the defaults above. Throws
-/// core::InputError (one line "FILE:LINE: key: expected …", or "unknown key" with a did-you-mean).
+/// Reads a deep config (TOML). Keys the file omits keep the defaults above; relative paths are
+/// resolved (with_paths_resolved). Throws core::InputError (one line "FILE:LINE: key: expected …",
+/// or "unknown key" with a did-you-mean).
 DeepSpec load_deep_config(const std::string& path, const std::vector<std::string>& overrides = {});
+/// The spec with its relative paths (data.dir, data.downstream_dir, transfer.import) made absolute:
+/// against the directory of the config file at `config_path` when the file gave them, against the
+/// working directory when an `--set` in `overrides` did. So a config runs the same from any
+/// directory, and the config.toml that `ptlab deep --out` writes runs from its folder.
+DeepSpec with_paths_resolved(DeepSpec spec, const std::string& config_path, const std::vector<std::string>& overrides);
 DeepSpec parse_deep_config(const std::string& text, const std::string& source_name);
 /// As parse_deep_config, then `--set section.key=value` overrides, validated as a whole (an error
 /// at a key set there names its argument, "--set KEY=VALUE: KEY: expected …"; others the file's line).

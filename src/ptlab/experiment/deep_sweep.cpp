@@ -72,7 +72,9 @@ DeepSweepSpec parse_deep_sweep(const std::string& text, const std::string& sourc
 }
 
 DeepSweepSpec load_deep_sweep(const std::string& path, const std::vector<std::string>& overrides) {
-  return parse_deep_sweep(detail::read_text(path), path, overrides);
+  DeepSweepSpec out = parse_deep_sweep(detail::read_text(path), path, overrides);
+  out.base = with_paths_resolved(std::move(out.base), path, overrides);
+  return out;
 }
 
 std::vector<DeepGridPoint> deep_grid(const DeepSweepSpec& sweep) {
