@@ -1,6 +1,8 @@
 #include "ptlab/store/study.hpp"
 
 #include <gtest/gtest.h>
+
+#include "ptlab/experiment/deep_inputs.hpp"
 #include <algorithm>
 #include <fmt/format.h>
 #include <iterator>
@@ -26,6 +28,7 @@
 #include "ptlab/experiment/deep_config.hpp"
 #include "ptlab/store/export.hpp"
 #include "ptlab/store/record_json.hpp"
+#include "ptlab/store/study_sink.hpp"
 #include "support/study_runs.hpp"
 #include "support/csv_rows.hpp"
 #include "support/temp_dir.hpp"
@@ -184,6 +187,32 @@ TEST_F(StudyTest, TruncatedOrFlippedStoresAreRefusedBeforeUse) {
     EXPECT_EQ(bytes_of(file), before) << name;
   }
   EXPECT_NO_THROW(store::Study::open_existing(path("big.db")));
+}
+
+TEST_F(StudyTest, ADeepStudyOnChangedFilesIsRefusedInOneLine) {
+  const std::string db = path("inputs.db");
+  const store::Provenance provenance = store::current_provenance("test");
+  const auto key = [](const std::string& inputs) {
+    return experiment::StudyKey{experiment::StudyKey::Kind::deep, "deep:0123456789abcdef axes:", {"transfer.alpha"}, inputs};
+  };
+  {
+    auto sink = store::StudySink::open_for(key("aaaaaaaaaaaaaaaa"), db, provenance);
+    EXPECT_EQ(sink.study().meta("inputs"), std::optional<std::string>("aaaaaaaaaaaaaaaa"));
+  }
+  // No runs yet: the files may have changed freely.
+  EXPECT_NO_THROW(store::StudySink::open_for(key("bbbbbbbbbbbbbbbb"), db, provenance));
+  store::Study::open(db).put({"h", 0, "done", R"({"transfer.alpha":0.5})", "cfg",
+                              store::record_json(experiment::SeedRecord{}).dump(), "", "{}", ""});
+  EXPECT_NO_THROW(store::StudySink::open_for(key("bbbbbbbbbbbbbbbb"), db, provenance));  // the same files
+  try {
+    store::StudySink::open_for(key("cccccccccccccccc"), db, provenance);
+    ADD_FAILURE() << "a study was reopened on other files";
+  } catch (const core::InputError& e) {
+    EXPECT_EQ(std::string(e.what()), db + ": its runs read other files (data.dir, data.downstream_dir or "
+                                          "transfer.import changed since: fingerprint bbbbbbbbbbbbbbbb, now "
+                                          "cccccccccccccccc); expected the same files, or a new --store");
+  }
+  EXPECT_EQ(store::Study::open(db).meta("inputs"), std::optional<std::string>("bbbbbbbbbbbbbbbb"));
 }
 
 TEST_F(StudyTest, DamagedRowsAreOneLineNamingTheRunAndNothingIsWritten) {
@@ -586,4 +615,48 @@ TEST(Checkpoint, NamedByEverythingTheUpstreamDependsOn) {
   for (const char* set : {"data.size=32", "data.channels=3", "model.arch=resnet18"}) names.insert(name(x::with_overrides(plain, {set})));
   names.insert(name(x::with_overrides(plain, {"model.arch=resnet18", "model.stem=imagenet"})));
   EXPECT_EQ(names.size(), 5u);
+  // A folder of the user's: its files' fingerprint is in the name, and changes with them.
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("ptlab_ck_" + std::to_string(::getpid()));
+  fs::create_directories(dir / "train" / "a");
+  std::ofstream(dir / "train" / "a" / "1.png") << "x";
+  const x::DeepSpec folder = x::with_overrides(plain, {"data.dataset=folder", "data.dir=" + dir.string()});
+  const std::string before = name(folder);
+  EXPECT_EQ(before, "upstream-" + x::deep_run_hash(folder) + "-" +
+                        x::files_fingerprint({(dir / "train").string(), (dir / "test").string()}) + "-seed0.pt");
+  std::ofstream(dir / "other.db") << "a study beside the images";  // not an image the reader takes
+  EXPECT_EQ(name(folder), before);
+  std::ofstream(dir / "train" / "a" / "1.png") << "xy";  // the same name, another image
+  EXPECT_NE(name(folder), before);
+  fs::remove_all(dir);
+}
+
+TEST(DeepInputs, TheFingerprintFollowsNamesSizesAndTimesOfTheUsersFiles) {
+  namespace fs = std::filesystem;
+  namespace x = ptlab::experiment;
+  const fs::path dir = fs::temp_directory_path() / ("ptlab_inputs_" + std::to_string(::getpid()));
+  fs::create_directories(dir / "cat");
+  std::ofstream(dir / "cat" / "1.png") << "abc";
+  const std::string p = dir.string();
+  const std::string first = x::files_fingerprint({p});
+  EXPECT_EQ(first.size(), 16u);
+  EXPECT_EQ(x::files_fingerprint({p}), first);  // metadata only: the same files, the same print
+  EXPECT_EQ(x::files_fingerprint({}), "");
+  EXPECT_EQ(x::deep_inputs_fingerprint(x::DeepSpec{}), "");  // the shipped Fashion-MNIST
+  std::ofstream(dir / "cat" / "2.png") << "d";
+  const std::string added = x::files_fingerprint({p});
+  EXPECT_NE(added, first);
+  std::ofstream(dir / "cat" / "2.png") << "de";
+  EXPECT_NE(x::files_fingerprint({p}), added);  // one file grew
+  fs::rename(dir / "cat" / "2.png", dir / "cat" / "3.png");
+  EXPECT_NE(x::files_fingerprint({p}), added);  // renamed
+  EXPECT_NE(x::files_fingerprint({(dir / "none").string()}), x::files_fingerprint({p}));
+  x::DeepSpec spec;
+  spec.dataset = x::DeepDataset::cifar100;
+  spec.dir = p;
+  EXPECT_EQ(x::deep_data_files(spec.dataset, p), (std::vector<std::string>{p + "/train.bin", p + "/test.bin"}));
+  EXPECT_EQ(x::deep_inputs_fingerprint(spec), x::files_fingerprint({p + "/train.bin", p + "/test.bin"}));
+  spec.import_weights = p + "/cat/1.png";
+  EXPECT_EQ(x::deep_inputs_fingerprint(spec), x::files_fingerprint({p + "/train.bin", p + "/test.bin", p + "/cat/1.png"}));
+  fs::remove_all(dir);
 }

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "ptlab/core/error.hpp"
+#include "ptlab/experiment/deep_inputs.hpp"
 #include "ptlab/experiment/detail/axis.hpp"
 #include "ptlab/experiment/detail/toml_config.hpp"
 
@@ -93,6 +94,7 @@ StudyKey study_key(const DeepSweepSpec& sweep) {
     key.axes.push_back(a.key);
   }
   key.axes.push_back(deep_setting_key(sweep.base));
+  key.inputs = deep_inputs_fingerprint(sweep.base);
   return key;
 }
 

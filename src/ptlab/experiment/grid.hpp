@@ -44,6 +44,7 @@ struct StudyKey {
   Kind kind = Kind::theory;
   std::string id;                 ///< "HASH axes: KEY…" (deep: "deep:HASH axes: KEY…")
   std::vector<std::string> axes;  ///< axis keys as stored (deep: plus the setting key)
+  std::string inputs;             ///< deep: deep_inputs_fingerprint of the base config ("" if no user files)
 };
 
 }  // namespace ptlab::experiment

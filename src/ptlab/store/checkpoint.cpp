@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "ptlab/core/error.hpp"
+#include "ptlab/experiment/deep_inputs.hpp"
 #include "ptlab/core/file_io.hpp"
 #include "ptlab/experiment/deep_config.hpp"
 
@@ -29,7 +30,10 @@ Checkpoint checkpoint_of(const experiment::DeepSpec& spec, const std::string& di
   u.stem = spec.stem;
   u.size = spec.size;
   u.channels = spec.channels;
-  const std::string stem = fmt::format("upstream-{}-seed{}", experiment::deep_run_hash(u), seed);
+  // The upstream images themselves when they are the user's (files_fingerprint: names, sizes,
+  // times), so that replaced files are never served a stale checkpoint.
+  const std::string files = spec.dir.empty() ? "" : "-" + experiment::files_fingerprint(experiment::deep_data_files(spec.dataset, spec.dir));
+  const std::string stem = fmt::format("upstream-{}{}-seed{}", experiment::deep_run_hash(u), files, seed);
   return {fs::path(dir) / (stem + ".pt"), fs::path(dir) / (stem + ".csv")};
 }
 

@@ -1,8 +1,9 @@
 #pragma once
-// Upstream checkpoints of deep runs: DIR/upstream-HASH-seedS.pt (the weights archive, written by
-// the deep half) and DIR/upstream-HASH-seedS.csv (its learning curve). The hash covers what the
-// upstream stage depends on (data, upstream section, architecture), so every config sharing an
-// upstream reuses it. This file holds the torch-free part: names and the curve.
+// Upstream checkpoints of deep runs: DIR/upstream-HASH[-FILES]-seedS.pt (the weights archive,
+// written by the deep half) and DIR/upstream-HASH[-FILES]-seedS.csv (its learning curve). The hash
+// covers what the upstream stage depends on (data, upstream section, architecture), so every
+// config sharing an upstream reuses it; FILES, with a data.dir of the user's, is the
+// files_fingerprint of that folder (experiment/deep_inputs.hpp), so replaced images retrain. This file holds the torch-free part: names and the curve.
 #include <cstdint>
 #include <filesystem>
 #include <functional>

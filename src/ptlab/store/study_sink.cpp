@@ -33,6 +33,14 @@ StudySink StudySink::open_for(const experiment::StudyKey& key, const std::string
   }
   if (!study.rows().empty() && !stored)
     throw core::InputError(fmt::format("{}: holds runs of an unidentified sweep; expected a new --store", path));
+  // The same config on changed files (images or weights replaced in place) is another experiment.
+  // A study from before inputs were recorded takes the current ones.
+  if (const auto inputs = study.meta("inputs"); inputs && !study.rows().empty() && *inputs != key.inputs)
+    throw core::InputError(fmt::format("{}: its runs read other files (data.dir, data.downstream_dir or transfer.import "
+                                       "changed since: fingerprint {}, now {}); expected the same files, or a new "
+                                       "--store", path, inputs->empty() ? "none" : *inputs,
+                                       key.inputs.empty() ? "none" : key.inputs));
+  study.set_meta("inputs", key.inputs);
   study.set_meta("study_id", key.id);
   if (deep) study.set_meta("kind", "deep");
   if (!study.meta("created_utc")) study.set_meta("created_utc", provenance.started_utc);
