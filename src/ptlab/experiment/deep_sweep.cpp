@@ -5,7 +5,6 @@
 
 #include <set>
 #include <algorithm>
-#include <sstream>
 
 #include "ptlab/core/error.hpp"
 #include "ptlab/experiment/deep_inputs.hpp"

@@ -31,11 +31,12 @@ StudySink StudySink::open_for(const experiment::StudyKey& key, const std::string
                                        "and axes, or a new --store",
                                        path, stored->substr(0, 16), stored->substr(std::min<std::size_t>(17, stored->size()))));
   }
-  if (!study.rows().empty() && !stored)
+  const bool has_runs = !study.rows().empty();  // read once: a large study's rows are costly
+  if (has_runs && !stored)
     throw core::InputError(fmt::format("{}: holds runs of an unidentified sweep; expected a new --store", path));
   // The same config on changed files (images or weights replaced in place) is another experiment.
   // A study from before inputs were recorded takes the current ones.
-  if (const auto inputs = study.meta("inputs"); inputs && !study.rows().empty() && *inputs != key.inputs)
+  if (const auto inputs = study.meta("inputs"); inputs && has_runs && *inputs != key.inputs)
     throw core::InputError(fmt::format("{}: its runs read other files (data.dir, data.downstream_dir or transfer.import "
                                        "changed since: fingerprint {}, now {}); expected the same files, or a new "
                                        "--store", path, inputs->empty() ? "none" : *inputs,
